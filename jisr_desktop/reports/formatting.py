@@ -1,0 +1,36 @@
+"""Dates and numbers for printouts, through Babel's Moroccan locales (which print Latin digits)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from babel.dates import format_date
+from babel.numbers import format_decimal
+
+_LOCALES = {"ar": "ar_MA", "fr": "fr_MA", "en": "en"}
+
+
+def babel_locale(lang: str) -> str:
+    """Babel locale for a program language code (``ar`` → ``ar_MA``)."""
+    try:
+        return _LOCALES[lang]
+    except KeyError:
+        raise ValueError(f"unsupported report language: {lang!r}") from None
+
+
+def is_rtl(lang: str) -> bool:
+    """True for languages written right to left."""
+    babel_locale(lang)
+    return lang == "ar"
+
+
+def format_day(day: dt.date | str, lang: str, style: str = "long") -> str:
+    """``29 نونبر 2026`` / ``29 novembre 2026``; a string is assumed already formatted."""
+    if isinstance(day, str):
+        return day
+    return format_date(day, style, locale=babel_locale(lang))
+
+
+def format_number(value: float | int, lang: str) -> str:
+    """A number with the locale's grouping (``1.234`` in ar_MA, ``1 234`` in fr_MA)."""
+    return format_decimal(value, locale=babel_locale(lang))

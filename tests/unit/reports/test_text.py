@@ -1,0 +1,110 @@
+"""The Arabic recipe: joined letters, visual order, mirrored brackets, LTR tokens kept whole."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+
+from jisr_desktop.reports.fonts import FONT, register_fonts
+from jisr_desktop.reports.text import (
+    line_is_rtl,
+    mark_ltr,
+    shape_line,
+    strip_marks,
+    text_width,
+    wrap,
+)
+
+
+def readable(display: str) -> str:
+    """Presentation forms back to base letters, keeping the visual order (for readable asserts)."""
+    return unicodedata.normalize("NFKC", display)
+
+
+@pytest.fixture(autouse=True)
+def _fonts() -> None:
+    register_fonts()
+
+
+def test_known_line_exact_display_codepoints() -> None:
+    # "مركز الرباط" as drawn left to right, checked letter by letter:
+    # tah isolated, alef final, beh initial, reh final, lam initial, alef isolated, space,
+    # zain final, kaf initial, reh final, meem initial.
+    expected = "\ufec1\ufe8e\ufe91\ufeae\ufedf\ufe8d \ufeb0\ufedb\ufeae\ufee3"
+    assert shape_line("مركز الرباط", rtl=True) == expected
+
+
+def test_mixed_arabic_digits_latin_word() -> None:
+    got = shape_line("الطفل Amine عمره 3 سنوات", rtl=True)
+    assert readable(got) == "تاونس 3 هرمع Amine لفطلا"
+    assert "Amine" in got  # the Latin word keeps its own left-to-right order
+
+
+def test_brackets_are_mirrored() -> None:
+    got = shape_line("مركز (الرباط) رقم 12", rtl=True)
+    assert readable(got) == "12 مقر (طابرلا) زكرم"
+
+
+def test_letters_are_joined() -> None:
+    got = shape_line("مريم", rtl=True)
+    # Meem initial… reversed: final meem, medial yeh, medial reh? -> all presentation forms.
+    assert all(0xFE70 <= ord(c) <= 0xFEFF for c in got)
+    assert readable(got) == "ميرم"
+
+
+def test_phone_number_never_reordered() -> None:
+    got = shape_line("الهاتف: +212 6 12 34 56 78", rtl=True)
+    assert readable(got) == "+212 6 12 34 56 78 :فتاهلا"
+
+
+def test_phone_e164_keeps_its_plus_on_the_left() -> None:
+    got = shape_line("هاتف +212612345678 للطوارئ", rtl=True)
+    assert readable(got) == "ئراوطلل +212612345678 فتاه"
+
+
+def test_marked_token_kept_whole() -> None:
+    got = shape_line(f"رقم البطاقة {mark_ltr('BE-12 34')} صالحة", rtl=True)
+    assert readable(got) == "ةحلاص BE-12 34 ةقاطبلا مقر"
+    assert "\u2066" not in got and "\u2069" not in got
+
+
+def test_latin_only_line_in_arabic_document_keeps_brackets() -> None:
+    assert line_is_rtl("Amine (fils)", doc_rtl=True) is False
+    assert shape_line("Amine (fils)", rtl=False) == "Amine (fils)"
+
+
+def test_arabic_only_line_in_french_document_is_rtl() -> None:
+    assert line_is_rtl("أمين (الصغير)", doc_rtl=False) is True
+
+
+def test_french_text_unchanged() -> None:
+    assert shape_line("Crèche sociale (0-3 ans)", rtl=False) == "Crèche sociale (0-3 ans)"
+
+
+def test_wrap_keeps_logical_order_and_every_word() -> None:
+    text = "مركز جسر الأسرة بالرباط يستقبل الأسر والأطفال كل يوم من الاثنين إلى الجمعة"
+    lines = wrap(text, FONT, 10, 80)
+    assert len(lines) > 2
+    assert " ".join(lines) == text  # logical order: first words on the first line
+    assert lines[0].startswith("مركز")
+    for line in lines:
+        assert text_width(line, FONT, 10) <= 80
+
+
+def test_wrap_breaks_a_word_too_long_for_the_width() -> None:
+    lines = wrap("Supercalifragilisticexpialidocious", FONT, 10, 40)
+    assert len(lines) > 1
+    assert "".join(lines) == "Supercalifragilisticexpialidocious"
+    assert all(text_width(line, FONT, 10) <= 40 for line in lines)
+
+
+def test_wrap_keeps_phone_whole() -> None:
+    lines = wrap("اتصلوا بنا على الرقم 06 12 34 56 78 شكرا", FONT, 10, 90)
+    phone_lines = [line for line in lines if "06" in line]
+    assert len(phone_lines) == 1
+    assert "06 12 34 56 78" in strip_marks(phone_lines[0])
+
+
+def test_wrap_keeps_newlines() -> None:
+    assert wrap("سطر أول\nسطر ثان", FONT, 10, 500) == ["سطر أول", "سطر ثان"]
