@@ -1,0 +1,175 @@
+"""Registry and attendance exports to XLSX and CSV that Excel opens safely and in Arabic.
+
+Formula injection (OWASP "CSV injection"): a text cell starting with ``=``, ``+``, ``-``,
+``@``, a tab or a carriage return would be run as a formula by a spreadsheet. Such a value is
+written with a leading apostrophe (``'=1+1``), which spreadsheets show as text.
+
+Phone numbers are stored in E.164 (``+212612345678``) and start with ``+``. The choice made:
+
+* **XLSX**: a value that is *exactly* an E.164 number (``^\\+[1-9][0-9]{7,14}$``) is written
+  unchanged as a string cell (type ``s``): Excel never evaluates a string cell, and the
+  coordinator sees and can dial the real number. Every other trigger value gets the apostrophe.
+* **CSV**: *every* trigger value is neutralised, phones included: CSV has no cell types, so
+  Excel would read ``+212612345678`` as a formula/number (and drop the plus). A coordinator
+  sees ``'+212612345678`` in CSV; the round-trip readers below strip the apostrophe back.
+
+CSV is UTF-8 with a byte-order mark so that Excel detects UTF-8 and shows Arabic; XLSX sheets
+are set right to left for Arabic exports. Numbers, dates and booleans keep their types in XLSX.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+E164 = re.compile(r"^\+[1-9][0-9]{7,14}$")
+# Excel's limit; longer text is truncated by Excel itself, so refuse rather than lose data silently.
+XLSX_CELL_LIMIT = 32767
+
+Column = str | tuple[str, str]
+
+
+def neutralise(value: Any, *, keep_e164: bool = False) -> Any:
+    """Prefix an apostrophe to text that a spreadsheet would run as a formula.
+
+    Non-text values are returned unchanged. With ``keep_e164`` an exact E.164 phone number is
+    kept as is (safe only where the cell is typed as text, i.e. XLSX).
+    """
+    if not isinstance(value, str) or not value.startswith(FORMULA_TRIGGERS):
+        return value
+    if keep_e164 and E164.match(value):
+        return value
+    return "'" + value
+
+
+def restore(value: str) -> str:
+    """Undo :func:`neutralise` on a value read back from an export."""
+    if value.startswith("'") and value[1:].startswith(FORMULA_TRIGGERS):
+        return value[1:]
+    return value
+
+
+def _split_columns(columns: Sequence[Column]) -> tuple[list[str], list[str]]:
+    keys = [c if isinstance(c, str) else c[0] for c in columns]
+    headers = [c if isinstance(c, str) else c[1] for c in columns]
+    return keys, headers
+
+
+def _csv_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    return str(value)
+
+
+def write_csv(path: str | Path, rows: Iterable[Mapping[str, Any]], columns: Sequence[Column]) -> int:
+    """Write ``rows`` (dicts) as UTF-8-with-BOM CSV; ``columns`` are keys or ``(key, header)``.
+
+    Returns the number of data rows written. Every formula-looking value is neutralised.
+    """
+    keys, headers = _split_columns(columns)
+    count = 0
+    with open(path, "w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+        writer.writerow([neutralise(h) for h in headers])
+        for row in rows:
+            writer.writerow([neutralise(_csv_text(row.get(k))) for k in keys])
+            count += 1
+    return count
+
+
+def write_xlsx(
+    path: str | Path,
+    rows: Iterable[Mapping[str, Any]],
+    columns: Sequence[Column],
+    *,
+    sheet_title: str = "export",
+    rtl: bool = False,
+    column_width: float = 18,
+) -> int:
+    """Write ``rows`` to a one-sheet XLSX (streaming, so 200,000 rows fit in memory).
+
+    Text is neutralised except exact E.164 phones (see the module docstring); ``rtl`` sets the
+    sheet right to left for Arabic. Returns the number of data rows written.
+    """
+    keys, headers = _split_columns(columns)
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=sheet_title[:31] or "export")
+    sheet.sheet_view.rightToLeft = rtl
+    sheet.freeze_panes = "A2"
+    for index in range(1, len(keys) + 1):
+        sheet.column_dimensions[get_column_letter(index)].width = column_width
+    bold = Font(bold=True)
+    header_cells = []
+    for header in headers:
+        cell = WriteOnlyCell(sheet, value=neutralise(header))
+        cell.font = bold
+        header_cells.append(cell)
+    sheet.append(header_cells)
+    count = 0
+    for row in rows:
+        sheet.append([_xlsx_value(row.get(k), k) for k in keys])
+        count += 1
+    workbook.save(str(path))
+    return count
+
+
+def _xlsx_value(value: Any, key: str) -> Any:
+    if isinstance(value, str):
+        if len(value) > XLSX_CELL_LIMIT:
+            raise ValueError(f"value of {key!r} is longer than an Excel cell can hold")
+        return neutralise(value, keep_e164=True)
+    if value is None or isinstance(value, bool | int | float | dt.date | dt.datetime | dt.time):
+        return value
+    return neutralise(str(value), keep_e164=True)
+
+
+def _read_cell(cell: Any, fix: Any) -> Any:
+    """A cell's value; a date-only format gives a ``date`` back rather than midnight."""
+    value = cell.value
+    if isinstance(value, str):
+        return fix(value)
+    if isinstance(value, dt.datetime) and not re.search(r"[hs]", str(cell.number_format)):
+        return value.date()
+    return value
+
+
+def read_csv(path: str | Path, *, undo_neutralise: bool = True) -> tuple[list[str], list[dict[str, str]]]:
+    """Read an export back: ``(headers, rows)`` with text values (for tests and re-imports)."""
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        reader = csv.reader(handle)
+        headers = next(reader, [])
+        fix = restore if undo_neutralise else (lambda v: v)
+        headers = [fix(h) for h in headers]
+        rows = [dict(zip(headers, (fix(v) for v in line), strict=True)) for line in reader]
+    return headers, rows
+
+
+def read_xlsx(path: str | Path, *, undo_neutralise: bool = True) -> tuple[list[str], list[dict[str, Any]]]:
+    """Read the first sheet of an export back: ``(headers, rows)`` with typed values."""
+    workbook = load_workbook(str(path), read_only=True)
+    try:
+        sheet = workbook.worksheets[0]
+        lines = sheet.iter_rows()
+        fix = restore if undo_neutralise else (lambda v: v)
+        headers = [fix(str(c.value)) for c in next(lines, ())]
+        rows = [
+            {h: _read_cell(c, fix) for h, c in zip(headers, line, strict=True)}
+            for line in lines
+        ]
+    finally:
+        workbook.close()
+    return headers, rows
