@@ -1,0 +1,302 @@
+"""The sync wire format shared by the desktop and HQ (see docs/sync.md and SYNC.md).
+
+Every body that crosses the wire is one of these pydantic models: strict types, unknown fields
+refused, sizes bounded. HQ imports nothing of the desktop but this module and ``hlc``, so the
+two sides cannot drift apart. Validate raw bytes with ``Model.model_validate_json``: the JSON
+parser refuses deep nesting and the models refuse wrong types before anything is written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
+from uuid import UUID
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+from jisr_desktop.sync.hlc import Timestamp
+
+PROTOCOL_VERSION = 1
+"""Version of this wire format; sent in every push and pull."""
+
+MIN_PULL_PROTOCOL = 1
+"""Desktops older than this are told to update before they may pull (they may still push)."""
+
+MAX_OPS_PER_BATCH = 500
+MAX_WIRE_BODY_BYTES = 2 * 1024 * 1024
+"""Largest request body accepted on the wire (compressed or not)."""
+MAX_DECOMPRESSED_BYTES = 8 * 1024 * 1024
+"""Largest request body after gzip decompression (compression-bomb bound)."""
+TARGET_BATCH_COMPRESSED_BYTES = 256 * 1024
+"""Clients cut batches at about this many compressed bytes (or 500 ops)."""
+MAX_FIELDS_PER_OP = 120
+MAX_STRING_CHARS = 20_000
+MAX_ID_CHARS = 64
+MAX_PULL_LIMIT = 2000
+DEFAULT_PULL_LIMIT = 500
+
+DEVICE_HEADER = "X-Jisr-Device"
+SECRET_HEADER = "X-Jisr-Secret"
+USER_HEADER = "X-Jisr-User"
+"""Optional on pull: the staff account signed in on the desktop (used for counselling rows)."""
+PROTOCOL_HEADER = "X-Jisr-Protocol"
+
+ROLES = ("receptionist", "coordinator", "counsellor", "admin")
+
+_FIELD_NAME = r"^[a-z][a-z0-9_]{0,62}$"
+FieldName = Annotated[str, StringConstraints(pattern=_FIELD_NAME)]
+ShortId = Annotated[str, StringConstraints(min_length=1, max_length=MAX_ID_CHARS)]
+
+
+def _check_hlc(text: str) -> str:
+    Timestamp.parse(text)
+    return text
+
+
+HlcText = Annotated[
+    str,
+    StringConstraints(min_length=20, max_length=20 + MAX_ID_CHARS),
+    AfterValidator(_check_hlc),
+]
+Scalar = Annotated[str, StringConstraints(max_length=MAX_STRING_CHARS)] | int | float | bool | None
+PositiveInt = Annotated[int, Field(ge=1, le=2**62)]
+
+
+@dataclass(frozen=True)
+class EntitySpec:
+    """What HQ needs to know about one synced entity.
+
+    `family` picks the conflict rule (records merge per field, events are insert-only);
+    `partition` decides who may pull it (the center's devices, or counsellors only);
+    `fields` None means any well-formed field name (the desktop schema is not pinned yet).
+    """
+
+    name: str
+    family: Literal["record", "event"]
+    partition: Literal["center", "counselling"] = "center"
+    schema_v: int = 1
+    fields: frozenset[str] | None = None
+    write_roles: frozenset[str] | None = None
+
+
+ENTITIES: dict[str, EntitySpec] = {
+    spec.name: spec
+    for spec in (
+        EntitySpec("person", "record"),
+        EntitySpec("household", "record"),
+        EntitySpec("enrollment", "record"),
+        EntitySpec("membership", "record"),
+        EntitySpec("case_header", "record"),
+        EntitySpec("workshop", "record"),
+        EntitySpec("session", "record"),
+        EntitySpec("duplicate_flag", "record"),
+        EntitySpec("attendance", "event"),
+        EntitySpec("check_in", "event"),
+        EntitySpec("check_out", "event"),
+        EntitySpec("visit", "event"),
+        EntitySpec("session_note", "event"),
+        EntitySpec("nursery_day", "event"),
+        EntitySpec("void", "event"),
+        EntitySpec("amend", "event"),
+        EntitySpec("merge", "event"),
+        EntitySpec(
+            "counselling_note",
+            "record",
+            partition="counselling",
+            write_roles=frozenset({"counsellor"}),
+        ),
+        EntitySpec(
+            "mediation_note",
+            "record",
+            partition="counselling",
+            write_roles=frozenset({"counsellor"}),
+        ),
+    )
+}
+"""Entities a desktop may push. Reference entities (``ref.*``) and ``sync.conflict`` flow down
+only, in pull."""
+
+EntityName = Literal[
+    "person",
+    "household",
+    "enrollment",
+    "membership",
+    "case_header",
+    "workshop",
+    "session",
+    "duplicate_flag",
+    "attendance",
+    "check_in",
+    "check_out",
+    "visit",
+    "session_note",
+    "nursery_day",
+    "void",
+    "amend",
+    "merge",
+    "counselling_note",
+    "mediation_note",
+]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True, allow_inf_nan=False)
+
+
+class Op(_Strict):
+    """One outbox operation: a patch of changed fields with the clocks they had before."""
+
+    op_id: UUID
+    device_id: UUID
+    epoch: PositiveInt
+    seq: PositiveInt
+    entity: EntityName
+    entity_id: UUID
+    kind: Literal["upsert", "delete", "restore", "event"]
+    patch: dict[FieldName, Scalar] = Field(default_factory=dict, max_length=MAX_FIELDS_PER_OP)
+    base: dict[FieldName, HlcText | None] = Field(
+        default_factory=dict, max_length=MAX_FIELDS_PER_OP
+    )
+    schema_v: Annotated[int, Field(ge=1, le=10_000)]
+    user_id: ShortId | None = None
+    hlc: HlcText
+
+    def digest(self) -> str:
+        """Content hash used to tell a harmless replay from a reused seq."""
+        return content_digest(self.model_dump(mode="json"))
+
+
+class PushRequest(_Strict):
+    protocol_v: Annotated[int, Field(ge=1, le=10_000)]
+    device_id: UUID
+    epoch: PositiveInt
+    first_seq: PositiveInt
+    ops: list[Op] = Field(max_length=MAX_OPS_PER_BATCH)
+
+
+class Rejected(_Strict):
+    seq: int
+    op_id: UUID
+    reason: str
+
+
+class PushResponse(_Strict):
+    acked_through: int
+    server_hlc: str
+    rejected: list[Rejected] = Field(default_factory=list)
+
+
+class Row(_Strict):
+    """Current state of one HQ row (state, not history: only the last change is sent)."""
+
+    entity: str
+    entity_id: UUID
+    center_id: UUID | None
+    fields: dict[str, Any]
+    clocks: dict[str, str]
+    deleted: bool
+    counter: int
+
+
+class PullResponse(_Strict):
+    rows: list[Row]
+    next_cursor: str
+    more: bool
+    server_hlc: str
+
+
+class EnrollRequest(_Strict):
+    protocol_v: Annotated[int, Field(ge=1, le=10_000)]
+    code: Annotated[str, StringConstraints(min_length=4, max_length=64)]
+    device_name: Annotated[str, StringConstraints(min_length=1, max_length=120)]
+    app_version: Annotated[str, StringConstraints(max_length=40)] = ""
+
+
+class CenterInfo(_Strict):
+    id: UUID
+    code: str
+    name_fr: str
+    name_ar: str
+    province_code: str
+
+
+class EnrollResponse(_Strict):
+    device_id: UUID
+    device_secret: str
+    center: CenterInfo
+    counselling: bool
+    server_hlc: str
+    protocol_v: int
+
+
+class ErrorBody(_Strict):
+    """Every non-2xx answer: a stable machine `code` and a plain-words `message`."""
+
+    code: str
+    message: str
+    expected_seq: int | None = None
+    detail: list[dict[str, Any]] | None = None
+
+
+ERROR_CODES = {
+    "bad_json": 400,
+    "invalid": 400,
+    "bad_cursor": 400,
+    "batch_not_contiguous": 400,
+    "unauthenticated": 401,
+    "device_revoked": 403,
+    "device_mismatch": 403,
+    "bad_code": 403,
+    "seq_gap": 409,
+    "seq_reused": 409,
+    "rebootstrap": 410,
+    "too_large": 413,
+    "bad_encoding": 415,
+    "please_update": 426,
+}
+
+REJECT_REASONS = (
+    "unknown_entity",
+    "wrong_kind",
+    "unknown_field",
+    "wrong_center",
+    "entity_of_other_center",
+    "author_not_member",
+    "author_role",
+    "schema_too_new",
+    "event_conflict",
+    "bad_base",
+)
+
+
+_CURSOR = re.compile(r"^1\.(\d{1,18})\.(\d{1,18})\.(\d{1,18})$")
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """Opaque pull position: one counter per stream (reference, center, counselling)."""
+
+    ref: int = 0
+    center: int = 0
+    counselling: int = 0
+
+    def __str__(self) -> str:
+        return f"1.{self.ref}.{self.center}.{self.counselling}"
+
+    @classmethod
+    def parse(cls, text: str | None) -> Cursor:
+        if not text:
+            return cls()
+        m = _CURSOR.match(text)
+        if not m:
+            raise ValueError("malformed cursor")
+        return cls(int(m[1]), int(m[2]), int(m[3]))
+
+
+def content_digest(value: Any) -> str:
+    """SHA-256 of canonical JSON, the same on both sides."""
+    raw = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(raw.encode()).hexdigest()

@@ -1,0 +1,1 @@
+"""Jisr HQ: the headquarters server that every center desktop syncs with (see docs/sync.md)."""

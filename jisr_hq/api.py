@@ -1,0 +1,135 @@
+"""The sync API under /api/sync/ (django-ninja; OpenAPI at /api/sync/openapi.json).
+
+Bodies are read by jisr_hq.bodies rather than by ninja so that gzip, the decompressed-size
+bound and strict validation happen before anything else; the schemas are still declared for
+the OpenAPI description.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+
+from jisr_desktop.sync import protocol as p
+from jisr_hq import clock, devices
+from jisr_hq import pull as pull_mod
+from jisr_hq import push as push_mod
+from jisr_hq.bodies import json_response, parse
+from jisr_hq.errors import ApiError
+
+log = logging.getLogger(__name__)
+
+api = NinjaAPI(
+    title="Jisr HQ sync API",
+    version=str(p.PROTOCOL_VERSION),
+    urls_namespace="sync",
+    description="Wire protocol between Jisr Desktop and HQ; see docs/sync.md.",
+)
+
+_ERRORS = {code: p.ErrorBody for code in {400, 401, 403, 409, 410, 413, 415, 426}}
+_AUTH_DOC = {
+    "parameters": [
+        {"in": "header", "name": p.DEVICE_HEADER, "required": True, "schema": {"type": "string"}},
+        {"in": "header", "name": p.SECRET_HEADER, "required": True, "schema": {"type": "string"}},
+    ]
+}
+
+
+def _body_doc(model: type[p.BaseModel]) -> dict[str, object]:
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": model.model_json_schema()}},
+        }
+    }
+
+
+@api.exception_handler(ApiError)
+def _api_error(request: HttpRequest, exc: ApiError) -> HttpResponse:
+    return json_response(exc.body, status=exc.status)
+
+
+@api.post(
+    "/enroll",
+    response={200: p.EnrollResponse, **_ERRORS},
+    openapi_extra=_body_doc(p.EnrollRequest),
+    summary="Trade a single-use enrollment code for a device id and secret",
+)
+def enroll(request: HttpRequest) -> HttpResponse:
+    body = parse(request, p.EnrollRequest)
+    device, secret = devices.redeem_code(body.code, device_name=body.device_name)
+    log.info("enrolled device %s for center %s", device.id, device.center.code)
+    center = device.center
+    return json_response(
+        p.EnrollResponse(
+            device_id=device.id,
+            device_secret=secret,
+            center=p.CenterInfo(
+                id=center.id,
+                code=center.code,
+                name_fr=center.name_fr,
+                name_ar=center.name_ar,
+                province_code=center.province_code,
+            ),
+            counselling=device.counselling,
+            server_hlc=clock.now_text(),
+            protocol_v=p.PROTOCOL_VERSION,
+        )
+    )
+
+
+@api.post(
+    "/push",
+    response={200: p.PushResponse, **_ERRORS},
+    openapi_extra={**_body_doc(p.PushRequest), **_AUTH_DOC},
+    summary="Apply one contiguous batch of outbox ops (idempotent)",
+)
+def push(request: HttpRequest) -> HttpResponse:
+    device = devices.authenticate(request)
+    body = parse(request, p.PushRequest)
+    return json_response(push_mod.push(device, body))
+
+
+@api.get(
+    "/pull",
+    response={200: p.PullResponse, **_ERRORS},
+    openapi_extra=_AUTH_DOC,
+    summary="Rows changed after the cursor: reference data, then the device's center",
+)
+def pull(
+    request: HttpRequest, cursor: str = "", limit: int = p.DEFAULT_PULL_LIMIT, protocol_v: int = 0
+) -> HttpResponse:
+    device = devices.authenticate(request)
+    version = protocol_v or _header_int(request, p.PROTOCOL_HEADER)
+    if version < p.MIN_PULL_PROTOCOL:
+        raise ApiError(
+            "please_update",
+            "This version of Jisr Desktop is too old to receive data; please update it.",
+        )
+    if version > p.PROTOCOL_VERSION:
+        raise ApiError("invalid", f"This HQ speaks protocol {p.PROTOCOL_VERSION} at most.")
+    if not 1 <= limit <= p.MAX_PULL_LIMIT:
+        raise ApiError("invalid", f"limit must be between 1 and {p.MAX_PULL_LIMIT}.")
+    try:
+        position = p.Cursor.parse(cursor)
+    except ValueError as exc:
+        raise ApiError("bad_cursor", "The cursor is not one HQ gave out.") from exc
+    user = request.headers.get(p.USER_HEADER) or None
+    return json_response(pull_mod.pull(device, position, limit, user))
+
+
+@api.get("/ping", summary="Cheap liveness check (no authentication, no database)")
+def ping(request: HttpRequest) -> HttpResponse:
+    return HttpResponse(
+        f'{{"ok":true,"protocol_v":{p.PROTOCOL_VERSION},"server_hlc":"{clock.now_text()}"}}',
+        content_type="application/json",
+    )
+
+
+def _header_int(request: HttpRequest, name: str) -> int:
+    try:
+        return int(request.headers.get(name, "0"))
+    except ValueError:
+        return 0

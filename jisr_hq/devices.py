@@ -1,0 +1,90 @@
+"""Enrollment codes, device secrets and request authentication.
+
+Codes and secrets are random tokens with full entropy, so HQ stores only their SHA-256:
+a leaked database does not let anyone act as a device, and checking a request costs one hash.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import uuid
+from datetime import timedelta
+
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from jisr_desktop.sync.protocol import DEVICE_HEADER, SECRET_HEADER
+from jisr_hq.errors import ApiError
+from jisr_hq.models import Center, Device, EnrollmentCode
+
+_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read over the phone
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _normalise_code(code: str) -> str:
+    return code.replace("-", "").replace(" ", "").upper()
+
+
+def issue_code(center: Center, *, hours: float = 48, counselling: bool = False) -> str:
+    """Create a single-use code bound to `center`; the clear code is returned once."""
+    raw = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(12))
+    EnrollmentCode.objects.create(
+        center=center,
+        code_hash=_digest(raw),
+        counselling=counselling,
+        expires_at=timezone.now() + timedelta(hours=hours),
+    )
+    return "-".join(raw[i : i + 4] for i in range(0, 12, 4))
+
+
+def redeem_code(code: str, *, device_name: str) -> tuple[Device, str]:
+    """Turn a valid code into a new device and its secret; the code is then spent."""
+    secret = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        row = (
+            EnrollmentCode.objects.select_for_update()
+            .select_related("center")
+            .filter(code_hash=_digest(_normalise_code(code)))
+            .first()
+        )
+        if row is None or row.used_at is not None or row.expires_at <= timezone.now():
+            raise ApiError("bad_code", "This enrollment code is unknown, used or expired.")
+        device = Device.objects.create(
+            center=row.center,
+            name=device_name,
+            secret_hash=_digest(secret),
+            counselling=row.counselling,
+        )
+        row.used_at = timezone.now()
+        row.device = device
+        row.save(update_fields=["used_at", "device"])
+    return device, secret
+
+
+def authenticate(request: HttpRequest) -> Device:
+    """The device named by the request headers, or an ApiError (401 unknown, 403 revoked)."""
+    device_id = request.headers.get(DEVICE_HEADER, "")
+    secret = request.headers.get(SECRET_HEADER, "")
+    try:
+        key = uuid.UUID(device_id)
+    except ValueError as exc:
+        raise ApiError("unauthenticated", "Missing or malformed device credentials.") from exc
+    device = Device.objects.select_related("center").filter(id=key).first()
+    if device is None or not hmac.compare_digest(device.secret_hash, _digest(secret[:200])):
+        raise ApiError("unauthenticated", "Unknown device or wrong secret.")
+    if device.revoked:
+        raise ApiError("device_revoked", "This device has been revoked by HQ.")
+    return device
+
+
+def revoke(device_id: str) -> Device:
+    device = Device.objects.get(id=uuid.UUID(device_id))
+    device.revoked = True
+    device.save(update_fields=["revoked"])
+    return device

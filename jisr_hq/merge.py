@@ -1,0 +1,297 @@
+"""Merging validated ops into HQ state, per the conflict rules of SYNC.md.
+
+Records: last writer wins per field by effective clock; when the stored clock of a field is
+neither the op's `base` nor the client clock that wrote it, the edits were concurrent and the
+loser goes to the conflicts table. Deletes are sticky tombstones: an edit of a deleted row is
+kept as a conflict and only an explicit restore brings the row back. Events are insert-only.
+
+A BatchMerger works in memory for one batch (the caller holds the center's counter locks, so
+no other push of this center runs meanwhile) and writes everything in `flush()`.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from django.utils import timezone
+
+from jisr_desktop.sync.protocol import ENTITIES, EntitySpec, Op, content_digest
+from jisr_hq import clock
+from jisr_hq.models import ChangeCounter, Conflict, Device, Event, Record, StaffAccount
+
+LIFE = "_deleted"
+"""Clock key of a record's lifecycle (delete / restore) in `clocks`."""
+
+CENTER_FIELDS = ("center_id",)
+"""Patch fields that claim a center; they must name the device's own center."""
+
+UPGRADES: dict[tuple[str, int], Callable[[dict[str, Any]], dict[str, Any]]] = {}
+"""(entity, from_schema_v) → function upgrading a patch one version. Patches only carry the
+fields a desktop changed, so an old desktop cannot blank fields it does not know."""
+
+Key = tuple[str, uuid.UUID]
+
+
+class BatchMerger:
+    def __init__(self, device: Device) -> None:
+        self.device = device
+        self.center_id = device.center_id
+        self.records: dict[Key, Record] = {}
+        self.events: dict[Key, Event] = {}
+        self.foreign: set[uuid.UUID] = set()
+        self.dirty: dict[Key, Record] = {}
+        self.new_events: list[Event] = []
+        self.conflicts: list[Conflict] = []
+        self.staff: dict[str, StaffAccount | None] = {}
+        self.counters = _lock_counters(self.center_id)
+        self.loaded: set[uuid.UUID] = set()
+
+    @property
+    def conflict_count(self) -> int:
+        return len(self.conflicts)
+
+    # -- loading ---------------------------------------------------------------------------
+
+    def preload(self, ops: list[Op]) -> None:
+        """Fetch every row the batch touches in two queries (any center, to spot foreign ids)."""
+        ids = {op.entity_id for op in ops} - self.loaded
+        if not ids:
+            return
+        self.loaded |= ids
+        for rec in Record.objects.filter(entity_id__in=ids):
+            if rec.center_id == self.center_id:
+                self.records[(rec.entity, rec.entity_id)] = rec
+            else:
+                self.foreign.add(rec.entity_id)
+        for ev in Event.objects.filter(entity_id__in=ids):
+            if ev.center_id == self.center_id:
+                self.events[(ev.entity, ev.entity_id)] = ev
+            else:
+                self.foreign.add(ev.entity_id)
+
+    # -- one op ----------------------------------------------------------------------------
+
+    def apply(self, op: Op) -> str | None:
+        """Merge `op`; return a rejection reason, or None when accepted (even if it lost)."""
+        self.preload([op])
+        spec = ENTITIES[op.entity]
+        reason = self._validate(op, spec)
+        if reason:
+            return reason
+        patch = _upgrade(spec, op.schema_v, dict(op.patch))
+        if spec.family == "event":
+            return self._apply_event(op, patch)
+        self._apply_record(op, spec, patch)
+        return None
+
+    def _validate(self, op: Op, spec: EntitySpec) -> str | None:
+        if op.schema_v > spec.schema_v:
+            return "schema_too_new"
+        if (spec.family == "event") != (op.kind == "event"):
+            return "wrong_kind"
+        if spec.fields is not None and not set(op.patch) <= spec.fields:
+            return "unknown_field"
+        for name in CENTER_FIELDS:
+            if name in op.patch and op.patch[name] != str(self.center_id):
+                return "wrong_center"
+        if op.entity_id in self.foreign:
+            return "entity_of_other_center"
+        return self._check_author(op.user_id, spec)
+
+    def _check_author(self, user_id: str | None, spec: EntitySpec) -> str | None:
+        staff = self._staff(user_id) if user_id else None
+        if staff is not None and (staff.center_id != self.center_id or not staff.active):
+            return "author_not_member"
+        if spec.write_roles is not None:
+            if staff is None:
+                return "author_not_member"
+            if staff.role not in spec.write_roles:
+                return "author_role"
+        return None
+
+    def _staff(self, user_id: str) -> StaffAccount | None:
+        if user_id not in self.staff:
+            query = StaffAccount.objects.all()
+            try:
+                found = query.filter(id=uuid.UUID(user_id)).first()
+            except ValueError:
+                found = query.filter(username=user_id).first()
+            self.staff[user_id] = found
+        return self.staff[user_id]
+
+    def _apply_event(self, op: Op, patch: dict[str, Any]) -> str | None:
+        key = (op.entity, op.entity_id)
+        digest = content_digest(patch)
+        existing = self.events.get(key)
+        if existing is not None:
+            return None if existing.digest == digest else "event_conflict"
+        self.events[key] = event = Event(
+            center_id=self.center_id,
+            entity=op.entity,
+            entity_id=op.entity_id,
+            op_id=op.op_id,
+            device=self.device,
+            fields=patch,
+            digest=digest,
+            hlc=op.hlc,
+            counter=self._next("center"),
+        )
+        self.new_events.append(event)
+        return None
+
+    def _apply_record(self, op: Op, spec: EntitySpec, patch: dict[str, Any]) -> None:
+        key = (op.entity, op.entity_id)
+        rec = self.records.get(key)
+        if rec is None:
+            rec = Record(
+                center_id=self.center_id,
+                partition=spec.partition,
+                entity=op.entity,
+                entity_id=op.entity_id,
+                fields={},
+                clocks={},
+                origins={},
+                counter=0,
+            )
+            self.records[key] = rec
+        eff = clock.effective(op.hlc, clock.now())
+        changed = False
+        life = rec.clocks.get(LIFE)
+        if op.kind == "delete":
+            if not rec.deleted and (life is None or eff > life):
+                rec.deleted, rec.deleted_at = True, timezone.now()
+                rec.clocks[LIFE] = eff
+                changed = True
+            elif not rec.deleted:  # a restore with a later clock already won
+                self._conflict(rec, op, LIFE, "delete_lost", None, True, eff)
+            patch = {}
+        elif op.kind == "restore":
+            if rec.deleted and (life is None or eff > life):
+                rec.deleted, rec.deleted_at = False, None
+                rec.clocks[LIFE] = eff
+                changed = True
+        elif rec.deleted:  # sticky tombstone: keep the edit for review, do not resurrect
+            for name, value in patch.items():
+                self._conflict(rec, op, name, "edit_of_deleted", rec.fields.get(name), value, eff)
+            patch = {}
+        for name, value in patch.items():
+            changed |= self._merge_field(rec, op, name, value, eff)
+        if changed or rec.pk is None:
+            rec.counter = self._next(spec.partition)
+            self.dirty[key] = rec
+
+    def _merge_field(self, rec: Record, op: Op, name: str, value: Any, eff: str) -> bool:
+        stored = rec.clocks.get(name)
+        base = op.base.get(name)
+        concurrent = stored is not None and base not in (stored, rec.origins.get(name))
+        if stored is None or eff > stored:
+            if concurrent:
+                self._conflict(
+                    rec,
+                    op,
+                    name,
+                    "concurrent_edit",
+                    value,
+                    rec.fields.get(name),
+                    eff,
+                    loser_clock=stored,
+                    op_won=True,
+                )
+            rec.fields[name] = value
+            rec.clocks[name] = eff
+            rec.origins[name] = op.hlc
+            return True
+        if eff == stored:
+            return False
+        reason = "concurrent_edit" if concurrent else "stale_edit"
+        self._conflict(rec, op, name, reason, rec.fields.get(name), value, eff)
+        return False
+
+    def _conflict(
+        self,
+        rec: Record,
+        op: Op,
+        name: str,
+        reason: str,
+        winner: Any,
+        loser: Any,
+        eff: str,
+        *,
+        loser_clock: str | None = None,
+        op_won: bool = False,
+    ) -> None:
+        """Record a loser. By default the op lost; with `op_won` the stored value lost."""
+        if op_won:
+            winner_clock, lost_clock = eff, loser_clock or ""
+            loser_device = _uuid_or_none(clock.device_of(lost_clock)) if lost_clock else None
+        else:
+            winner_clock, lost_clock = rec.clocks.get(name, ""), eff
+            loser_device = op.device_id
+        self.conflicts.append(
+            Conflict(
+                center_id=self.center_id,
+                partition=rec.partition,
+                entity=rec.entity,
+                entity_id=rec.entity_id,
+                field=name,
+                reason=reason,
+                winner_value=winner,
+                winner_clock=winner_clock,
+                loser_value=loser,
+                loser_clock=lost_clock,
+                loser_device=loser_device,
+                op_id=op.op_id,
+                counter=self._next(rec.partition),
+            )
+        )
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def _next(self, partition: str) -> int:
+        counter = self.counters[partition]
+        counter.value += 1
+        return counter.value
+
+    def flush(self) -> None:
+        """Write the batch's rows, events, conflicts and the advanced counters."""
+        new = [r for r in self.dirty.values() if r.pk is None]
+        old = [r for r in self.dirty.values() if r.pk is not None]
+        Record.objects.bulk_create(new, batch_size=500)
+        Record.objects.bulk_update(
+            old,
+            ["fields", "clocks", "origins", "deleted", "deleted_at", "counter"],
+            batch_size=500,
+        )
+        Event.objects.bulk_create(self.new_events, batch_size=500)
+        Conflict.objects.bulk_create(self.conflicts, batch_size=500)
+        for counter in self.counters.values():
+            counter.save(update_fields=["value"])
+
+
+def _lock_counters(center_id: uuid.UUID) -> dict[str, ChangeCounter]:
+    """Lock the center's counters (always in the same order, so pushes never deadlock)."""
+    ChangeCounter.objects.bulk_create(
+        [ChangeCounter(center_id=center_id, partition=p) for p in ("center", "counselling")],
+        ignore_conflicts=True,
+    )
+    rows = (
+        ChangeCounter.objects.select_for_update().filter(center_id=center_id).order_by("partition")
+    )
+    return {row.partition: row for row in rows}
+
+
+def _upgrade(spec: EntitySpec, schema_v: int, patch: dict[str, Any]) -> dict[str, Any]:
+    for version in range(schema_v, spec.schema_v):
+        step = UPGRADES.get((spec.name, version))
+        if step is not None:
+            patch = step(patch)
+    return patch
+
+
+def _uuid_or_none(text: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(text)
+    except ValueError:
+        return None

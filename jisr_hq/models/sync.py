@@ -1,0 +1,196 @@
+"""Tables written by pushes: devices, streams, synced rows, events, conflicts, audit."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from jisr_hq.models.reference import Center
+
+PARTITIONS = [("center", _("center")), ("counselling", _("counselling"))]
+
+
+class Device(models.Model):
+    """An enrolled desktop. Only a SHA-256 of its random 256-bit secret is stored: the secret
+    has full entropy, so a slow password hash would only cost CPU on every request."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    center = models.ForeignKey(Center, on_delete=models.PROTECT, related_name="devices")
+    name = models.CharField(_("name"), max_length=120)
+    secret_hash = models.CharField(max_length=64, editable=False)
+    counselling = models.BooleanField(_("counselling device"), default=False)
+    revoked = models.BooleanField(_("revoked"), default=False)
+    created = models.DateTimeField(auto_now_add=True)
+    last_seen = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("device")
+        verbose_name_plural = _("devices")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.id})"
+
+
+class EnrollmentCode(models.Model):
+    """Single-use, expiring code bound to one center; only its hash is stored."""
+
+    center = models.ForeignKey(Center, on_delete=models.CASCADE, related_name="codes")
+    code_hash = models.CharField(max_length=64, unique=True)
+    counselling = models.BooleanField(default=False)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    device = models.ForeignKey(Device, null=True, blank=True, on_delete=models.SET_NULL)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("enrollment code")
+        verbose_name_plural = _("enrollment codes")
+
+
+class Stream(models.Model):
+    """High-water mark of one (device, epoch) outbox stream; locked for every push."""
+
+    center = models.ForeignKey(Center, on_delete=models.PROTECT)
+    device = models.ForeignKey(Device, on_delete=models.PROTECT)
+    epoch = models.BigIntegerField()
+    high_water = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = (
+            models.UniqueConstraint(fields=["device", "epoch"], name="stream_device_epoch"),
+        )
+
+
+class OpReceipt(models.Model):
+    """One row per accepted seq: its content digest tells a replay from a reused seq."""
+
+    center = models.ForeignKey(Center, on_delete=models.PROTECT)
+    device = models.ForeignKey(Device, on_delete=models.PROTECT)
+    epoch = models.BigIntegerField()
+    seq = models.BigIntegerField()
+    op_id = models.UUIDField(db_index=True)
+    digest = models.CharField(max_length=64)
+    rejected = models.CharField(max_length=64, blank=True, default="")
+
+    class Meta:
+        constraints = (
+            models.UniqueConstraint(
+                fields=["device", "epoch", "seq"], name="receipt_device_epoch_seq"
+            ),
+        )
+
+
+class ChangeCounter(models.Model):
+    """Per (center, partition) counter, advanced under a row lock so commit order equals
+    counter order; `purged_through` is the tombstone horizon (older cursors re-bootstrap)."""
+
+    center = models.ForeignKey(Center, on_delete=models.PROTECT)
+    partition = models.CharField(max_length=20, choices=PARTITIONS)
+    value = models.BigIntegerField(default=0)
+    purged_through = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = (
+            models.UniqueConstraint(fields=["center", "partition"], name="counter_center_part"),
+        )
+
+
+class Record(models.Model):
+    """Current state of one record: fields, per-field clocks (effective) and origins
+    (the client clock that wrote each field), tombstone flag, counter of the last change."""
+
+    center = models.ForeignKey(Center, on_delete=models.PROTECT)
+    partition = models.CharField(max_length=20, choices=PARTITIONS, default="center")
+    entity = models.CharField(max_length=40)
+    entity_id = models.UUIDField()
+    fields = models.JSONField(default=dict)
+    clocks = models.JSONField(default=dict)
+    origins = models.JSONField(default=dict)
+    deleted = models.BooleanField(default=False)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    counter = models.BigIntegerField()
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = (
+            models.UniqueConstraint(
+                fields=["center", "entity", "entity_id"], name="record_center_entity_id"
+            ),
+        )
+        indexes = (
+            models.Index(fields=["center", "partition", "counter"], name="record_pull"),
+            models.Index(fields=["entity_id"], name="record_entity_id"),
+        )
+
+
+class Event(models.Model):
+    """Insert-only fact with a (usually deterministic) id; never updated, never deleted."""
+
+    center = models.ForeignKey(Center, on_delete=models.PROTECT)
+    entity = models.CharField(max_length=40)
+    entity_id = models.UUIDField()
+    op_id = models.UUIDField()
+    device = models.ForeignKey(Device, on_delete=models.PROTECT)
+    fields = models.JSONField(default=dict)
+    digest = models.CharField(max_length=64)
+    hlc = models.CharField(max_length=100)
+    counter = models.BigIntegerField()
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = (
+            models.UniqueConstraint(
+                fields=["center", "entity", "entity_id"], name="event_center_entity_id"
+            ),
+        )
+        indexes = (
+            models.Index(fields=["center", "counter"], name="event_pull"),
+            models.Index(fields=["entity_id"], name="event_entity_id"),
+        )
+
+
+class Conflict(models.Model):
+    """A concurrent edit that lost (or an edit of a deleted row), kept for review."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    center = models.ForeignKey(Center, on_delete=models.PROTECT)
+    partition = models.CharField(max_length=20, choices=PARTITIONS, default="center")
+    entity = models.CharField(max_length=40)
+    entity_id = models.UUIDField()
+    field = models.CharField(max_length=64)
+    reason = models.CharField(max_length=40)
+    winner_value = models.JSONField(null=True)
+    winner_clock = models.CharField(max_length=100, blank=True)
+    loser_value = models.JSONField(null=True)
+    loser_clock = models.CharField(max_length=100, blank=True)
+    loser_device = models.UUIDField(null=True)
+    op_id = models.UUIDField()
+    counter = models.BigIntegerField()
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("conflict")
+        verbose_name_plural = _("conflicts")
+        indexes = (models.Index(fields=["center", "partition", "counter"], name="conflict_pull"),)
+
+
+class PushAudit(models.Model):
+    """One row per push attempt that reached HQ authenticated, whatever its outcome."""
+
+    center = models.ForeignKey(Center, on_delete=models.PROTECT)
+    device = models.ForeignKey(Device, on_delete=models.PROTECT)
+    epoch = models.BigIntegerField(default=0)
+    first_seq = models.BigIntegerField(default=0)
+    received = models.IntegerField(default=0)
+    applied = models.IntegerField(default=0)
+    skipped = models.IntegerField(default=0)
+    rejected = models.IntegerField(default=0)
+    status = models.CharField(max_length=30)
+    detail = models.JSONField(default=dict)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("push audit entry")
+        verbose_name_plural = _("push audit")

@@ -1,0 +1,136 @@
+"""Django settings, all from the environment so that one server image runs anywhere.
+
+JISR_HQ_HOME            data folder (default: platformdirs user data dir "jisr-hq")
+DATABASE_URL            default: SQLite file hq.sqlite3 in the data folder; postgresql://… for production
+DJANGO_SECRET_KEY       default: a generated key kept in <home>/secret_key (owner-only)
+JISR_HQ_ALLOWED_HOSTS   comma-separated (default: localhost,127.0.0.1,[::1])
+JISR_HQ_DEBUG           1 to turn Django's debug mode on (never in production)
+JISR_HQ_TOMBSTONE_DAYS  tombstone retention horizon used by purge-tombstones (default 180)
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+import dj_database_url
+import platformdirs
+from django.utils.translation import gettext_lazy as _
+
+from jisr_desktop.sync import protocol
+
+
+def _home() -> Path:
+    home = Path(os.environ.get("JISR_HQ_HOME") or platformdirs.user_data_dir("jisr-hq"))
+    home.mkdir(parents=True, exist_ok=True)
+    return home
+
+
+def _secret_key(home: Path) -> str:
+    """Use DJANGO_SECRET_KEY, else a key generated once and readable by the owner only."""
+    if key := os.environ.get("DJANGO_SECRET_KEY"):
+        return key
+    path = home / "secret_key"
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_urlsafe(50))
+    return path.read_text().strip()
+
+
+def _database(home: Path) -> dict[str, object]:
+    url = os.environ.get("DATABASE_URL") or f"sqlite:///{home / 'hq.sqlite3'}"
+    db: dict[str, object] = dict(dj_database_url.parse(url, conn_max_age=60))
+    if db["ENGINE"] == "django.db.backends.sqlite3":
+        # IMMEDIATE transactions take the write lock up front: concurrent pushes queue
+        # instead of failing with "database is locked" halfway through a batch.
+        db["OPTIONS"] = {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 30,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+        db["CONN_MAX_AGE"] = 0
+    return db
+
+
+HOME = _home()
+BASE_DIR = Path(__file__).resolve().parent
+SECRET_KEY = _secret_key(HOME)
+DEBUG = os.environ.get("JISR_HQ_DEBUG", "") in {"1", "true", "yes"}
+ALLOWED_HOSTS = [
+    h.strip()
+    for h in os.environ.get("JISR_HQ_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",")
+    if h.strip()
+]
+TOMBSTONE_DAYS = int(os.environ.get("JISR_HQ_TOMBSTONE_DAYS", "180"))
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "jisr_hq.apps.JisrHqConfig",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.middleware.gzip.GZipMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "jisr_hq.urls"
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+            ]
+        },
+    }
+]
+ASGI_APPLICATION = "jisr_hq.asgi.application"
+WSGI_APPLICATION = "jisr_hq.wsgi.application"
+DATABASES = {"default": _database(HOME)}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+
+LANGUAGE_CODE = "fr"
+LANGUAGES = [("ar", _("Arabic")), ("fr", _("French")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+USE_I18N = True
+TIME_ZONE = "Africa/Casablanca"
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = HOME / "static"
+
+# Raw bodies are bounded again (after gzip) by jisr_hq.bodies; this is the on-wire bound.
+DATA_UPLOAD_MAX_MEMORY_SIZE = protocol.MAX_WIRE_BODY_BYTES
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "loggers": {"jisr_hq": {"handlers": ["console"], "level": "INFO", "propagate": False}},
+}
