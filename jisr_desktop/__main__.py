@@ -1,0 +1,3 @@
+from jisr_desktop.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,172 @@
+"""The `jisr` command: the GUI by default, headless commands for everything else.
+
+Every command prints one clear line on a known error and exits non-zero; a bug is logged
+with its traceback in the data root's log file and reported as one line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from jisr_desktop import __version__, errors, i18n, paths
+from jisr_desktop.log import setup_logging
+from jisr_desktop.settings import Settings
+
+log = logging.getLogger("jisr.cli")
+
+DEMO_CENTER = {"code": "DEMO", "name_fr": "Espace Jisr al-Usra (démo)",
+               "name_ar": "فضاء جسر الأسرة (تجريبي)", "province_code": "04.421"}
+DEMO_ACCOUNTS = (("coordinator", "Coordinatrice", "coordinator", "jisr-demo-1"),
+                 ("reception", "Accueil", "receptionist", "jisr-demo-1"))
+
+Handler = Callable[[argparse.Namespace, Path], int]
+COMMANDS: dict[str, Handler] = {}
+
+
+def command(name: str) -> Callable[[Handler], Handler]:
+    def register(fn: Handler) -> Handler:
+        COMMANDS[name] = fn
+        return fn
+    return register
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="jisr", description="Jisr Desktop: records of a Jisr al-Usra center.")
+    parser.add_argument("--version", action="version", version=f"jisr {__version__}")
+    parser.add_argument("--home", help="data root (default: $JISR_HOME or the platform's data folder)")
+    parser.add_argument("--lang", choices=i18n.LANGUAGES, help="language of messages")
+    sub = parser.add_subparsers(dest="command")
+
+    p = sub.add_parser("init", help="create this center's encrypted database")
+    p.add_argument("--code", help="center code, e.g. RBT01 (creates the center too)")
+    p.add_argument("--name-ar", default="", help="center name in Arabic")
+    p.add_argument("--name-fr", default="", help="center name in French")
+    p.add_argument("--province", help="province code from the reference list, e.g. 04.421")
+
+    p = sub.add_parser("demo", help="fill a database with demo families (creates a demo center if none)")
+    p.add_argument("--persons", type=int, default=2000)
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--if-empty", action="store_true", help="only when the registry is empty")
+
+    p = sub.add_parser("search", help="find persons by name (Arabic or Latin), CIN, phone or file number")
+    p.add_argument("text")
+    p.add_argument("--limit", type=int, default=20)
+
+    sub.add_parser("check", help="integrity check and migration state")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    root = paths.data_root(args.home)
+    settings = Settings(root) if root.exists() else None
+    lang = args.lang or (settings["language"] if settings else i18n.DEFAULT_LANGUAGE)
+    i18n.set_language(lang)
+    if root.exists() or args.command in {"init", "demo", None}:
+        try:
+            root.mkdir(parents=True, exist_ok=True)
+            setup_logging(root)
+        except OSError:
+            pass
+    handler = COMMANDS.get(args.command or "gui")
+    assert handler is not None
+    try:
+        return handler(args, root)
+    except errors.JisrError as exc:
+        print("jisr: " + exc.message(), file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except Exception:
+        log.exception("unexpected error in command %s", args.command)
+        message = i18n._("An unexpected error happened; details are in the log file.")
+        print("jisr: " + message, file=sys.stderr)
+        return 1
+
+
+def _system_context(root: Path, *, create: bool = False):  # type: ignore[no-untyped-def]
+    from jisr_desktop.db.connection import open_database
+    from jisr_desktop.services.context import SYSTEM_USER, Context
+
+    return Context(db=open_database(root, create=create), user=SYSTEM_USER)
+
+
+@command("init")
+def cmd_init(args: argparse.Namespace, root: Path) -> int:
+    from jisr_desktop.services.center import create_center
+
+    if paths.database_path(root).exists():
+        raise errors.JisrError(i18n.N_("A database already exists at {path}."),
+                               path=str(paths.database_path(root)))
+    ctx = _system_context(root, create=True)
+    if args.code:
+        create_center(ctx=ctx, code=args.code, name_fr=args.name_fr, name_ar=args.name_ar,
+                      province_code=args.province)
+    print(i18n._("Created the database {path}.", path=str(paths.database_path(root))))
+    return 0
+
+
+def ensure_demo_center(ctx) -> None:  # type: ignore[no-untyped-def]
+    """A demo center and two demo accounts, when the database has no center yet."""
+    from jisr_desktop.services import accounts
+    from jisr_desktop.services.center import create_center, current_center
+
+    if current_center(ctx.db) is None:
+        center = create_center(ctx=ctx, **DEMO_CENTER)
+        for username, display, role, password in DEMO_ACCOUNTS:
+            accounts.create_account(ctx=ctx, username=username, display_name=display, role=role,
+                                    password=password, center_id=center.id)
+
+
+@command("demo")
+def cmd_demo(args: argparse.Namespace, root: Path) -> int:
+    from jisr_desktop.services.demo import make_demo
+
+    ctx = _system_context(root, create=True)
+    ensure_demo_center(ctx)
+    if args.if_empty and ctx.db.execute("SELECT 1 FROM person LIMIT 1").fetchone():
+        return 0
+    made = make_demo(ctx=ctx, persons=args.persons, seed=args.seed)
+    print(i18n.translate_plural("Added {n} demo person.", "Added {n} demo persons.", made))
+    return 0
+
+
+@command("search")
+def cmd_search(args: argparse.Namespace, root: Path) -> int:
+    from jisr_desktop.db.connection import open_database
+    from jisr_desktop.domain.person import format_phone
+    from jisr_desktop.services.context import SYSTEM_USER, Context
+    from jisr_desktop.services.registry import search_persons
+
+    ctx = Context(db=open_database(root), user=SYSTEM_USER)
+    for person in search_persons(ctx=ctx, text=args.text, limit=args.limit):
+        born = person.birth_date.isoformat() if person.birth_date else (str(person.birth_year or ""))
+        print("\t".join([person.file_no, person.display_name_ar, person.display_name_lat, born,
+                         person.cin or "", format_phone(person.phone)]))
+    return 0
+
+
+@command("check")
+def cmd_check(args: argparse.Namespace, root: Path) -> int:
+    from jisr_desktop.db import migrations
+    from jisr_desktop.db.connection import open_database
+
+    db = open_database(root, migrate=False)
+    result = db.execute("PRAGMA integrity_check").fetchone()[0]
+    fk = db.execute("PRAGMA foreign_key_check").fetchall()
+    applied, pending = migrations.applied_names(db), migrations.pending_names(db)
+    print(i18n._("Integrity: {result}", result=result))
+    print(i18n._("Migrations applied: {n}; pending: {pending}", n=len(applied),
+                 pending=", ".join(pending) or "-"))
+    return 0 if result == "ok" and not fk else 1
+
+
+@command("gui")
+def cmd_gui(args: argparse.Namespace, root: Path) -> int:
+    from jisr_desktop.ui.app import run_gui
+
+    return run_gui(root)

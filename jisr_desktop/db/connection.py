@@ -1,0 +1,123 @@
+"""The one function that opens a center's encrypted database, and SQLite error mapping.
+
+SQLCipher (through `sqlcipher3`) encrypts the whole file; WAL lets the reception screen read
+while a write is under way; foreign keys are on; a busy timeout rides out a second writer.
+Every SQLite failure a person can meet (wrong key, damaged file, full disk, read-only folder)
+becomes a typed `JisrError` with a translated message; nothing half-written is committed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import sqlcipher3.dbapi2 as sqlcipher
+import sqlite_utils
+
+from jisr_desktop import errors, paths
+from jisr_desktop.db import keys
+
+log = logging.getLogger("jisr.db")
+
+BUSY_TIMEOUT_MS = 5000
+Error = sqlcipher.Error
+OperationalError = sqlcipher.OperationalError
+IntegrityError = sqlcipher.IntegrityError
+
+
+def _connect(path: Path, key_hex: str) -> Any:
+    if not re.fullmatch(r"[0-9a-f]{64}", key_hex):
+        raise errors.DatabaseLocked(path=str(path))
+    conn = sqlcipher.connect(str(path), isolation_level=None, check_same_thread=False,
+                             timeout=BUSY_TIMEOUT_MS / 1000)
+    conn.execute(f"PRAGMA key = \"x'{key_hex}'\"")
+    return conn
+
+
+def open_database(root: Path, *, create: bool = False, migrate: bool = True,
+                  key: keys.DatabaseKey | None = None) -> sqlite_utils.Database:
+    """Open (or with `create`, make) the database of the data root `root`.
+
+    Raises `DatabaseMissing`, `DatabaseLocked` (wrong key or damaged), `DatabaseTooNew`,
+    `ReadOnlyLocation` or `DiskFull`; the file is left as it was in every one of these cases.
+    """
+    from jisr_desktop.db import migrations  # late: migrations import repositories
+
+    path = paths.database_path(root)
+    exists = path.exists()
+    if not exists and not create:
+        raise errors.DatabaseMissing(path=str(path))
+    if not exists:
+        try:
+            root.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            raise errors.ReadOnlyLocation(path=str(root)) from None
+        if not os.access(root, os.W_OK):
+            raise errors.ReadOnlyLocation(path=str(root))
+    key = key or keys.load_key(root)
+    if key is None:
+        if exists:
+            raise errors.DatabaseLocked(path=str(path))
+        try:
+            key = keys.create_key(root)
+        except OSError:
+            raise errors.ReadOnlyLocation(path=str(root)) from None
+    conn = _connect(path, key.hex)
+    try:
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlcipher.DatabaseError:
+            raise errors.DatabaseLocked(path=str(path)) from None
+        db = sqlite_utils.Database(conn)
+        migrations.refuse_if_newer(db)
+        with translate_errors(path=root):
+            if exists and not os.access(path, os.W_OK):
+                conn.execute("PRAGMA query_only = 1")
+            else:
+                conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            if migrate:
+                migrations.migrate(db)
+    except BaseException:
+        conn.close()
+        raise
+    log.info("opened %s (key from %s)", path, key.source)
+    return db
+
+
+def error_for(exc: BaseException, *, path: Path | str = "") -> errors.JisrError | None:
+    """The person-facing error for an SQLite failure, or None when it is a bug."""
+    text = str(exc).lower()
+    if "database or disk is full" in text or ("disk i/o error" in text and "full" in text):
+        return errors.DiskFull()
+    if "readonly" in text or "read-only" in text or "unable to open database" in text:
+        return errors.ReadOnlyLocation(path=str(path))
+    if "file is not a database" in text or "malformed" in text:
+        return errors.DatabaseLocked(path=str(path))
+    return None
+
+
+@contextlib.contextmanager
+def translate_errors(*, path: Path | str = "") -> Iterator[None]:
+    """Turn SQLite errors a person can meet into `JisrError`s (others propagate as bugs)."""
+    try:
+        yield
+    except sqlcipher.Error as exc:
+        mapped = error_for(exc, path=path)
+        if mapped is None:
+            raise
+        raise mapped from exc
+
+
+@contextlib.contextmanager
+def transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+    """One atomic write: all of it is committed, or none of it (nesting uses savepoints)."""
+    with translate_errors(), db.atomic():
+        yield db

@@ -1,0 +1,31 @@
+"""Per-field validation messages, kept untranslated until shown (the domain does no I/O)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from jisr_desktop.i18n import translate
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True)
+class FieldMessage:
+    """One message about one field. A warning never blocks saving; an error does."""
+
+    field: str
+    severity: Severity
+    msgid: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def text(self, lang: str | None = None) -> str:
+        return translate(self.msgid, lang, **self.params)
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
+
+
+def errors_of(messages: list[FieldMessage]) -> list[FieldMessage]:
+    return [m for m in messages if m.is_error]

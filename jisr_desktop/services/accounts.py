@@ -1,0 +1,116 @@
+"""Staff accounts: argon2 password hashes, roles, and sign-in with a slow-down after failures."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from jisr_desktop import errors
+from jisr_desktop.db.connection import transaction
+from jisr_desktop.domain.roles import Permission, Role
+from jisr_desktop.i18n import N_
+from jisr_desktop.services import changes
+from jisr_desktop.services.context import Context, User
+
+_hasher = PasswordHasher()
+MIN_PASSWORD = 8
+FREE_ATTEMPTS = 3  # wrong passwords allowed before each further attempt must wait
+
+
+class SignInFailed(errors.JisrError):
+    msgid = N_("Wrong user name or password.")
+
+
+class SignInTooSoon(errors.JisrError):
+    msgid = N_("Too many wrong passwords. Wait {seconds} seconds and try again.")
+
+
+@dataclass(frozen=True)
+class AccountRow:
+    user: User
+    active: bool
+    source: str
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def _user_from_row(row: tuple) -> User:
+    return User(id=row[0], username=row[1], display_name=row[2], role=row[3], center_id=row[4])
+
+
+def create_account(*, ctx: Context, username: str, display_name: str, role: str, password: str,
+                   center_id: str | None = None) -> User:
+    """A new local account (coordinators and admins only, except for the first account,
+    which the first-run wizard creates with the system user)."""
+    ctx.require(Permission.MANAGE_ACCOUNTS)
+    username = username.strip()
+    if not username:
+        raise errors.JisrError(N_("Enter a user name."), field="username")
+    if role not in {r.value for r in Role} - {Role.SYSTEM}:
+        raise errors.JisrError(N_("Choose a role from the list."), field="role")
+    if len(password) < MIN_PASSWORD:
+        raise errors.JisrError(N_("The password must have at least {n} characters."),
+                               field="password", n=MIN_PASSWORD)
+    if ctx.db.execute("SELECT 1 FROM user_account WHERE username = ?", [username]).fetchone():
+        raise errors.JisrError(N_("This user name is taken."), field="username")
+    uid = changes.new_id()
+    with transaction(ctx.db):
+        ctx.db.execute(
+            "INSERT INTO user_account(id, username, display_name, role, password_hash, center_id,"
+            " created_at) VALUES (?,?,?,?,?,?,?)",
+            [uid, username, display_name.strip() or username, role, hash_password(password),
+             center_id, ctx.now().isoformat()])
+        changes.audit(ctx, "create_account", "user_account", uid, {"username": [None, username],
+                                                                     "role": [None, role]})
+    return User(uid, username, display_name.strip() or username, role, center_id)
+
+
+def wait_seconds(failed_attempts: int, last_failed_at: str | None, now: datetime) -> int:
+    """Seconds to wait before the next attempt: none for the first few failures, then
+    doubling (2, 4, 8 … up to 5 minutes)."""
+    if failed_attempts < FREE_ATTEMPTS or not last_failed_at:
+        return 0
+    delay = min(300, 2 ** (failed_attempts - FREE_ATTEMPTS + 1))
+    elapsed = (now - datetime.fromisoformat(last_failed_at)).total_seconds()
+    return max(0, math.ceil(delay - elapsed))
+
+
+def sign_in(*, ctx: Context, username: str, password: str) -> User:
+    """The account for these credentials, or `SignInFailed`/`SignInTooSoon`."""
+    row = ctx.db.execute(
+        "SELECT id, username, display_name, role, center_id, password_hash, failed_attempts,"
+        " last_failed_at, active FROM user_account WHERE username = ?", [username.strip()]).fetchone()
+    if row is None or not row[8] or not row[5]:
+        raise SignInFailed()
+    now = ctx.now()
+    wait = wait_seconds(row[6], row[7], now)
+    if wait:
+        raise SignInTooSoon(seconds=wait)
+    try:
+        _hasher.verify(row[5], password)
+    except (VerificationError, InvalidHashError):
+        with transaction(ctx.db):
+            ctx.db.execute("UPDATE user_account SET failed_attempts = failed_attempts + 1,"
+                           " last_failed_at = ? WHERE id = ?", [now.isoformat(), row[0]])
+        raise SignInFailed() from None
+    with transaction(ctx.db):
+        ctx.db.execute("UPDATE user_account SET failed_attempts = 0, last_failed_at = NULL"
+                       " WHERE id = ?", [row[0]])
+    return _user_from_row(row)
+
+
+def list_accounts(*, ctx: Context) -> list[AccountRow]:
+    ctx.require(Permission.MANAGE_ACCOUNTS)
+    rows = ctx.db.execute("SELECT id, username, display_name, role, center_id, active, source"
+                          " FROM user_account WHERE role != 'system' ORDER BY username").fetchall()
+    return [AccountRow(_user_from_row(r), bool(r[5]), r[6]) for r in rows]
+
+
+def has_accounts(db) -> bool:  # type: ignore[no-untyped-def]
+    return db.execute("SELECT 1 FROM user_account WHERE role != 'system' LIMIT 1").fetchone() is not None

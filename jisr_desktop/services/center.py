@@ -1,0 +1,59 @@
+"""The center a database belongs to: created once, by `jisr init` or the first-run wizard."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import sqlite_utils
+
+from jisr_desktop import errors
+from jisr_desktop.db import meta
+from jisr_desktop.db.connection import transaction
+from jisr_desktop.i18n import N_
+from jisr_desktop.services import changes
+from jisr_desktop.services.context import Context
+
+
+@dataclass(frozen=True)
+class Center:
+    id: str
+    code: str
+    name_fr: str
+    name_ar: str
+    province_code: str | None
+
+
+def current_center(db: sqlite_utils.Database) -> Center | None:
+    center_id = meta.get(db, "center_id")
+    if not center_id:
+        return None
+    row = db.execute("SELECT id, code, name_fr, name_ar, province_code FROM center WHERE id = ?",
+                     [center_id]).fetchone()
+    return Center(*row) if row else None
+
+
+def create_center(*, ctx: Context, code: str, name_fr: str, name_ar: str,
+                  province_code: str | None) -> Center:
+    """Make this database the database of one center (once)."""
+    if current_center(ctx.db) is not None:
+        raise errors.JisrError(N_("This database already belongs to a center."))
+    code = code.strip().upper()
+    if not re.fullmatch(r"[A-Z0-9]{2,12}", code):
+        raise errors.JisrError(N_("The center code must be 2 to 12 letters or digits."), field="code")
+    if not (name_fr.strip() or name_ar.strip()):
+        raise errors.JisrError(N_("Enter the center's name."), field="name_ar")
+    if province_code and not ctx.db.execute(
+            "SELECT 1 FROM admin_division WHERE code = ? AND kind != 'region'", [province_code]).fetchone():
+        raise errors.JisrError(N_("Choose a province from the list."), field="province_code")
+    center_id = changes.new_id()
+    with transaction(ctx.db):
+        ctx.db.execute("INSERT INTO center(id, code, name_fr, name_ar, province_code) VALUES (?,?,?,?,?)",
+                       [center_id, code, name_fr.strip(), name_ar.strip(), province_code])
+        meta.put(ctx.db, "center_id", center_id)
+        meta.put(ctx.db, "center_code", code)
+        changes.device_id(ctx.db)
+        changes.audit(ctx, "create_center", "center", center_id, {"code": [None, code]})
+    center = current_center(ctx.db)
+    assert center is not None
+    return center
