@@ -74,8 +74,10 @@ def cmd_create_center(args: argparse.Namespace) -> int:
 def cmd_enrollment_code(args: argparse.Namespace) -> int:
     from jisr_hq.devices import issue_code
 
-    code = issue_code(_center(args.center), hours=args.hours, counselling=args.counselling)
-    sys.stdout.write(f"{code}\n")
+    center = _center(args.center)
+    for _ in range(args.count):
+        code = issue_code(center, hours=args.hours, counselling=args.counselling)
+        sys.stdout.write(f"{code}\n")
     return 0
 
 
@@ -156,6 +158,7 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--center", required=True, help="center code")
     e.add_argument("--hours", type=float, default=48)
     e.add_argument("--counselling", action="store_true", help="device may hold case notes")
+    e.add_argument("--count", type=int, default=1, help="how many codes to print")
     e.set_defaults(func=cmd_enrollment_code)
 
     r = sub.add_parser("revoke-device", help="refuse a device from now on")

@@ -1,0 +1,316 @@
+"""Test kit: a real HQ server subprocess on loopback, and a minimal protocol client.
+
+`SimDesktop` speaks the wire protocol with httpx the way the desktop client will (outbox seq
+per epoch, HLC, base clocks from the last pulled state) so server rules are tested without
+the desktop package. Assertions on HQ's database use plain SQL through the DB driver.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gzip
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from jisr_desktop.sync.hlc import HybridLogicalClock
+
+REPO = Path(__file__).resolve().parents[2]
+YEAR_MS = 365 * 24 * 3600 * 1000
+
+
+def wall_ms() -> int:
+    return time.time_ns() // 1_000_000
+
+
+class HqServer:
+    """`python -m jisr_hq serve` on 127.0.0.1 with its own data folder and database."""
+
+    def __init__(self, home: Path, database_url: str, port: int, backend: str) -> None:
+        self.home = home
+        self.database_url = database_url
+        self.port = port
+        self.backend = backend
+        self.base_url = f"http://127.0.0.1:{port}"
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.extra_env: dict[str, str] = {}
+
+    @property
+    def env(self) -> dict[str, str]:
+        env = dict(os.environ)
+        env.update(
+            JISR_HQ_HOME=str(self.home),
+            DATABASE_URL=self.database_url,
+            DJANGO_SECRET_KEY="test-only-secret-key-not-for-production-0123456789",
+            PYTHONPATH=str(REPO),
+            **self.extra_env,
+        )
+        return env
+
+    def cli(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+        result = subprocess.run(
+            [sys.executable, "-m", "jisr_hq", *args],
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            cwd=REPO,
+        )
+        if check and result.returncode != 0:
+            raise AssertionError(f"jisr-hq {args} failed: {result.stderr}")
+        return result
+
+    def start(self, **extra_env: str) -> None:
+        self.extra_env = extra_env
+        log = open(self.home / "server.log", "ab")  # noqa: SIM115 - closed with the process
+        self.proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "jisr_hq",
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--log-level",
+                "warning",
+            ],
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            cwd=REPO,
+        )
+        log.close()
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"HQ exited: {(self.home / 'server.log').read_text()[-2000:]}")
+            with contextlib.suppress(httpx.HTTPError):
+                if httpx.get(self.base_url + "/api/sync/ping", timeout=1).status_code == 200:
+                    return
+            time.sleep(0.1)
+        raise RuntimeError("HQ did not start in time")
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.proc = None
+
+    def kill(self) -> None:
+        """SIGKILL: no cleanup, no rollback handler, like a power cut."""
+        assert self.proc is not None
+        self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait()
+        self.proc = None
+
+    def alive(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None
+
+    # -- database assertions -----------------------------------------------------------------
+
+    def query(self, sql: str, *params: Any) -> list[tuple[Any, ...]]:
+        if self.backend == "sqlite":
+            con = sqlite3.connect(self.home / "hq.sqlite3", timeout=30)
+            try:
+                return con.execute(sql, params).fetchall()
+            finally:
+                con.close()
+        import psycopg
+
+        with psycopg.connect(self.database_url) as con:
+            return con.execute(sql.replace("?", "%s"), params).fetchall()  # type: ignore[arg-type]
+
+    def scalar(self, sql: str, *params: Any) -> Any:
+        return self.query(sql, *params)[0][0]
+
+    def uid(self, value: uuid.UUID | str) -> str:
+        """A uuid as this backend stores it (Django keeps 32 hex chars on SQLite)."""
+        u = uuid.UUID(str(value))
+        return u.hex if self.backend == "sqlite" else str(u)
+
+    # -- fixtures helpers --------------------------------------------------------------------
+
+    def new_center(self, *, codes: int = 2, counselling: bool = False) -> tuple[str, list[str]]:
+        code = "C" + uuid.uuid4().hex[:8].upper()
+        self.cli(
+            "create-center",
+            "--code",
+            code,
+            "--name-fr",
+            f"Centre {code}",
+            "--name-ar",
+            f"مركز {code}",
+            "--province",
+            "CAS",
+        )
+        extra = ["--counselling"] if counselling else []
+        out = self.cli("enrollment-code", "--center", code, "--count", str(codes), *extra).stdout
+        return code, out.split()
+
+
+@dataclass
+class SimDesktop:
+    """A protocol-level stand-in for one desktop: outbox seqs, HLC, last pulled state."""
+
+    base_url: str
+    device_id: str = ""
+    secret: str = ""
+    center_id: str = ""
+    epoch: int = 1
+    next_seq: int = 1
+    clock_offset_ms: int = 0
+    cursor: str = ""
+    user: str | None = None
+    state: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+    sent: list[dict[str, Any]] = field(default_factory=list)
+    requests: int = 0
+    bytes_up: int = 0
+    bytes_down: int = 0
+
+    def __post_init__(self) -> None:
+        self.http = httpx.Client(base_url=self.base_url + "/api/sync", timeout=30)
+        self.hlc = HybridLogicalClock("pending")
+
+    @classmethod
+    def enroll(cls, base_url: str, code: str, **kw: Any) -> SimDesktop:
+        desk = cls(base_url, **kw)
+        desk.requests += 1
+        r = desk.http.post("/enroll", json={"protocol_v": 1, "code": code, "device_name": "t"})
+        assert r.status_code == 200, r.text
+        body = r.json()
+        desk.device_id, desk.secret = body["device_id"], body["device_secret"]
+        desk.center_id = body["center"]["id"]
+        desk.hlc = HybridLogicalClock(desk.device_id)
+        return desk
+
+    def close(self) -> None:
+        self.http.close()
+
+    @property
+    def headers(self) -> dict[str, str]:
+        h = {"X-Jisr-Device": self.device_id, "X-Jisr-Secret": self.secret, "X-Jisr-Protocol": "1"}
+        if self.user:
+            h["X-Jisr-User"] = self.user
+        return h
+
+    def now(self) -> str:
+        return str(self.hlc.now(wall_ms() + self.clock_offset_ms))
+
+    def op(
+        self,
+        entity: str,
+        entity_id: str | uuid.UUID,
+        kind: str = "upsert",
+        patch: dict[str, Any] | None = None,
+        *,
+        base: dict[str, Any] | None = None,
+        schema_v: int = 1,
+        user_id: str | None = None,
+        op_id: str | None = None,
+        **override: Any,
+    ) -> dict[str, Any]:
+        """Next outbox op; `base` defaults to the clocks last pulled for the patched fields."""
+        patch = patch or {}
+        known = self.state.get((entity, str(entity_id)), {}).get("clocks", {})
+        if base is None:
+            base = {k: known.get(k) for k in patch}
+        op = {
+            "op_id": op_id or str(uuid.uuid4()),
+            "device_id": self.device_id,
+            "epoch": self.epoch,
+            "seq": self.next_seq,
+            "entity": entity,
+            "entity_id": str(entity_id),
+            "kind": kind,
+            "patch": patch,
+            "base": base,
+            "schema_v": schema_v,
+            "user_id": user_id,
+            "hlc": self.now(),
+        }
+        op.update(override)
+        self.next_seq += 1
+        self.sent.append(op)
+        return op
+
+    def batch(self, ops: list[dict[str, Any]], first_seq: int | None = None) -> dict[str, Any]:
+        return {
+            "protocol_v": 1,
+            "device_id": self.device_id,
+            "epoch": self.epoch,
+            "first_seq": ops[0]["seq"] if first_seq is None and ops else (first_seq or 1),
+            "ops": ops,
+        }
+
+    def post(
+        self,
+        path: str,
+        body: bytes | dict[str, Any],
+        *,
+        gzip_body: bool = True,
+        headers: dict[str, str] | None = None,
+    ) -> httpx.Response:
+        raw = body if isinstance(body, bytes) else json.dumps(body).encode()
+        hdrs = {**self.headers, "Content-Type": "application/json", **(headers or {})}
+        if gzip_body:
+            raw = gzip.compress(raw)
+            hdrs["Content-Encoding"] = "gzip"
+        self.requests += 1
+        self.bytes_up += len(raw)
+        r = self.http.post(path, content=raw, headers=hdrs)
+        self.bytes_down += len(r.content)  # decoded size is an upper bound of wire bytes
+        return r
+
+    def push(self, ops: list[dict[str, Any]], **kw: Any) -> httpx.Response:
+        r = self.post("/push", self.batch(ops, kw.pop("first_seq", None)), **kw)
+        if r.status_code == 200:
+            self.hlc.merge(_ts(r.json()["server_hlc"]), wall_ms() + self.clock_offset_ms)
+        return r
+
+    def pull_page(self, limit: int = 500, cursor: str | None = None) -> httpx.Response:
+        self.requests += 1
+        params = {"cursor": self.cursor if cursor is None else cursor, "limit": limit}
+        return self.http.get("/pull", params=params, headers=self.headers)
+
+    def apply_page(self, body: dict[str, Any]) -> None:
+        for row in body["rows"]:
+            self.state[(row["entity"], row["entity_id"])] = row
+            for clock in row["clocks"].values():
+                self.hlc.merge(_ts(clock), wall_ms() + self.clock_offset_ms)
+        self.cursor = body["next_cursor"]
+
+    def pull_all(self, limit: int = 500) -> list[dict[str, Any]]:
+        rows: list[dict[str, Any]] = []
+        while True:
+            r = self.pull_page(limit)
+            assert r.status_code == 200, r.text
+            body = r.json()
+            rows.extend(body["rows"])
+            self.apply_page(body)
+            if not body["more"]:
+                return rows
+
+    def row(self, entity: str, entity_id: str | uuid.UUID) -> dict[str, Any] | None:
+        return self.state.get((entity, str(entity_id)))
+
+
+def _ts(text: str) -> Any:
+    from jisr_desktop.sync.hlc import Timestamp
+
+    return Timestamp.parse(text)

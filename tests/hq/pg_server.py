@@ -1,0 +1,138 @@
+"""A throwaway PostgreSQL cluster for the tests: initdb in a temp folder, a free port on
+127.0.0.1, fsync off, torn down at the end. With JISR_REQUIRE_PG=1 (make test, CI) a missing
+PostgreSQL fails the run instead of skipping it."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+import socket
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+
+def find_pg_bin() -> Path | None:
+    """Newest /usr/lib/postgresql/<version>/bin holding initdb and pg_ctl (or $JISR_PG_BIN)."""
+    if env := os.environ.get("JISR_PG_BIN"):
+        return Path(env)
+    found = []
+    for path in Path("/usr/lib/postgresql").glob("*/bin"):
+        if (path / "initdb").exists() and (path / "pg_ctl").exists():
+            version = re.sub(r"\D", "", path.parent.name) or "0"
+            found.append((int(version), path))
+    return max(found)[1] if found else None
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class PgCluster:
+    bin: Path
+    folder: Path
+    port: int
+    as_root: bool
+
+    def run(self, *args: str) -> subprocess.CompletedProcess[str]:
+        cmd = list(args)
+        if self.as_root:  # PostgreSQL refuses to run as root
+            cmd = ["runuser", "-u", "postgres", "--", *cmd]
+        return subprocess.run(cmd, check=True, capture_output=True, text=True, timeout=120)
+
+    def url(self, dbname: str) -> str:
+        return f"postgresql://postgres@127.0.0.1:{self.port}/{dbname}"
+
+    def create_database(self, name: str) -> str:
+        self.run(
+            str(self.bin / "createdb"),
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(self.port),
+            "-U",
+            "postgres",
+            name,
+        )
+        return self.url(name)
+
+    def drop_database(self, name: str) -> None:
+        with contextlib.suppress(subprocess.CalledProcessError):
+            self.run(
+                str(self.bin / "dropdb"),
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(self.port),
+                "-U",
+                "postgres",
+                "--force",
+                name,
+            )
+
+
+@contextlib.contextmanager
+def pg_cluster() -> Iterator[PgCluster]:
+    pg_bin = find_pg_bin()
+    if pg_bin is None:
+        message = "PostgreSQL not found (no /usr/lib/postgresql/*/bin/initdb)"
+        if os.environ.get("JISR_REQUIRE_PG") == "1":
+            pytest.fail(message + " and JISR_REQUIRE_PG=1", pytrace=False)
+        pytest.skip(message)
+    as_root = os.geteuid() == 0
+    folder = Path(tempfile.mkdtemp(prefix="jisr-pg-"))
+    cluster = PgCluster(pg_bin, folder, free_port(), as_root)
+    if as_root:
+        shutil.chown(folder, "postgres", "postgres")
+    data = folder / "data"
+    try:
+        cluster.run(
+            str(pg_bin / "initdb"),
+            "-D",
+            str(data),
+            "-U",
+            "postgres",
+            "--auth=trust",
+            "-E",
+            "UTF8",
+            "--no-sync",
+            "--locale=C",
+        )
+        options = (
+            f"-p {cluster.port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off "
+            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+        )
+        cluster.run(
+            str(pg_bin / "pg_ctl"),
+            "-D",
+            str(data),
+            "-o",
+            options,
+            "-w",
+            "-t",
+            "60",
+            "-l",
+            str(folder / "log"),
+            "start",
+        )
+        yield cluster
+    finally:
+        with contextlib.suppress(subprocess.CalledProcessError, subprocess.TimeoutExpired):
+            cluster.run(str(pg_bin / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop")
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PgCluster]:
+    """Session-wide PostgreSQL cluster; modules create their own databases in it."""
+    with pg_cluster() as cluster:
+        yield cluster
