@@ -124,6 +124,7 @@ class RosterTable(Flowable):
     reading order; in Arabic the first column is printed at the right. Fractions are
     normalised to fill the width. Rows are lists of cell values (``None`` prints empty).
     The header row repeats on every page; a row taller than a page splits inside its cells.
+    ``header=False`` drops the title row (label/value tables, signature boxes).
     """
 
     def __init__(
@@ -138,6 +139,8 @@ class RosterTable(Flowable):
         min_row_height: float = 0,
         zebra: bool = True,
         padding: float = 3,
+        header: bool = True,
+        bold_first_column: bool = False,
     ) -> None:
         super().__init__()
         if rtl is None:
@@ -159,6 +162,8 @@ class RosterTable(Flowable):
         self.min_row_height = min_row_height
         self.zebra = zebra
         self.padding = padding
+        self.header = header
+        self.bold_first_column = bold_first_column
         self._table: Table | None = None
         self._table_width: float | None = None
 
@@ -178,25 +183,29 @@ class RosterTable(Flowable):
         ]
         body = [
             [
-                TextBlock("" if v is None else str(v), rtl=self.rtl, size=self.size, align=a, min_height=min_h)
-                for v, a in zip(row, self.aligns, strict=True)
+                TextBlock("" if v is None else str(v), rtl=self.rtl, size=self.size, align=a,
+                          min_height=min_h, bold=self.bold_first_column and i == 0)
+                for i, (v, a) in enumerate(zip(row, self.aligns, strict=True))
             ]
             for row in self.rows
         ]
-        data = [self._ordered(header)] + [self._ordered(r) for r in body]
+        data = ([self._ordered(header)] if self.header else []) + [self._ordered(r) for r in body]
         style = [
             ("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor("#555555")),
-            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e4e4e4")),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ("LEFTPADDING", (0, 0), (-1, -1), self.padding),
             ("RIGHTPADDING", (0, 0), (-1, -1), self.padding),
             ("TOPPADDING", (0, 0), (-1, -1), self.padding),
             ("BOTTOMPADDING", (0, 0), (-1, -1), self.padding),
         ]
-        if self.zebra:
-            style.append(("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, colors.HexColor("#f6f6f6")]))
+        first_body = 1 if self.header else 0
+        if self.header:
+            style.append(("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e4e4e4")))
+        if self.zebra and self.rows:
+            style.append(("ROWBACKGROUNDS", (0, first_body), (-1, -1),
+                          [colors.white, colors.HexColor("#f6f6f6")]))
         table = Table(
-            data, colWidths=self._ordered(widths), repeatRows=1, splitInRow=1,
+            data, colWidths=self._ordered(widths), repeatRows=first_body, splitInRow=1,
             style=TableStyle(style), hAlign="CENTER",
         )
         self._table, self._table_width = table, width
