@@ -166,3 +166,11 @@ def append_event(ctx: Context, table: str, event_id: str, row: dict[str, Any], *
     _outbox(ctx, table, event_id, "event", values, {}, ts, at)
     _audit(ctx, action, table, event_id, {k: [None, v] for k, v in values.items()}, at)
     return True
+
+
+def start_new_epoch(db: sqlite_utils.Database) -> int:
+    """Begin a new (device, epoch) stream: after a restore from backup or a copy to another
+    PC, sequence numbers restart, so HQ never mistakes new work for an old duplicate."""
+    new = epoch(db) + 1
+    meta.put(db, "epoch", str(new))
+    return new
