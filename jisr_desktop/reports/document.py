@@ -19,7 +19,7 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Flowable, SimpleDocTemplate
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
 from jisr_desktop.reports.flowables import RosterTable, TextBlock, heading
 from jisr_desktop.reports.fonts import FONT, FONT_BOLD, register_fonts
@@ -152,18 +152,19 @@ def build_pdf(
         page_label=page_label or DEFAULT_PAGE_LABELS.get(lang, DEFAULT_PAGE_LABELS["en"]),
         page_size=page_size,
     )
-    doc = SimpleDocTemplate(
+    doc = BaseDocTemplate(
         str(target) if isinstance(target, Path) else target,
         pagesize=page_size,
-        leftMargin=MARGIN,
-        rightMargin=MARGIN,
-        topMargin=MARGIN + HEADER_HEIGHT,
-        bottomMargin=MARGIN + FOOTER_HEIGHT,
         title=title,
         author=author or center_name,
         creator="Jisr Desktop",
         lang=lang,
     )
+    # No frame padding: the content lines up with the header rules drawn at the margins.
+    frame = Frame(MARGIN, MARGIN + FOOTER_HEIGHT, page_size[0] - 2 * MARGIN,
+                  page_size[1] - 2 * MARGIN - HEADER_HEIGHT - FOOTER_HEIGHT,
+                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="content")
+    doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
     canvases: list[_DecoratedCanvas] = []
 
     def make_canvas(*args: Any, **kwargs: Any) -> _DecoratedCanvas:
