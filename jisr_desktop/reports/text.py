@@ -47,6 +47,20 @@ _reshaper = arabic_reshaper.ArabicReshaper(
 )
 
 
+@lru_cache(maxsize=65536)
+def _reshape_word(word: str) -> str:
+    return _reshaper.reshape(word)
+
+
+def reshape(text: str) -> str:
+    """Arabic letters replaced by their joined presentation forms (logical order kept).
+
+    Letters never join across a space, so words are shaped one by one through a cache:
+    rosters repeat the same names and words, and the reshaper is slow per call.
+    """
+    return " ".join(_reshape_word(word) if has_rtl(word) else word for word in text.split(" "))
+
+
 def mark_ltr(token: str) -> str:
     """Mark ``token`` (a CIN, a card code, a phone) as a left-to-right unit that bidi must not touch."""
     return f"{LRI}{token}{PDI}"
@@ -99,6 +113,7 @@ def segments(text: str) -> list[tuple[str, bool]]:
     return out
 
 
+@lru_cache(maxsize=65536)
 def shape_line(text: str, rtl: bool) -> str:
     """Return one line of logical ``text`` as the string to draw: letters joined, runs in visual order.
 
@@ -115,7 +130,7 @@ def shape_line(text: str, rtl: bool) -> str:
         else:
             parts.append(strip_marks(chunk))
     logical = "".join(parts)
-    display = get_display(_reshaper.reshape(logical), base_dir="R" if rtl else "L")
+    display = get_display(reshape(logical), base_dir="R" if rtl else "L")
     display = strip_marks(display)
     for i, token in enumerate(tokens):
         display = display.replace(chr(_PLACEHOLDER_BASE + i), token)
@@ -127,7 +142,7 @@ def text_width(text: str, font: str, size: float) -> float:
     """Width in points of ``text`` once shaped (joined forms are narrower or wider than isolated ones)."""
     plain = strip_marks(text)
     if has_rtl(plain):
-        plain = _reshaper.reshape(plain)
+        plain = reshape(plain)
     return stringWidth(plain, font, size)
 
 
@@ -189,6 +204,12 @@ def wrap(text: str, font: str, size: float, width: float) -> list[str]:
 def display_lines(text: str, font: str, size: float, width: float, doc_rtl: bool) -> list[str]:
     """Wrap then shape: the display strings of ``text`` laid out in ``width`` points."""
     return [shape_line(line, line_is_rtl(line, doc_rtl)) for line in wrap(text, font, size, width)]
+
+
+def clear_caches() -> None:
+    """Forget cached shapes and widths (benchmarks measure the cold cost)."""
+    for cached in (_reshape_word, shape_line, text_width):
+        cached.cache_clear()
 
 
 def plain_text(lines: Iterable[str]) -> str:
