@@ -114,3 +114,62 @@ def list_accounts(*, ctx: Context) -> list[AccountRow]:
 
 def has_accounts(db) -> bool:  # type: ignore[no-untyped-def]
     return db.execute("SELECT 1 FROM user_account WHERE role != 'system' LIMIT 1").fetchone() is not None
+
+
+def _account_row(ctx: Context, user_id: str) -> tuple:
+    row = ctx.db.execute("SELECT id, username, display_name, role, center_id, active, password_hash"
+                         " FROM user_account WHERE id = ? AND role != 'system'", [user_id]).fetchone()
+    if row is None:
+        raise errors.NotFound()
+    return row
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise errors.JisrError(N_("The password must have at least {n} characters."),
+                               field="password", n=MIN_PASSWORD)
+
+
+def set_active(*, ctx: Context, user_id: str, active: bool) -> None:
+    """Deactivate (or bring back) an account; nobody can deactivate their own account."""
+    ctx.require(Permission.MANAGE_ACCOUNTS)
+    row = _account_row(ctx, user_id)
+    if not active and user_id == ctx.user.id:
+        raise errors.JisrError(N_("You cannot deactivate your own account."))
+    if bool(row[5]) == active:
+        return
+    with transaction(ctx.db):
+        ctx.db.execute("UPDATE user_account SET active = ? WHERE id = ?", [int(active), user_id])
+        changes.audit(ctx, "activate_account" if active else "deactivate_account", "user_account",
+                      user_id, {"active": [int(row[5]), int(active)]})
+
+
+def reset_password(*, ctx: Context, user_id: str, new_password: str) -> None:
+    """A coordinator sets a new password for someone who forgot theirs."""
+    ctx.require(Permission.MANAGE_ACCOUNTS)
+    _account_row(ctx, user_id)
+    _check_password(new_password)
+    with transaction(ctx.db):
+        ctx.db.execute("UPDATE user_account SET password_hash = ?, failed_attempts = 0,"
+                       " last_failed_at = NULL WHERE id = ?", [hash_password(new_password), user_id])
+        changes.audit(ctx, "reset_password", "user_account", user_id, {})
+
+
+def change_password(*, ctx: Context, old_password: str, new_password: str) -> None:
+    """The signed-in person changes their own password (the old one is asked again)."""
+    row = _account_row(ctx, ctx.user.id)
+    try:
+        _hasher.verify(row[6] or "", old_password)
+    except (VerificationError, InvalidHashError):
+        raise errors.JisrError(N_("The current password is wrong."), field="old_password") from None
+    _check_password(new_password)
+    with transaction(ctx.db):
+        ctx.db.execute("UPDATE user_account SET password_hash = ? WHERE id = ?",
+                       [hash_password(new_password), ctx.user.id])
+        changes.audit(ctx, "change_password", "user_account", ctx.user.id, {})
+
+
+def unlock(*, ctx: Context, password: str) -> User:
+    """Unlock the idle-locked screen: the signed-in person's password, with the same slow-down
+    as signing in (a deactivated account cannot unlock)."""
+    return sign_in(ctx=ctx, username=ctx.user.username, password=password)

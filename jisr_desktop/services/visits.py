@@ -1,0 +1,101 @@
+"""Reception use cases: the program catalogue, logging a visit, the visits of a day.
+
+A visit is an append-only event (`changes.append_event`): it is written with its outbox op
+and audit entry in one transaction and never updated afterwards.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from jisr_desktop import errors
+from jisr_desktop.db import meta, persons
+from jisr_desktop.db.connection import transaction
+from jisr_desktop.domain.messages import errors_of
+from jisr_desktop.domain.roles import Permission
+from jisr_desktop.domain.visits import Program, Visit, clean_visit
+from jisr_desktop.services import changes
+from jisr_desktop.services.context import Context
+
+_VISIT_COLUMNS = ("id, person_id, visited_at, day, program_code, channel, outcome, referral_to,"
+                  " notes, user_id")
+
+
+@dataclass(frozen=True)
+class VisitRow:
+    """A visit with what the day's list shows of its person and program."""
+
+    visit: Visit
+    person_name_ar: str
+    person_name_lat: str
+    file_no: str
+    program: Program | None
+
+    def person_name(self, lang: str) -> str:
+        first, second = ((self.person_name_ar, self.person_name_lat) if lang == "ar"
+                         else (self.person_name_lat, self.person_name_ar))
+        return first or second
+
+
+def list_programs(*, ctx: Context) -> list[Program]:
+    rows = ctx.db.execute("SELECT code, name_ar, name_fr, name_en FROM program WHERE active = 1"
+                          " ORDER BY position, code").fetchall()
+    return [Program(*r) for r in rows]
+
+
+def log_visit(*, ctx: Context, data: dict[str, Any], visit_id: str | None = None) -> Visit:
+    """Record that a person came (or phoned) and what for. Raises `ValidationFailed`."""
+    ctx.require(Permission.LOG_VISIT)
+    programs = {p.code for p in list_programs(ctx=ctx)}
+    values, messages = clean_visit(data, programs=programs)
+    if not errors_of(messages) and not _alive(ctx, values["person_id"]):
+        raise errors.NotFound()
+    if errors_of(messages):
+        raise errors.ValidationFailed(messages)
+    now = ctx.now()
+    row = {**values, "visited_at": now.isoformat(), "day": ctx.today().isoformat(),
+           "center_id": meta.get(ctx.db, "center_id"), "user_id": ctx.user.id}
+    event_id = visit_id or changes.new_id()
+    with transaction(ctx.db):
+        changes.append_event(ctx, "visit", event_id, row, action="log_visit")
+    visit = _get(ctx, event_id)
+    assert visit is not None
+    return visit
+
+
+def _alive(ctx: Context, person_id: str) -> bool:
+    person = persons.get(ctx.db, person_id)
+    return person is not None and not person.deleted and not person.merged_into
+
+
+def _get(ctx: Context, visit_id: str) -> Visit | None:
+    row = ctx.db.execute(f"SELECT {_VISIT_COLUMNS} FROM visit WHERE id = ?", [visit_id]).fetchone()
+    return Visit(*row) if row else None
+
+
+def visits_on(*, ctx: Context, day: date) -> list[VisitRow]:
+    """The visits of one day, latest first, with the person's names and the program."""
+    programs = {p.code: p for p in list_programs(ctx=ctx)}
+    rows = ctx.db.execute(
+        f"SELECT {', '.join('v.' + c.strip() for c in _VISIT_COLUMNS.split(','))},"
+        " p.given_name_ar, p.family_name_ar, p.given_name_lat, p.family_name_lat, p.file_no"
+        " FROM visit v LEFT JOIN person p ON p.id = v.person_id"
+        " WHERE v.day = ? ORDER BY v.visited_at DESC, v.id DESC", [day.isoformat()]).fetchall()
+    out = []
+    for r in rows:
+        visit = Visit(*r[:10])
+        g_ar, f_ar, g_lat, f_lat, file_no = r[10:]
+        out.append(VisitRow(
+            visit=visit,
+            person_name_ar=" ".join(x for x in (g_ar, f_ar) if x),
+            person_name_lat=" ".join(x for x in (g_lat, f_lat) if x),
+            file_no=file_no or "", program=programs.get(visit.program_code)))
+    return out
+
+
+def visits_of(*, ctx: Context, person_id: str) -> list[Visit]:
+    rows = ctx.db.execute(f"SELECT {_VISIT_COLUMNS} FROM visit WHERE person_id = ?"
+                          " ORDER BY visited_at DESC", [person_id]).fetchall()
+    return [Visit(*r) for r in rows]
