@@ -102,3 +102,15 @@ def test_first_page_is_not_blank() -> None:
 def test_unknown_language_is_refused() -> None:
     with pytest.raises(ValueError):
         receipt("es")
+
+
+@pytest.mark.parametrize("lang", ["ar", "fr"])
+def test_every_consent_string_has_glyphs_in_the_bundled_font(lang: str) -> None:
+    from dataclasses import astuple
+
+    from jisr_desktop.reports.fonts import FONT, FONT_BOLD, unsupported_chars
+
+    texts = TEXTS[lang]
+    strings = [s for value in astuple(texts) for s in (value if isinstance(value, tuple) else (value,))]
+    for font in (FONT, FONT_BOLD):
+        assert unsupported_chars("\n".join(strings), font) == set()

@@ -108,3 +108,18 @@ def test_wrap_keeps_phone_whole() -> None:
 
 def test_wrap_keeps_newlines() -> None:
     assert wrap("سطر أول\nسطر ثان", FONT, 10, 500) == ["سطر أول", "سطر ثان"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["مركز جسر الأسرة (الرباط)، لا إله إلا الله", "الطفلة: مريم-العلوي؛ 3 سنوات", "ﻻ  لا   الأسرة", "Amine لأمين"],
+)
+def test_word_by_word_shaping_equals_whole_line_shaping(text: str) -> None:
+    import arabic_reshaper
+
+    from jisr_desktop.reports.text import reshape
+
+    whole = arabic_reshaper.ArabicReshaper(
+        configuration={"delete_harakat": False, "support_ligatures": True}
+    ).reshape(text)
+    assert reshape(text) == whole
