@@ -71,7 +71,9 @@ def open_database(root: Path, *, create: bool = False, migrate: bool = True,
     try:
         try:
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        except sqlcipher.DatabaseError:
+        except sqlcipher.DatabaseError as exc:
+            if isinstance(error_for(exc), errors.ReadOnlyLocation):
+                raise errors.ReadOnlyLocation(path=str(root)) from None
             raise errors.DatabaseLocked(path=str(path)) from None
         db = sqlite_utils.Database(conn)
         migrations.refuse_if_newer(db)
@@ -84,6 +86,11 @@ def open_database(root: Path, *, create: bool = False, migrate: bool = True,
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             conn.execute("PRAGMA synchronous = NORMAL")
             if migrate:
+                pending = migrations.pending_names(db)
+                if pending and migrations.applied_names(db):  # an upgrade: back up first
+                    from jisr_desktop.db.backup import backup_before_upgrade
+
+                    backup_before_upgrade(root, conn, key.hex, pending=pending)
                 migrations.migrate(db)
     except BaseException:
         conn.close()

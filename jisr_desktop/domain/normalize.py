@@ -61,7 +61,7 @@ _CANONICAL = {
     "abdelah": "abdalah", "abdalah": "abdalah", "abdulah": "abdalah", "abdelalah": "abdalah",
     "zineb": "zainab", "zaynab": "zainab", "zainab": "zainab", "zeinab": "zainab",
     "hussein": "husain", "husain": "husain", "hussain": "husain", "husein": "husain",
-    "housein": "husain",
+    "housein": "husain", "husine": "husain", "husin": "husain", "husaine": "husain",
     "aicha": "aicha", "aycha": "aicha", "aiche": "aicha",
     "said": "said", "saeed": "said", "saiid": "said",
     "karim": "karim", "kareem": "karim", "krim": "karim",
@@ -88,8 +88,10 @@ def fold_latin_token(token: str) -> str:
     for src, dst in _LETTER_RULES:
         t = t.replace(src, dst)
     t = _DOUBLE.sub(r"\1", t)
+    if t in _CANONICAL:
+        return _CANONICAL[t]
     if t.endswith("h") and len(t) > 3 and t[-2] in "aeiou":
-        t = t[:-1]  # Abdellah/Abdella, Fatimah/Fatima
+        t = t[:-1]  # Fatimah/Fatima, Aichah/Aicha
     return _CANONICAL.get(t, t)
 
 
@@ -125,9 +127,8 @@ def strip_article(token: str) -> str | None:
 
 def query_token(token: str) -> str:
     """A query token as matched against the index (article removed when enough remains)."""
-    if token.startswith("ال") and len(token) >= 4:
-        return token[2:]
-    return token
+    stripped = strip_article(token) if token.startswith("ال") else None
+    return stripped or token
 
 
 _AR_WEAK = re.compile("[اويه]")

@@ -29,6 +29,7 @@ PERSON_REFERENCES: list[tuple[str, str]] = [("household", "head_person_id")]
 MERGE_FILLABLE = ("given_name_ar", "family_name_ar", "given_name_lat", "family_name_lat", "sex",
                   "birth_date", "birth_year", "cin", "phone", "phone2", "address",
                   "province_code", "disability_type")
+NULLABLE = frozenset({"sex", "birth_date", "birth_year", "cin", "phone", "phone2", "province_code"})
 
 
 def provinces(ctx: Context) -> set[str]:
@@ -241,7 +242,7 @@ def undo_merge(*, ctx: Context, merge_id: str) -> None:
     with transaction(ctx.db):
         changes.write_record(ctx, "person", merged_id, {"merged_into": None}, action="undo_merge")
         survivor = _get_alive(ctx, survivor_id)
-        restore = {name: None if name != "disability_type" else ""
+        restore = {name: None if name in NULLABLE else ""
                    for name, value in undo["filled"].items()
                    if changes.to_db(getattr(survivor, name)) == value}
         if restore:
