@@ -182,9 +182,11 @@ class SimDesktop:
     requests: int = 0
     bytes_up: int = 0
     bytes_down: int = 0
+    keepalive: bool = True
 
     def __post_init__(self) -> None:
-        self.http = httpx.Client(base_url=self.base_url + "/api/sync", timeout=30)
+        limits = httpx.Limits() if self.keepalive else httpx.Limits(max_keepalive_connections=0)
+        self.http = httpx.Client(base_url=self.base_url + "/api/sync", timeout=30, limits=limits)
         self.hlc = HybridLogicalClock("pending")
 
     @classmethod

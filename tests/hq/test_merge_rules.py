@@ -1,0 +1,116 @@
+"""Conflict rules at HQ: SYNC.md tests 9, 10, 12 and 14."""
+
+from __future__ import annotations
+
+import uuid
+
+from jisr_desktop.sync.hlc import Timestamp
+from tests.hq.hqkit import YEAR_MS, HqServer, SimDesktop, wall_ms
+
+
+def _conflicts(hq: HqServer, entity_id: uuid.UUID) -> list[tuple[str, str]]:
+    return hq.query(
+        "SELECT field, reason FROM jisr_hq_conflict WHERE entity_id = ? ORDER BY counter",
+        hq.uid(entity_id),
+    )
+
+
+def _shared_person(desk: SimDesktop, desk2: SimDesktop) -> uuid.UUID:
+    pid = uuid.uuid4()
+    assert (
+        desk.push(
+            [desk.op("person", pid, patch={"first_name": "Amina", "phone": "0600"})]
+        ).status_code
+        == 200
+    )
+    desk.pull_all()
+    desk2.pull_all()
+    return pid
+
+
+def test_different_fields_both_survive(
+    hq: HqServer, desk: SimDesktop, desk2: SimDesktop
+) -> None:  # 9
+    pid = _shared_person(desk, desk2)
+    desk.push([desk.op("person", pid, patch={"first_name": "Aminata"})])
+    desk2.push([desk2.op("person", pid, patch={"phone": "0611"})])
+    desk.pull_all()
+    desk2.pull_all()
+    row = desk.row("person", pid)
+    assert row is not None and row["fields"] == {"first_name": "Aminata", "phone": "0611"}
+    assert desk2.row("person", pid) == row
+    assert _conflicts(hq, pid) == []
+
+
+def test_same_field_converges_with_one_conflict(
+    hq: HqServer, desk: SimDesktop, desk2: SimDesktop
+) -> None:  # 10
+    pid = _shared_person(desk, desk2)
+    a = desk.op("person", pid, patch={"first_name": "Mine"})
+    b = desk2.op("person", pid, patch={"first_name": "Theirs"})
+    assert desk.push([a]).json()["rejected"] == []
+    assert desk2.push([b]).json()["rejected"] == []
+    desk.pull_all()
+    desk2.pull_all()
+    assert desk.row("person", pid) == desk2.row("person", pid)
+    winner = desk.row("person", pid)["fields"]["first_name"]  # type: ignore[index]
+    expected = "Theirs" if b["hlc"] > a["hlc"] else "Mine"
+    assert winner == expected
+    assert _conflicts(hq, pid) == [("first_name", "concurrent_edit")]
+    conflicts = [r for r in desk.state.values() if r["entity"] == "sync.conflict"]
+    assert len(conflicts) == 1
+    assert {conflicts[0]["fields"]["winner_value"], conflicts[0]["fields"]["loser_value"]} == {
+        "Mine",
+        "Theirs",
+    }
+
+
+def test_clock_a_year_fast_cannot_dominate(
+    hq: HqServer, desk: SimDesktop, desk2: SimDesktop
+) -> None:  # 12
+    pid = _shared_person(desk, desk2)
+    desk.clock_offset_ms = YEAR_MS
+    fast = desk.op("person", pid, patch={"first_name": "FromTheFuture"})
+    assert desk.push([fast]).status_code == 200
+    # desk2 has not seen that edit; its clock is right. It learns HQ's time from a ping only.
+    ping = desk2.http.get("/ping").json()["server_hlc"]
+    desk2.hlc.merge(Timestamp.parse(ping), wall_ms())
+    assert desk2.push([desk2.op("person", pid, patch={"first_name": "Now"})]).status_code == 200
+    desk.pull_all()
+    row = desk.row("person", pid)
+    assert row is not None and row["fields"]["first_name"] == "Now"
+    stored = Timestamp.parse(row["clocks"]["first_name"])
+    assert stored.device_id == desk2.device_id
+    assert Timestamp.parse(fast["hlc"]).wall_ms - stored.wall_ms > YEAR_MS // 2
+    assert _conflicts(hq, pid) == [("first_name", "concurrent_edit")]
+
+
+def test_delete_vs_concurrent_edit_then_restore(
+    hq: HqServer, desk: SimDesktop, desk2: SimDesktop
+) -> None:  # 14
+    pid = _shared_person(desk, desk2)
+    assert desk2.push([desk2.op("person", pid, "delete")]).status_code == 200
+    edit = desk.op("person", pid, patch={"first_name": "Edited offline"})
+    assert desk.push([edit]).json()["rejected"] == []
+    desk.pull_all()
+    row = desk.row("person", pid)
+    assert row is not None and row["deleted"] is True
+    assert row["fields"]["first_name"] == "Amina"  # the edit did not resurrect or change it
+    assert _conflicts(hq, pid) == [("first_name", "edit_of_deleted")]
+    assert desk.push([desk.op("person", pid, "restore")]).status_code == 200
+    desk2.pull_all()
+    row = desk2.row("person", pid)
+    assert row is not None and row["deleted"] is False and row["fields"]["phone"] == "0600"
+
+
+def test_edit_then_delete_keeps_the_tombstone(
+    hq: HqServer, desk: SimDesktop, desk2: SimDesktop
+) -> None:
+    pid = _shared_person(desk, desk2)
+    desk.push([desk.op("person", pid, patch={"first_name": "Edited"})])
+    desk2.push([desk2.op("person", pid, "delete")])
+    desk.push([desk.op("person", pid, patch={"phone": "0700"})])
+    desk2.pull_all()
+    row = desk2.row("person", pid)
+    assert row is not None and row["deleted"] is True and row["fields"]["phone"] == "0600"
+    assert _conflicts(hq, pid) == [("phone", "edit_of_deleted")]
