@@ -140,3 +140,27 @@ def test_custom_page_label_template(pdf_tools) -> None:
     pdf = build([TextBlock("x", rtl=False)], lang="fr", center_name="C", title="T",
                 page_label="Feuille {page}/{pages}")
     assert "Feuille 1/1" in pypdf.PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+
+
+def test_blank_paper_fallback_roster(pdf_tools) -> None:
+    rows = [[""] * len(FR_COLUMNS) for _ in range(40)]
+    pdf = build([RosterTable(FR_COLUMNS, rows, lang="fr", min_row_height=28)], lang="fr",
+                center_name="Centre", title="Feuille de secours")
+    total = pdf_tools.pages(pdf)
+    assert total >= 2  # 40 rows of 28 pt do not fit on one page
+    for page in range(total):
+        assert "N° Enfant Tuteur Téléphone Arrivée Signature" in pdf_tools.layout(pdf, page)
+
+
+def test_table_without_rows_prints_its_header(pdf_tools) -> None:
+    pdf = build([RosterTable(FR_COLUMNS, [], lang="fr")], lang="fr", center_name="C", title="T")
+    assert "N° Enfant Tuteur Téléphone Arrivée Signature" in pdf_tools.layout(pdf, 0)
+
+
+def test_long_header_texts_shrink_but_are_never_cut() -> None:
+    center = "Espace Jisr al-Usra de la préfecture de Skhirate-Témara, antenne d'Aïn El Aouda " * 2
+    title = "Liste de présence quotidienne de la crèche sociale et du club des personnes âgées " * 2
+    pdf = build([TextBlock("x", rtl=False)], lang="fr", center_name=center.strip(), title=title.strip())
+    text = " ".join(pypdf.PdfReader(io.BytesIO(pdf)).pages[0].extract_text().split())
+    assert center.strip() in text
+    assert title.strip() in text
