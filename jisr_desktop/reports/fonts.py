@@ -14,8 +14,6 @@ from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
-from jisr_desktop.reports.text import reshape, strip_marks
-
 FONT = "Amiri"
 FONT_BOLD = "Amiri-Bold"
 
@@ -44,13 +42,3 @@ def register_fonts() -> tuple[str, str]:
     addMapping(FONT, 1, 1, FONT_BOLD)
     return FONT, FONT_BOLD
 
-
-def unsupported_chars(text: str, font: str = FONT) -> set[str]:
-    """Characters of ``text`` (after Arabic shaping) that the font cannot draw.
-
-    Lets tests check translated strings and sample data: such characters would print as
-    blanks or boxes.
-    """
-    register_fonts()
-    cmap = pdfmetrics.getFont(font).face.charToGlyph
-    return {ch for ch in reshape(strip_marks(text)) if ord(ch) not in cmap and ch not in "\n\r\t"}

@@ -23,7 +23,10 @@ from functools import lru_cache
 
 import arabic_reshaper
 from bidi.algorithm import get_display
+from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.pdfmetrics import stringWidth
+
+from jisr_desktop.reports.fonts import FONT, register_fonts
 
 LRI = "\u2066"
 PDI = "\u2069"
@@ -179,9 +182,10 @@ def wrap(text: str, font: str, size: float, width: float) -> list[str]:
     that nothing is ever cut off. Protected LTR tokens come back marked with :func:`mark_ltr`
     so that :func:`shape_line` keeps them whole even when they had to be broken.
     """
+    register_fonts()
     lines: list[str] = []
     space = text_width(" ", font, size)
-    for paragraph in text.split("\n"):
+    for paragraph in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
         current: list[str] = []
         current_width = 0.0
         for word, protected in _words(paragraph):
@@ -204,6 +208,17 @@ def wrap(text: str, font: str, size: float, width: float) -> list[str]:
 def display_lines(text: str, font: str, size: float, width: float, doc_rtl: bool) -> list[str]:
     """Wrap then shape: the display strings of ``text`` laid out in ``width`` points."""
     return [shape_line(line, line_is_rtl(line, doc_rtl)) for line in wrap(text, font, size, width)]
+
+
+def unsupported_chars(text: str, font: str = FONT) -> set[str]:
+    """Characters of ``text`` (after Arabic shaping) that ``font`` cannot draw.
+
+    Lets tests check translated strings and sample data: such characters would print as
+    blanks or boxes.
+    """
+    register_fonts()
+    cmap = pdfmetrics.getFont(font).face.charToGlyph
+    return {ch for ch in reshape(strip_marks(text)) if ord(ch) not in cmap and ch not in "\n\r\t"}
 
 
 def clear_caches() -> None:

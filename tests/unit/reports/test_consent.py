@@ -108,7 +108,8 @@ def test_unknown_language_is_refused() -> None:
 def test_every_consent_string_has_glyphs_in_the_bundled_font(lang: str) -> None:
     from dataclasses import astuple
 
-    from jisr_desktop.reports.fonts import FONT, FONT_BOLD, unsupported_chars
+    from jisr_desktop.reports.fonts import FONT, FONT_BOLD
+    from jisr_desktop.reports.text import unsupported_chars
 
     texts = TEXTS[lang]
     strings = [s for value in astuple(texts) for s in (value if isinstance(value, tuple) else (value,))]

@@ -123,3 +123,7 @@ def test_word_by_word_shaping_equals_whole_line_shaping(text: str) -> None:
         configuration={"delete_harakat": False, "support_ligatures": True}
     ).reshape(text)
     assert reshape(text) == whole
+
+
+def test_wrap_registers_the_font_itself_and_normalises_line_ends() -> None:
+    assert wrap("a\r\nb\rc", "Amiri", 10, 100) == ["a", "b", "c"]
