@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import unicodedata
 
 import pypdf
 import pytest
@@ -38,11 +39,13 @@ def test_build_returns_page_count(pdf_tools) -> None:
 
 
 def test_arabic_line_extracted_in_display_order(pdf_tools) -> None:
-    line = "الطفل Amine عمره 3 سنوات (الرباط)"
-    pdf = build([TextBlock(line, rtl=True)])
-    lines = pdf_tools.layout(pdf, 0)
-    assert shape_line(line, rtl=True) in lines
-    assert "ﺕﺍﻮﻨﺳ 3 ﻩﺮﻤﻋ Amine ﻞﻔﻄﻟﺍ" in shape_line(line, rtl=True)
+    pdf = build([TextBlock("الطفل Amine عمره 3 سنوات (الرباط)", rtl=True),
+                 TextBlock("الهاتف: +212 6 12 34 56 78", rtl=True)])
+    lines = [unicodedata.normalize("NFKC", line) for line in pdf_tools.layout(pdf, 0)]
+    # Hand-written visual order: words right to left, letters of each Arabic word reversed,
+    # the Latin word and the numbers left to right, brackets mirrored.
+    assert "(طابرلا) تاونس 3 هرمع Amine لفطلا" in lines
+    assert "+212 6 12 34 56 78 :فتاهلا" in lines
 
 
 def test_header_and_footer_on_every_page_arabic(pdf_tools) -> None:
