@@ -205,6 +205,11 @@ def wrap(text: str, font: str, size: float, width: float) -> list[str]:
     return lines
 
 
+def display_line(text: str, doc_rtl: bool) -> str:
+    """One unwrapped line ready for ``canvas.drawString`` or a chart label, direction chosen per line."""
+    return shape_line(text, line_is_rtl(text, doc_rtl))
+
+
 def display_lines(text: str, font: str, size: float, width: float, doc_rtl: bool) -> list[str]:
     """Wrap then shape: the display strings of ``text`` laid out in ``width`` points."""
     return [shape_line(line, line_is_rtl(line, doc_rtl)) for line in wrap(text, font, size, width)]

@@ -127,3 +127,12 @@ def test_word_by_word_shaping_equals_whole_line_shaping(text: str) -> None:
 
 def test_wrap_registers_the_font_itself_and_normalises_line_ends() -> None:
     assert wrap("a\r\nb\rc", "Amiri", 10, 100) == ["a", "b", "c"]
+
+
+def test_display_line_for_chart_labels() -> None:
+    from jisr_desktop.reports.text import display_line
+
+    # Arabic-only label: right to left even in a French report. After Arabic letters a range
+    # reads right to left too (Unicode bidi: "0-3" shows as "3-0"), as in any browser.
+    assert readable(display_line("الحضانة (0-3)", doc_rtl=False)) == "(3-0) ةناضحلا"
+    assert display_line("Crèche", doc_rtl=True) == "Crèche"
