@@ -1,0 +1,267 @@
+"""Check-in, check-out, alert acknowledgement and attendance marks as append-only events.
+
+Ids are deterministic (SYNC.md "Identity"): the same child checked in twice the same day, on
+one desktop or two, is one event. Events are never edited; `void_event` and `amend_event`
+append a correction, and every reader applies corrections (`domain.attendance.effective`).
+A voided check-in frees its natural key: the next one gets an id chained from the voided one,
+still deterministic, so that two desktops repeating the same correction converge.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import sqlite_utils
+
+from jisr_desktop import errors
+from jisr_desktop.db.connection import transaction
+from jisr_desktop.domain.attendance import Correction, CorrectionKind, check_reason, effective
+from jisr_desktop.domain.roles import Permission
+from jisr_desktop.i18n import N_
+from jisr_desktop.services import changes, registry
+from jisr_desktop.services.context import Context
+
+# Record tables whose rows point at a person: a registry merge re-points them. Events keep
+# the id they were recorded with (they are never edited); readers follow `merged_into`.
+for _ref in (("enrollment", "person_id"), ("pickup_authorisation", "person_id"),
+             ("member_card", "person_id"), ("campaign_participant", "person_id")):
+    if _ref not in registry.PERSON_REFERENCES:
+        registry.PERSON_REFERENCES.append(_ref)
+
+EVENT_TABLES = ("check_in", "check_out", "alert_ack", "attendance")
+AMENDABLE: dict[str, frozenset[str]] = {
+    "check_in": frozenset({"at", "by_person_id", "by_name"}),
+    "check_out": frozenset({"at", "by_person_id", "by_name", "by_cin"}),
+    "attendance": frozenset({"status", "reason"}),
+}
+
+
+def rows(db: sqlite_utils.Database, sql: str, params: Iterable[Any] = ()) -> list[dict[str, Any]]:
+    cur = db.execute(sql, list(params))
+    names = [c[0] for c in cur.description]
+    return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+
+
+def corrections_for(db: sqlite_utils.Database, ids: list[str]) -> dict[str, list[Correction]]:
+    out: dict[str, list[Correction]] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        for r in rows(db, "SELECT id, target_id, kind, at, patch, reason FROM event_correction"
+                          f" WHERE target_id IN ({','.join('?' * len(chunk))})", chunk):
+            out.setdefault(r["target_id"], []).append(
+                Correction(id=r["id"], target_id=r["target_id"], kind=r["kind"], at=r["at"],
+                           patch=json.loads(r["patch"]), reason=r["reason"]))
+    return out
+
+
+def effective_events(db: sqlite_utils.Database, table: str, where: str,
+                     params: Iterable[Any] = ()) -> list[dict[str, Any]]:
+    """Events of `table` matching `where`, corrected, voided ones left out."""
+    found = rows(db, f"SELECT * FROM {table} WHERE {where} ORDER BY at, id", params)
+    corr = corrections_for(db, [r["id"] for r in found])
+    out = []
+    for r in found:
+        current = effective(r, corr.get(r["id"], [])) if r["id"] in corr else r
+        if current is not None:
+            out.append(current)
+    return out
+
+
+def _event(db: sqlite_utils.Database, table: str, event_id: str) -> dict[str, Any] | None:
+    found = rows(db, f"SELECT * FROM {table} WHERE id = ?", [event_id])
+    return found[0] if found else None
+
+
+def _live_or_next_id(db: sqlite_utils.Database, table: str, base_id: str) -> tuple[str, dict[str, Any] | None]:
+    """Follow the chain of voided events from `base_id`: (id to use, live event or None)."""
+    event_id = base_id
+    while True:
+        row = _event(db, table, event_id)
+        if row is None:
+            return event_id, None
+        current = effective(row, corrections_for(db, [event_id]).get(event_id, []))
+        if current is not None:
+            return event_id, current
+        event_id = changes.deterministic_id(base_id, event_id)
+
+
+def append_correction(ctx: Context, table: str, target_id: str, kind: CorrectionKind,
+                      patch: dict[str, Any], reason: str) -> str:
+    correction_id = changes.new_id()
+    changes.append_event(ctx, "event_correction", correction_id, {
+        "target_table": table, "target_id": target_id, "kind": str(kind),
+        "patch": json.dumps({k: changes.to_db(v) for k, v in patch.items()}, ensure_ascii=False),
+        "reason": reason.strip(), "at": ctx.now().isoformat(), "recorded_by": ctx.user.id,
+    }, action=f"{kind}_{table}")
+    return correction_id
+
+
+def _target(ctx: Context, table: str, event_id: str) -> dict[str, Any]:
+    if table not in AMENDABLE:
+        raise errors.NotFound()
+    row = _event(ctx.db, table, event_id)
+    if row is None:
+        raise errors.NotFound()
+    current = effective(row, corrections_for(ctx.db, [event_id]).get(event_id, []))
+    if current is None:
+        raise errors.JisrError(N_("This entry has already been cancelled."))
+    return current
+
+
+def void_event(*, ctx: Context, table: str, event_id: str, reason: str) -> str:
+    """Cancel a check-in, check-out or attendance mark recorded by mistake (a new event).
+    Voiding a check-in also voids its check-out."""
+    ctx.require(Permission.CHECK_IN)
+    if msgs := check_reason(reason):
+        raise errors.ValidationFailed(msgs)
+    with transaction(ctx.db):
+        _target(ctx, table, event_id)
+        correction_id = append_correction(ctx, table, event_id, CorrectionKind.VOID, {}, reason)
+        if table == "check_in":
+            for out in effective_events(ctx.db, "check_out", "check_in_id = ?", [event_id]):
+                append_correction(ctx, "check_out", out["id"], CorrectionKind.VOID, {}, reason)
+    return correction_id
+
+
+def amend_event(*, ctx: Context, table: str, event_id: str, patch: dict[str, Any], reason: str) -> dict[str, Any]:
+    """Correct some fields of an event (time, who dropped off, a mark); returns it corrected."""
+    ctx.require(Permission.CHECK_IN)
+    if msgs := check_reason(reason):
+        raise errors.ValidationFailed(msgs)
+    unknown = set(patch) - AMENDABLE.get(table, frozenset())
+    if unknown:
+        raise errors.JisrError(N_("These fields cannot be corrected: {fields}."), fields=", ".join(sorted(unknown)))
+    with transaction(ctx.db):
+        _target(ctx, table, event_id)
+        append_correction(ctx, table, event_id, CorrectionKind.AMEND, patch, reason)
+        return _target(ctx, table, event_id)
+
+
+def history_of(*, ctx: Context, event_id: str) -> list[Correction]:
+    """The corrections of one event, oldest first (for the audit view)."""
+    return sorted(corrections_for(ctx.db, [event_id]).get(event_id, []), key=lambda c: (c.at, c.id))
+
+
+# --- Check-in and check-out (no permission checks: the calling service does them) --------
+
+@dataclass(frozen=True)
+class Recorded:
+    """An event as it stands, and whether this call created it (False: it existed)."""
+
+    event: dict[str, Any]
+    created: bool
+
+
+def record_check_in(ctx: Context, *, service: str, person_id: str, enrollment_id: str | None,
+                    day: date, by_person_id: str | None = None, by_name: str = "",
+                    card_code: str = "") -> Recorded:
+    base = changes.deterministic_id("checkin", service, person_id, day.isoformat())
+    event_id, live = _live_or_next_id(ctx.db, "check_in", base)
+    if live is not None:
+        return Recorded(live, False)
+    row = {"service": service, "person_id": person_id, "enrollment_id": enrollment_id,
+           "day": day.isoformat(), "at": ctx.now().isoformat(), "by_person_id": by_person_id,
+           "by_name": by_name.strip(), "card_code": card_code, "recorded_by": ctx.user.id,
+           "previous_id": None if event_id == base else base}
+    changes.append_event(ctx, "check_in", event_id, row, action=f"check_in_{service}")
+    event = _event(ctx.db, "check_in", event_id)
+    assert event is not None
+    return Recorded(event, True)
+
+
+def live_check_in(db: sqlite_utils.Database, service: str, person_id: str, day: date) -> dict[str, Any] | None:
+    base = changes.deterministic_id("checkin", service, person_id, day.isoformat())
+    return _live_or_next_id(db, "check_in", base)[1]
+
+
+def live_check_out(db: sqlite_utils.Database, check_in_id: str) -> dict[str, Any] | None:
+    return _live_or_next_id(db, "check_out", changes.deterministic_id("checkout", check_in_id))[1]
+
+
+def record_check_out(ctx: Context, *, check_in: dict[str, Any], fields: dict[str, Any]) -> Recorded:
+    base = changes.deterministic_id("checkout", check_in["id"])
+    event_id, live = _live_or_next_id(ctx.db, "check_out", base)
+    if live is not None:
+        return Recorded(live, False)
+    row = {"check_in_id": check_in["id"], "service": check_in["service"],
+           "person_id": check_in["person_id"], "day": check_in["day"],
+           "at": ctx.now().isoformat(), "recorded_by": ctx.user.id,
+           "previous_id": None if event_id == base else base, **fields}
+    changes.append_event(ctx, "check_out", event_id, row, action=f"check_out_{check_in['service']}")
+    event = _event(ctx.db, "check_out", event_id)
+    assert event is not None
+    return Recorded(event, True)
+
+
+def record_ack(ctx: Context, *, check_in: dict[str, Any], alerts: list[str]) -> bool:
+    """One acknowledgement per check-in; False when it was already acknowledged."""
+    return changes.append_event(ctx, "alert_ack", changes.deterministic_id("ack", check_in["id"]), {
+        "check_in_id": check_in["id"], "person_id": check_in["person_id"],
+        "alerts": "\n".join(alerts), "at": ctx.now().isoformat(), "recorded_by": ctx.user.id,
+    }, action="acknowledge_alerts")
+
+
+def acknowledged(db: sqlite_utils.Database, check_in_ids: list[str]) -> set[str]:
+    out: set[str] = set()
+    for start in range(0, len(check_in_ids), 500):
+        chunk = check_in_ids[start:start + 500]
+        out |= {r[0] for r in db.execute(
+            f"SELECT check_in_id FROM alert_ack WHERE check_in_id IN ({','.join('?' * len(chunk))})", chunk)}
+    return out
+
+
+@dataclass(frozen=True)
+class Visit:
+    """One person's day at a service: the check-in, its check-out if any, acknowledged or not."""
+
+    check_in: dict[str, Any]
+    check_out: dict[str, Any] | None
+    acknowledged: bool
+
+
+def visits(db: sqlite_utils.Database, service: str, day: date) -> dict[str, Visit]:
+    """The day's live visits of a service, by person id (derived from events)."""
+    ins = effective_events(db, "check_in", "day = ? AND service = ?", [day.isoformat(), service])
+    outs = {o["check_in_id"]: o for o in
+            effective_events(db, "check_out", "day = ? AND service = ?", [day.isoformat(), service])}
+    acks = acknowledged(db, [i["id"] for i in ins])
+    return {i["person_id"]: Visit(i, outs.get(i["id"]), i["id"] in acks) for i in ins}
+
+
+# --- Attendance marks -----------------------------------------------------------------------
+
+def record_mark(ctx: Context, *, context: str, session_id: str, person_id: str, status: str,
+                reason: str, day: date) -> Recorded:
+    """Mark a participant; marking again with another status appends an amendment, marking
+    again the same way changes nothing."""
+    base = changes.deterministic_id("attendance", session_id, person_id)
+    event_id, live = _live_or_next_id(ctx.db, "attendance", base)
+    if live is not None:
+        if (live["status"], live["reason"]) == (status, reason.strip()):
+            return Recorded(live, False)
+        append_correction(ctx, "attendance", event_id, CorrectionKind.AMEND,
+                          {"status": status, "reason": reason.strip()},
+                          N_("Attendance mark changed"))
+        current = _target(ctx, "attendance", event_id)
+        return Recorded(current, True)
+    changes.append_event(ctx, "attendance", event_id, {
+        "context": context, "session_id": session_id, "person_id": person_id, "status": status,
+        "reason": reason.strip(), "day": day.isoformat(), "at": ctx.now().isoformat(),
+        "recorded_by": ctx.user.id}, action=f"mark_{context}")
+    event = _event(ctx.db, "attendance", event_id)
+    assert event is not None
+    return Recorded(event, True)
+
+
+def marks_of(db: sqlite_utils.Database, session_ids: list[str]) -> dict[tuple[str, str], dict[str, Any]]:
+    """Live marks keyed by (session id, person id)."""
+    out: dict[tuple[str, str], dict[str, Any]] = {}
+    for start in range(0, len(session_ids), 500):
+        chunk = session_ids[start:start + 500]
+        for m in effective_events(db, "attendance", f"session_id IN ({','.join('?' * len(chunk))})", chunk):
+            out[(m["session_id"], m["person_id"])] = m
+    return out
