@@ -1,0 +1,84 @@
+"""Power cut while writing: a writer process killed with SIGKILL at random points leaves a
+database that passes the integrity check, holds every person it acknowledged, and has an
+outbox op for every person row (SYNC test 7)."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from jisr_desktop.db.connection import open_database
+from jisr_desktop.services.context import Context
+
+CHILD = Path(__file__).with_name("writer_child.py")
+RUNS = 20
+pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
+
+
+def _kill_at_random(home: Path, rng: random.Random, seed: int) -> list[str]:
+    """Start the writer, kill it after a random number of acknowledgements plus a random
+    delay; return the ids it acknowledged."""
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    with subprocess.Popen([sys.executable, str(CHILD), str(home), str(seed)],
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env) as proc:
+        lines = _run_and_kill(proc, rng)
+    return [line.split()[1] for line in lines if line.startswith("ack ")]
+
+
+def _run_and_kill(proc: subprocess.Popen[str], rng: random.Random) -> list[str]:
+    lines: list[str] = []
+    enough = threading.Event()
+    wanted = rng.choice([0, 0, 1, 2, 5, 10, 20, 40])
+
+    def read() -> None:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            lines.append(line.strip())
+            if len(lines) > wanted:  # "ready" plus `wanted` acknowledgements
+                enough.set()
+        enough.set()
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    enough.wait(timeout=60)
+    time.sleep(rng.uniform(0, 0.03))  # a random point inside the next transactions
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    reader.join(timeout=30)
+    assert proc.returncode == -signal.SIGKILL, proc.stderr.read() if proc.stderr else ""
+    return lines
+
+
+def test_writer_killed_at_random_points_loses_nothing_acknowledged(ctx: Context, home: Path) -> None:
+    ctx.db.close()
+    acknowledged: set[str] = set()
+    seed = random.SystemRandom().randrange(1 << 30)
+    rng = random.Random(seed)
+    for run in range(RUNS):
+        acknowledged |= set(_kill_at_random(home, rng, seed + run))
+        db = open_database(home)
+        try:
+            where = f"seed {seed}, run {run}"
+            assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok", where
+            assert db.execute("PRAGMA foreign_key_check").fetchall() == [], where
+            db.execute("INSERT INTO person_fts(person_fts) VALUES ('integrity-check')")
+            stored = {r[0] for r in db.execute("SELECT id FROM person")}
+            assert acknowledged <= stored, f"{where}: lost {acknowledged - stored}"
+            orphans = db.execute(
+                "SELECT count(*) FROM person p WHERE NOT EXISTS (SELECT 1 FROM outbox o"
+                " WHERE o.entity = 'person' AND o.entity_id = p.id)").fetchone()[0]
+            assert orphans == 0, where
+            count, top = db.execute("SELECT count(*), coalesce(max(seq), 0) FROM outbox"
+                                    " WHERE epoch = 1").fetchone()
+            assert count == top, f"{where}: outbox sequence has gaps"
+        finally:
+            db.close()
+    assert len(acknowledged) > 0
