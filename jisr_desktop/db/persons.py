@@ -90,7 +90,12 @@ def build_queries(text: str) -> list[tuple[int, str]]:
             name_text.append(tok)
     ids = [normalize.query_digits(t) for t in ident_parts]
     ids = [re.sub(r"[^0-9a-z]", "", i) for i in ids]
-    names = [normalize.query_token(t) for t in normalize.tokens(" ".join(name_text))]
+    folded = normalize.tokens(" ".join(name_text))
+    if len(folded) > 1 and normalize.is_article_prefix(folded[-1]):
+        folded = folded[:-1]  # "Samira El" while typing "El Idrissi"
+    names = [normalize.query_token(t) for t in folded]
+    raws = normalize.raw_tokens(" ".join(name_text))
+    raw_by_fold = dict(zip([normalize.fold_token(r) for r in raws], raws, strict=True))
     ids = [i for i in ids if i]
     if not ids and not names:
         return []
@@ -98,7 +103,13 @@ def build_queries(text: str) -> list[tuple[int, str]]:
     queries: list[tuple[int, str]] = []
     if names:
         exact = [f"search_names : {_phrase(n, False)}" for n in names]
-        prefix = [f"search_names : {_phrase(n, True)}" for n in names]
+        prefix = []
+        for n in names:
+            raw = raw_by_fold.get(n)
+            if raw and raw != n:
+                prefix.append(f"(search_names : {_phrase(n, True)} OR search_names : {_phrase(raw, True)})")
+            else:
+                prefix.append(f"search_names : {_phrase(n, True)}")
         approx = [f"search_approx : {_phrase(normalize.skeleton(n), i == len(names) - 1)}"
                   for i, n in enumerate(names)]
         queries.append((TIER_EXACT, " AND ".join(exact + id_clause)))

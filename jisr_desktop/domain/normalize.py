@@ -106,6 +106,21 @@ def fold_token(token: str) -> str:
     return fold_latin_token(token)
 
 
+def raw_latin(token: str) -> str:
+    """Lower case and no accents only: what a half-typed word looks like before the
+    transliteration rules can apply ("bus" on the way to "Bushra")."""
+    return re.sub(r"[^a-z0-9]", "", strip_accents(token).lower())
+
+
+def raw_tokens(text: str) -> list[str]:
+    return [r for r in (raw_latin(t) for t in _SPLIT.split(text or "") if t and not is_arabic(t)) if r]
+
+
+def is_article_prefix(token: str) -> bool:
+    """A token that is (the start of) an article a receptionist is still typing: e, el, a, al."""
+    return token in {"e", "a", "el", "al", "ال", "ا"}
+
+
 def tokens(text: str) -> list[str]:
     """Folded tokens of a name or query, articles (El, Al) that stand alone dropped."""
     raw = [fold_token(t) for t in _SPLIT.split(text or "") if t]
@@ -148,7 +163,7 @@ def skeleton(token: str) -> str:
 
 def _joined_variants(toks: list[str]) -> Iterable[str]:
     for a, b in itertools.pairwise(toks):
-        if a in AR_JOINING_PREFIXES or a in LAT_JOINING_PREFIXES:
+        if a in AR_JOINING_PREFIXES or a in _LAT_JOINING_FOLDED:
             yield a + b
             if is_arabic(b):
                 stripped = strip_article(b)
@@ -158,10 +173,15 @@ def _joined_variants(toks: list[str]) -> Iterable[str]:
                 yield fold_latin_token(a + b)
 
 
+_LAT_JOINING_FOLDED = frozenset(fold_latin_token(p) for p in LAT_JOINING_PREFIXES)
+
+
 def name_terms(*names: str) -> list[str]:
-    """Every index term for a person's names (exact tier): tokens, article-free, joined."""
+    """Every index term for a person's names: folded tokens, article-free, joined compounds,
+    and the plain lower-case Latin spelling (for prefixes typed before the rules apply)."""
     out: list[str] = []
     for name in names:
+        out.extend(raw_tokens(name))
         toks = tokens(name)
         for tok in toks:
             out.append(tok)
