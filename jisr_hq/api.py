@@ -11,6 +11,7 @@ import logging
 
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
+from ninja.errors import ValidationError as NinjaValidationError
 
 from jisr_desktop.sync import protocol as p
 from jisr_hq import clock, devices
@@ -49,6 +50,16 @@ def _body_doc(model: type[p.BaseModel]) -> dict[str, object]:
 @api.exception_handler(ApiError)
 def _api_error(request: HttpRequest, exc: ApiError) -> HttpResponse:
     return json_response(exc.body, status=exc.status)
+
+
+@api.exception_handler(NinjaValidationError)
+def _param_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    detail = [
+        {"loc": [str(x) for x in e.get("loc", ())], "msg": str(e.get("msg", ""))}
+        for e in exc.errors[:20]
+    ]
+    body = ApiError("invalid", "Request parameters are not valid.", detail=detail)
+    return json_response(body.body, status=body.status)
 
 
 @api.post(
