@@ -3,13 +3,7 @@
 from __future__ import annotations
 
 import io
-import sys
 from pathlib import Path
-
-try:
-    import jisr_desktop  # noqa: F401
-except ModuleNotFoundError:  # until the package is installed editable or pytest sets pythonpath
-    sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
 
 import pypdf
 import pypdfium2 as pdfium

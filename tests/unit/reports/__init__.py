@@ -1,0 +1,1 @@
+"""Tests of the PDF and export engine (jisr_desktop.reports)."""
