@@ -9,6 +9,7 @@ from pathlib import Path
 from jisr_desktop import paths
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
+_HANDLER_NAME = "jisr-main"
 
 
 def setup_logging(root: Path, *, level: int = logging.INFO, max_bytes: int = 2_000_000,
@@ -17,19 +18,18 @@ def setup_logging(root: Path, *, level: int = logging.INFO, max_bytes: int = 2_0
     when the folder cannot be written (the program still runs, logging to stderr)."""
     logger = logging.getLogger("jisr")
     logger.setLevel(level)
-    for handler in list(logger.handlers):
-        if getattr(handler, "_jisr", False):
-            logger.removeHandler(handler)
-            handler.close()
+    for old in [h for h in logger.handlers if h.get_name() == _HANDLER_NAME]:
+        logger.removeHandler(old)
+        old.close()
     log_file = paths.logs_dir(root) / "jisr.log"
+    handler: logging.Handler
     try:
         log_file.parent.mkdir(parents=True, exist_ok=True)
-        handler: logging.Handler = logging.handlers.RotatingFileHandler(
+        handler = logging.handlers.RotatingFileHandler(
             log_file, maxBytes=max_bytes, backupCount=backups, encoding="utf-8")
     except OSError:
         handler = logging.StreamHandler()
-        log_file = None  # type: ignore[assignment]
+    handler.set_name(_HANDLER_NAME)
     handler.setFormatter(logging.Formatter(FORMAT))
-    handler._jisr = True  # type: ignore[attr-defined]
     logger.addHandler(handler)
-    return log_file
+    return log_file if isinstance(handler, logging.handlers.RotatingFileHandler) else None

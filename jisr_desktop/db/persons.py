@@ -103,11 +103,11 @@ def build_queries(text: str) -> list[tuple[int, str]]:
     queries: list[tuple[int, str]] = []
     if names:
         exact = [f"search_names : {_phrase(n, False)}" for n in names]
-        prefix = []
+        prefix: list[str] = []
         for n in names:
-            raw = raw_by_fold.get(n)
-            if raw and raw != n:
-                prefix.append(f"(search_names : {_phrase(n, True)} OR search_names : {_phrase(raw, True)})")
+            spelled = raw_by_fold.get(n)
+            if spelled and spelled != n:
+                prefix.append(f"(search_names : {_phrase(n, True)} OR search_names : {_phrase(spelled, True)})")
             else:
                 prefix.append(f"search_names : {_phrase(n, True)}")
         approx = [f"search_approx : {_phrase(normalize.skeleton(n), i == len(names) - 1)}"

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 from typing import Any, Literal
 
 from jisr_desktop.i18n import translate
@@ -17,7 +18,7 @@ class FieldMessage:
     field: str
     severity: Severity
     msgid: str
-    params: dict[str, Any] = field(default_factory=dict)
+    params: dict[str, Any] = dc_field(default_factory=dict)
 
     def text(self, lang: str | None = None) -> str:
         return translate(self.msgid, lang, **self.params)

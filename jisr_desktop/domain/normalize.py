@@ -198,7 +198,7 @@ def approx_terms(terms: Iterable[str]) -> list[str]:
 
 def name_key(*names: str) -> str:
     """A compact key of a full name for duplicate detection: folded tokens, sorted."""
-    toks = []
+    toks: list[str] = []
     for name in names:
         toks.extend(query_token(t) for t in tokens(name))
     return " ".join(sorted(toks))

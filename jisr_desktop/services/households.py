@@ -86,7 +86,7 @@ def create_household(*, ctx: Context, head_person_id: str, name: str = "", rsu_r
 
 def update_household(*, ctx: Context, household_id: str, data: dict[str, Any]) -> Household:
     ctx.require(Permission.MANAGE_HOUSEHOLDS)
-    allowed = {k: data[k] for k in ("name", "rsu_ref", "address", "province_code") if k in data}
+    allowed: dict[str, Any] = {k: data[k] for k in ("name", "rsu_ref", "address", "province_code") if k in data}
     with transaction(ctx.db):
         changes.write_record(ctx, "household", household_id, allowed, action="update_household")
     return get_household(ctx=ctx, household_id=household_id)

@@ -145,4 +145,4 @@ def foundation(db: sqlite_utils.Database) -> None:
 def _load_admin_divisions(db: sqlite_utils.Database) -> None:
     with paths.resource("reference", "morocco_admin.csv").open(encoding="utf-8", newline="") as fh:
         rows = [{k: (v or None) for k, v in row.items()} for row in csv.DictReader(fh)]
-    db["admin_division"].insert_all(rows)
+    db.table("admin_division").insert_all(rows)
