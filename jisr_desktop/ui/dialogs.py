@@ -1,0 +1,67 @@
+"""Small message dialogs behind replaceable functions (tests swap them, as pytest-qt advises).
+
+Known problems (`JisrError`) show their translated message; anything else is a bug: logged
+with its traceback and shown as one calm dialog, never a traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from types import TracebackType
+
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from jisr_desktop.errors import JisrError
+from jisr_desktop.i18n import _
+
+log = logging.getLogger("jisr.ui")
+
+
+class Dialogs:
+    """Class methods that ask or tell; tests replace them with `monkeypatch.setattr`."""
+
+    @classmethod
+    def confirm(cls, parent: QWidget | None, title: str, text: str) -> bool:
+        answer = QMessageBox.question(parent, title, text,
+                                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                                      QMessageBox.StandardButton.No)
+        return answer == QMessageBox.StandardButton.Yes
+
+    @classmethod
+    def inform(cls, parent: QWidget | None, title: str, text: str) -> None:
+        QMessageBox.information(parent, title, text)
+
+    @classmethod
+    def error(cls, parent: QWidget | None, title: str, text: str) -> None:
+        QMessageBox.warning(parent, title, text)
+
+
+def message_for(exc: BaseException) -> str:
+    """What a person is told about `exc`: its own message when known, a calm line when a bug."""
+    if isinstance(exc, JisrError):
+        return exc.message()
+    return _("An unexpected error happened; details are in the log file.")
+
+
+def show_error(parent: QWidget | None, exc: BaseException) -> None:
+    """Tell a person about a failure (and log it when it is a bug)."""
+    if not isinstance(exc, JisrError):
+        log.error("unexpected error", exc_info=exc)
+    Dialogs.error(parent, _("Jisr Desktop"), message_for(exc))
+
+
+def install_excepthook() -> None:
+    """Uncaught exceptions in slots are logged and shown as one calm dialog."""
+
+    def hook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+        if issubclass(kind, KeyboardInterrupt):
+            sys.__excepthook__(kind, exc, tb)
+            return
+        log.error("uncaught exception", exc_info=(kind, exc, tb))
+        try:
+            show_error(None, exc)
+        except Exception:  # the dialog itself failed: the log has it
+            log.exception("could not show the error dialog")
+
+    sys.excepthook = hook

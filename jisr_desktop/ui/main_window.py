@@ -1,0 +1,268 @@
+"""The main window: navigation between sections, status bar (user, sync state), shortcuts,
+and the idle lock."""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from jisr_desktop.i18n import _, translate
+from jisr_desktop.services.context import User
+from jisr_desktop.ui import sections
+from jisr_desktop.ui.language import RetranslateMixin
+from jisr_desktop.ui.login import LoginForm
+from jisr_desktop.ui.session import Session
+
+log = logging.getLogger("jisr.ui")
+
+SYNC_LEVEL_COLORS = {"ok": "#1b5e20", "busy": "#0d47a1", "warning": "#e65100", "error": "#b00020",
+                     "idle": "#555555"}
+_INPUT_EVENTS = {QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove,
+                 QEvent.Type.Wheel, QEvent.Type.TouchBegin}
+
+
+class ComingPage(RetranslateMixin, QWidget):
+    """What a section not built yet shows."""
+
+    def __init__(self, section: sections.Section, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.section = section
+        self.label = QLabel()
+        self.label.setObjectName("comingLabel")
+        self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.label.setWordWrap(True)
+        box = QVBoxLayout(self)
+        box.addWidget(self.label)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.label.setText(_("“{section}” is coming in a next version of Jisr Desktop.",
+                             section=translate(self.section.title)))
+
+
+class IdleWatcher(QObject):
+    """Notices keyboard and mouse activity anywhere in the program.
+
+    Signals:
+        idle(): nobody touched the program for `timeout_ms`.
+    """
+
+    idle = Signal()
+
+    def __init__(self, timeout_ms: int, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.timeout_ms = timeout_ms
+        self.last_activity = time.monotonic()
+        self.timer = QTimer(self)
+        self.timer.setInterval(max(50, min(15_000, timeout_ms // 4 or 50)))
+        self.timer.timeout.connect(self.check)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self)
+        if timeout_ms > 0:
+            self.timer.start()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in _INPUT_EVENTS:
+            self.last_activity = time.monotonic()
+        return False
+
+    def check(self) -> None:
+        if self.timeout_ms > 0 and (time.monotonic() - self.last_activity) * 1000 >= self.timeout_ms:
+            self.last_activity = time.monotonic()
+            self.idle.emit()
+
+    def stop(self) -> None:
+        self.timer.stop()
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self)
+
+
+class MainWindow(RetranslateMixin, QMainWindow):
+    """Navigation on the leading side, the current section's screen, a status bar.
+
+    Signals:
+        signed_out(): the person signed out (the shell shows the login window again).
+        locked_changed(bool): the idle lock came on or went off.
+    """
+
+    signed_out = Signal()
+    locked_changed = Signal(bool)
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        assert session.user is not None
+        self.session = session
+        self.user: User = session.user
+        sections.load_plugins()
+        self.sections = [s for s in sections.SECTIONS
+                         if s.permission is None or session.can(s.permission)]
+        self.screens: dict[str, QWidget] = {}
+        self.nav = QListWidget()
+        self.nav.setObjectName("navigation")
+        self.nav.setFixedWidth(190)
+        self.pages = QStackedWidget()
+        for section in self.sections:
+            item = QListWidgetItem()
+            item.setData(Qt.ItemDataRole.UserRole, section.key)
+            self.nav.addItem(item)
+        workspace = QWidget()
+        row = QHBoxLayout(workspace)
+        row.addWidget(self.nav)
+        row.addWidget(self.pages, 1)
+        self.lock_form = LoginForm(session, lock_user=self.user)
+        self.lock_form.signed_in.connect(self.unlock)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(workspace)
+        self.stack.addWidget(self.lock_form)
+        self.setCentralWidget(self.stack)
+        self.user_label = QLabel()
+        self.user_label.setObjectName("userLabel")
+        self.sync_label = QLabel()
+        self.sync_label.setObjectName("syncState")
+        self.statusBar().addPermanentWidget(self.user_label)
+        self.statusBar().addPermanentWidget(self.sync_label)
+        self._sync_state: tuple[str, str] | None = None
+        self.actions_by_name: dict[str, QAction] = {}
+        self._make_actions()
+        self.nav.currentRowChanged.connect(self._show_row)
+        minutes = int(session.settings["idle_lock_minutes"])
+        self.idle = IdleWatcher(minutes * 60_000, self)
+        self.idle.idle.connect(self.lock)
+        self.resize(1180, 760)
+        self.retranslate()
+        self.nav.setCurrentRow(0)
+
+    # --- actions -------------------------------------------------------------------------
+
+    def _make_actions(self) -> None:
+        specs: list[tuple[str, Any, Any]] = [
+            ("search", QKeySequence.StandardKey.Find, self.focus_search),
+            ("new_person", QKeySequence.StandardKey.New, self.new_record),
+            ("refresh", QKeySequence.StandardKey.Refresh, self.refresh),
+            ("lock", QKeySequence("Ctrl+L"), self.lock),
+            ("sign_out", QKeySequence("Ctrl+Shift+Q"), self.sign_out),
+        ]
+        for i, _section in enumerate(self.sections[:9]):
+            specs.append((f"section_{i}", QKeySequence(f"Alt+{i + 1}"),
+                          lambda _=False, i=i: self.nav.setCurrentRow(i)))
+        for name, keys, slot in specs:
+            action = QAction(self)
+            action.setShortcut(keys)
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            action.triggered.connect(slot)
+            self.addAction(action)
+            self.actions_by_name[name] = action
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(_("Jisr Desktop"))
+        for i, section in enumerate(self.sections):
+            item = self.nav.item(i)
+            item.setText(translate(section.title))
+        self.user_label.setText(_("Signed in: {name}", name=self.user.display_name))
+        if self._sync_state is None:
+            self.sync_label.setText(_("Sync: not yet connected"))
+        names = {"search": _("Search"), "new_person": _("New person"), "refresh": _("Refresh"),
+                 "lock": _("Lock the screen"), "sign_out": _("Sign out")}
+        for name, text in names.items():
+            self.actions_by_name[name].setText(text)
+
+    # --- sections ------------------------------------------------------------------------
+
+    def section_keys(self) -> list[str]:
+        return [s.key for s in self.sections]
+
+    def show_section(self, key: str) -> QWidget:
+        row = self.section_keys().index(key)
+        self.nav.setCurrentRow(row)
+        return self.screens[key]
+
+    def current_screen(self) -> QWidget | None:
+        item = self.nav.currentItem()
+        return self.screens.get(item.data(Qt.ItemDataRole.UserRole)) if item else None
+
+    def _show_row(self, row: int) -> None:
+        if row < 0:
+            return
+        section = self.sections[row]
+        screen = self.screens.get(section.key)
+        if screen is None:
+            cls = sections.screen_class(section)
+            screen = cls(self.session, self.pages) if cls is not None else ComingPage(section)
+            screen.setObjectName(f"section_{section.key}")
+            self.screens[section.key] = screen
+            self.pages.addWidget(screen)
+        self.pages.setCurrentWidget(screen)
+        activated = getattr(screen, "activated", None)
+        if callable(activated):
+            activated()
+
+    def _call_screen(self, name: str) -> bool:
+        method = getattr(self.current_screen(), name, None)
+        if callable(method) and not self.is_locked():
+            method()
+            return True
+        return False
+
+    def focus_search(self) -> None:
+        self._call_screen("focus_search")
+
+    def refresh(self) -> None:
+        self._call_screen("refresh")
+
+    def new_record(self) -> None:
+        if not self._call_screen("new_record") and "people" in self.section_keys() \
+                and not self.is_locked():
+            screen = self.show_section("people")
+            screen.new_record()  # type: ignore[attr-defined]
+
+    # --- status bar ----------------------------------------------------------------------
+
+    def set_sync_state(self, text: str, level: str = "idle") -> None:
+        """Show the sync state (already translated `text`; `level` one of ok, busy, warning,
+        error, idle, which colours it). The sync area calls this from the GUI thread."""
+        self._sync_state = (text, level)
+        self.sync_label.setText(text)
+        self.sync_label.setStyleSheet(f"color: {SYNC_LEVEL_COLORS.get(level, '#555555')};")
+
+    # --- lock ----------------------------------------------------------------------------
+
+    def is_locked(self) -> bool:
+        return self.stack.currentWidget() is self.lock_form
+
+    def lock(self) -> None:
+        if self.is_locked():
+            return
+        self.stack.setCurrentWidget(self.lock_form)
+        self.lock_form.reset()
+        self.locked_changed.emit(True)
+
+    def unlock(self, user: User) -> None:
+        self.stack.setCurrentIndex(0)
+        self.idle.last_activity = time.monotonic()
+        self.locked_changed.emit(False)
+
+    def sign_out(self) -> None:
+        self.idle.stop()
+        self.signed_out.emit()
+        self.close()
+
+    def closeEvent(self, event: Any) -> None:
+        self.idle.stop()
+        super().closeEvent(event)

@@ -1,0 +1,83 @@
+"""The navigation: a registry of sections, so that a screen is added by one line.
+
+A section's `screen` is ``"module:Class"``, imported when the section is first opened; the
+class is built as ``Class(session, parent)`` and may define ``retranslate()``, ``refresh()``
+(F5), ``focus_search()`` (Ctrl+F) and ``new_record()`` (Ctrl+N). A section whose module does
+not exist yet shows a short translated "coming" page. Another area adds or replaces a
+section with one line in its own module, e.g. in ``jisr_desktop/ui/services_nursery.py``::
+
+    register_section(Section("nursery", N_("Nursery"), "jisr_desktop.ui.services_nursery:NurseryScreen"))
+
+(the placeholders below already point at ``services_nursery``, ``services_elderly`` and
+``services_workshops``: creating those modules with those classes is enough).
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import pkgutil
+from dataclasses import dataclass
+
+from jisr_desktop.domain.roles import Permission
+from jisr_desktop.i18n import N_
+
+log = logging.getLogger("jisr.ui")
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    title: str  # msgid
+    screen: str | None = None  # "module:Class"; None: the "coming" page
+    permission: Permission | None = None  # hidden from roles without it
+
+
+SECTIONS: list[Section] = [
+    Section("reception", N_("Reception"), "jisr_desktop.ui.reception:ReceptionDesk", Permission.LOG_VISIT),
+    Section("people", N_("People and families"), "jisr_desktop.ui.people:PeopleScreen"),
+    Section("nursery", N_("Nursery"), "jisr_desktop.ui.services_nursery:NurseryScreen"),
+    Section("elderly", N_("Elderly club"), "jisr_desktop.ui.services_elderly:ElderlyClubScreen"),
+    Section("workshops", N_("Workshops"), "jisr_desktop.ui.services_workshops:WorkshopsScreen"),
+    Section("reports", N_("Reports"), "jisr_desktop.ui.reports:ReportsScreen", Permission.VIEW_REPORTS),
+    Section("sync", N_("Sync"), "jisr_desktop.ui.sync_screen:SyncScreen", Permission.SYNC),
+    Section("accounts", N_("Accounts"), "jisr_desktop.ui.accounts_screen:AccountsScreen",
+            Permission.MANAGE_ACCOUNTS),
+    Section("settings", N_("Settings"), "jisr_desktop.ui.settings_screen:SettingsScreen"),
+]
+
+
+def register_section(section: Section, *, before: str | None = None) -> None:
+    """Add a section, or replace the one with the same key (keeping its place)."""
+    for i, existing in enumerate(SECTIONS):
+        if existing.key == section.key:
+            SECTIONS[i] = section
+            return
+    keys = [s.key for s in SECTIONS]
+    SECTIONS.insert(keys.index(before) if before in keys else len(SECTIONS) - 1, section)
+
+
+def load_plugins() -> None:
+    """Import the ``jisr_desktop.ui.services_*`` modules so that their sections register."""
+    from jisr_desktop import ui
+
+    for info in pkgutil.iter_modules(ui.__path__):
+        if info.name.startswith("services_"):
+            try:
+                importlib.import_module(f"jisr_desktop.ui.{info.name}")
+            except Exception:
+                log.exception("the screen module %s could not be loaded", info.name)
+
+
+def screen_class(section: Section) -> type | None:
+    """The class of a section's screen, or None when it is not built yet."""
+    if not section.screen:
+        return None
+    module_name, _, class_name = section.screen.partition(":")
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as exc:
+        if exc.name == module_name:
+            return None
+        raise
+    return getattr(module, class_name, None)

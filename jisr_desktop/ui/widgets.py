@@ -1,0 +1,166 @@
+"""Small shared widgets: the person picker (search-as-you-type with results), inline field
+messages, and reference lists loaded on the database worker."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlite_utils
+from PySide6.QtCore import QItemSelectionModel, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from jisr_desktop import i18n
+from jisr_desktop.domain.messages import FieldMessage
+from jisr_desktop.domain.person import Person
+from jisr_desktop.i18n import _, translate_plural
+from jisr_desktop.ui.language import RetranslateMixin
+from jisr_desktop.ui.models import PersonSearchModel
+from jisr_desktop.ui.session import Session
+
+ERROR_STYLE = "color: #b00020;"
+WARNING_STYLE = "color: #8a5a00;"
+
+
+def provinces(db: sqlite_utils.Database) -> list[tuple[str, str, str]]:
+    """(code, Arabic name, French name) of the provinces and prefectures (worker thread)."""
+    return [tuple(r) for r in db.execute(
+        "SELECT code, name_ar, name_fr FROM admin_division WHERE kind != 'region' ORDER BY name_fr")]
+
+
+def fill_provinces(combo: QComboBox, rows: list[tuple[str, str, str]], *, empty: bool = True) -> None:
+    """Fill a combo with provinces named in the current language, keeping the chosen one."""
+    chosen = combo.currentData()
+    combo.clear()
+    if empty:
+        combo.addItem("—", None)
+    lang = i18n.current_language()
+    for code, name_ar, name_fr in sorted(rows, key=lambda r: r[1] if lang == "ar" else r[2]):
+        combo.addItem(name_ar if lang == "ar" else name_fr, code)
+    if chosen is not None:
+        combo.setCurrentIndex(max(0, combo.findData(chosen)))
+
+
+def show_messages(labels: dict[str, QLabel], messages: list[FieldMessage], *,
+                  fallback: str | None = None) -> None:
+    """Put each message under its field (errors red, warnings amber); clear the others.
+    Messages about a field without a label go to `fallback`'s label."""
+    by_field: dict[str, list[FieldMessage]] = {}
+    for message in messages:
+        key = message.field if message.field in labels else (fallback or "")
+        by_field.setdefault(key, []).append(message)
+    for name, label in labels.items():
+        mine = by_field.get(name, [])
+        label.setText("\n".join(m.text() for m in mine))
+        label.setStyleSheet(ERROR_STYLE if any(m.is_error for m in mine) else WARNING_STYLE)
+        label.setVisible(bool(mine))
+
+
+def message_label(name: str) -> QLabel:
+    label = QLabel()
+    label.setObjectName(f"msg_{name}")
+    label.setWordWrap(True)
+    label.setVisible(False)
+    return label
+
+
+class PersonPicker(RetranslateMixin, QWidget):
+    """A search box and its results: type a name, CIN, phone or file number, pick a person.
+
+    Signals:
+        picked(str): a person was chosen (double click or Enter; the id).
+        current_changed(object): the highlighted person (a `Person`, or None).
+    """
+
+    picked = Signal(str)
+    current_changed = Signal(object)
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.query = QLineEdit()
+        self.query.setObjectName("searchBox")
+        self.query.setClearButtonEnabled(True)
+        self.model = PersonSearchModel(session.runner, parent=self)
+        self.table = QTableView()
+        self.table.setObjectName("searchResults")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setColumnWidth(0, 200)
+        self.table.setColumnWidth(1, 170)
+        self.count = QLabel()
+        self.count.setObjectName("resultCount")
+        box = QVBoxLayout(self)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.addWidget(self.query)
+        box.addWidget(self.count)
+        box.addWidget(self.table, 1)
+        self.query.textChanged.connect(self.model.set_query)
+        self.query.returnPressed.connect(self._enter)
+        self.model.searched.connect(self._searched)
+        self.table.doubleClicked.connect(lambda index: self._pick(index.row()))
+        self.table.activated.connect(lambda index: self._pick(index.row()))
+        self.table.selectionModel().currentRowChanged.connect(
+            lambda current, _prev: self.current_changed.emit(self.model.person(current.row())))
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.query.setPlaceholderText(_("Search: name, CIN, phone or file number"))
+        self._searched(self.model.text, self.model.rowCount())
+        self.model.retranslate()
+
+    def _searched(self, text: str, count: int) -> None:
+        if not text:
+            self.count.setText(_("Type to search the registry."))
+        elif count == 0:
+            self.count.setText(_("Nobody found for “{text}”.", text=text))
+        else:
+            self.count.setText(translate_plural("{n} person found", "{n} persons found", count))
+        if count:
+            self.table.selectionModel().setCurrentIndex(
+                self.model.index(0, 0), QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows)
+
+    def _enter(self) -> None:
+        if self.model.rowCount() and self.model.text == self.query.text().strip():
+            self._pick(max(0, self.table.currentIndex().row()))
+        else:
+            self.model.search(self.query.text())
+
+    def _pick(self, row: int) -> None:
+        pid = self.model.person_id(row)
+        if pid:
+            self.picked.emit(pid)
+
+    def current_person(self) -> Person | None:
+        index = self.table.currentIndex()
+        return self.model.person(index.row()) if index.isValid() else None
+
+    def current_id(self) -> str | None:
+        index = self.table.currentIndex()
+        return self.model.person_id(index.row()) if index.isValid() else None
+
+    def focus(self) -> None:
+        self.query.setFocus()
+        self.query.selectAll()
+
+    def refresh(self) -> None:
+        self.model.refresh()
+
+
+def combo_select(combo: QComboBox, value: Any) -> None:
+    index = combo.findData(value)
+    combo.setCurrentIndex(index if index >= 0 else 0)

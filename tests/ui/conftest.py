@@ -1,0 +1,82 @@
+"""UI test helpers: a started program (`Shell`) on a real encrypted database in a temporary
+data root, and a person's way of signing in."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from jisr_desktop.settings import Settings
+from jisr_desktop.ui.app import Shell
+from jisr_desktop.ui.dialogs import Dialogs
+from jisr_desktop.ui.language import apply_language, load_fonts
+from jisr_desktop.ui.main_window import MainWindow
+
+PASSWORD = "correct horse"
+# The offscreen platform plugin (used by the tests only) says this of every shown window.
+OFFSCREEN_NOISE = r"This plugin does not support propagateSizeHints"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "tests/ui/" in str(item.fspath).replace("\\", "/"):
+            item.add_marker(pytest.mark.qt_log_ignore(OFFSCREEN_NOISE))
+
+
+@pytest.fixture(autouse=True)
+def _qt_setup(qapp: QApplication, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    load_fonts(qapp)
+    answers: list[str] = []
+    monkeypatch.setattr(Dialogs, "confirm", classmethod(lambda cls, p, t, x: answers.append(x) or True))
+    monkeypatch.setattr(Dialogs, "inform", classmethod(lambda cls, p, t, x: answers.append(x)))
+
+    def error(cls, parent, title, text):  # type: ignore[no-untyped-def]
+        raise AssertionError(f"error dialog shown: {text}")
+
+    monkeypatch.setattr(Dialogs, "error", classmethod(error))
+    yield
+    apply_language("en")
+
+
+def make_shell(qtbot, home: Path, lang: str = "en") -> Shell:  # type: ignore[no-untyped-def]
+    Settings(home).set("language", lang)
+    shell = Shell(home)
+    return shell
+
+
+@pytest.fixture
+def shell_factory(qtbot, home: Path) -> Iterator:  # type: ignore[no-untyped-def]
+    made: list[Shell] = []
+
+    def factory(lang: str = "en") -> Shell:
+        shell = make_shell(qtbot, home, lang)
+        made.append(shell)
+        return shell
+
+    yield factory
+    for shell in made:
+        shell.close()
+
+
+def sign_in(qtbot, shell: Shell, username: str, password: str = PASSWORD) -> MainWindow:  # type: ignore[no-untyped-def]
+    """Start the program and sign in by typing, as a person would."""
+    with qtbot.waitSignal(shell.login_shown, timeout=10_000):
+        shell.start()
+    login = shell.login
+    assert login is not None
+    qtbot.keyClicks(login.form.username, username)
+    qtbot.keyClicks(login.form.password, password)
+    with qtbot.waitSignal(shell.main_shown, timeout=10_000):
+        qtbot.mouseClick(login.form.button, Qt.MouseButton.LeftButton)
+    assert shell.main is not None
+    qtbot.addWidget(shell.main)
+    return shell.main
+
+
+def idle(qtbot, shell: Shell) -> None:  # type: ignore[no-untyped-def]
+    """Wait until every background task has delivered its result."""
+    qtbot.waitUntil(lambda: shell.session.runner.pending() == 0, timeout=10_000)
