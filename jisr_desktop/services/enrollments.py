@@ -183,3 +183,9 @@ def promote(ctx: Context, *, service: str, workshop_id: str | None, capacity: in
 def has_enrollment(ctx: Context, person_id: str, service: str) -> bool:
     return ctx.db.execute("SELECT 1 FROM enrollment WHERE person_id = ? AND service = ? AND deleted = 0",
                           [person_id, service]).fetchone() is not None
+
+
+def listing_for_person(ctx: Context, service: str, person_id: str) -> list[Enrollment]:
+    """All of one person's enrollments in a service (every workshop), oldest first."""
+    return [from_row(r) for r in rows(ctx.db, "SELECT * FROM enrollment WHERE service = ? AND person_id = ?"
+                                              " AND deleted = 0 ORDER BY requested_at, id", [service, person_id])]

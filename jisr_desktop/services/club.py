@@ -1,0 +1,247 @@
+"""Elderly day club use cases: memberships, daily attendance, activities and the day's list.
+
+An expired membership does not block a check-in (the member is at the door and is welcome),
+it is flagged so that reception renews it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from jisr_desktop import errors
+from jisr_desktop.db import meta, persons
+from jisr_desktop.db.connection import transaction
+from jisr_desktop.domain import club as rules
+from jisr_desktop.domain.attendance import Alert, Arrival
+from jisr_desktop.domain.messages import FieldMessage, errors_of
+from jisr_desktop.domain.person import Person
+from jisr_desktop.domain.roles import Permission
+from jisr_desktop.domain.waitlist import EnrollmentStatus
+from jisr_desktop.domain.workshops import Mark
+from jisr_desktop.i18n import N_
+from jisr_desktop.services import attendance, changes, enrollments
+from jisr_desktop.services.attendance import rows
+from jisr_desktop.services.context import Context
+from jisr_desktop.services.enrollments import CLUB, EndResult, Enrollment
+
+
+class NotPresent(errors.JisrError):
+    msgid = N_("This member has not been checked in today.")
+
+
+def _person(ctx: Context, person_id: str) -> Person:
+    found = persons.get(ctx.db, person_id)
+    if found is None or found.deleted or found.merged_into:
+        raise errors.NotFound()
+    return found
+
+
+def enroll_member(*, ctx: Context, person_id: str, start_date: date | None = None,
+                  end_date: date | None = None, emergency_name: str = "",
+                  emergency_phone: str | None = None, emergency_relationship: str = "",
+                  health_notes: str = "", capacity: int | None = None) -> Enrollment:
+    """A club membership from `start_date` (today by default) to `end_date` (open if None);
+    beyond `capacity` (None: no limit) the person waits."""
+    ctx.require(Permission.MANAGE_ENROLLMENTS)
+    _person(ctx, person_id)
+    values, msgs = rules.clean_membership({
+        "start_date": start_date or ctx.today(), "end_date": end_date, "emergency_name": emergency_name,
+        "emergency_phone": emergency_phone, "emergency_relationship": emergency_relationship,
+        "health_notes": health_notes})
+    if errors_of(msgs):
+        raise errors.ValidationFailed(msgs)
+    with transaction(ctx.db):
+        enrollment = enrollments.enroll(ctx, service=CLUB, person_id=person_id, workshop_id=None,
+                                        capacity=capacity, values=values)
+    enrollment.messages = msgs
+    return enrollment
+
+
+def renew_membership(*, ctx: Context, enrollment_id: str, end_date: date | None) -> Enrollment:
+    ctx.require(Permission.MANAGE_ENROLLMENTS)
+    with transaction(ctx.db):
+        current = enrollments.get(ctx, enrollment_id)
+        if end_date is not None and current.start_date and end_date < current.start_date:
+            raise errors.ValidationFailed([FieldMessage("end_date", "error",
+                                                        N_("The end date is before the start date."))])
+        changes.write_record(ctx, "enrollment", enrollment_id, {"end_date": end_date}, action="renew_club")
+    return enrollments.get(ctx, enrollment_id)
+
+
+def end_membership(*, ctx: Context, enrollment_id: str, on: date | None = None, reason: str = "",
+                   capacity: int | None = None) -> EndResult:
+    ctx.require(Permission.MANAGE_ENROLLMENTS)
+    with transaction(ctx.db):
+        return enrollments.end(ctx, enrollments.get(ctx, enrollment_id), on=on or ctx.today(),
+                               reason=reason, capacity=capacity)
+
+
+def promote_waitlist(*, ctx: Context, capacity: int | None = None) -> list[Enrollment]:
+    ctx.require(Permission.MANAGE_ENROLLMENTS)
+    with transaction(ctx.db):
+        return enrollments.promote(ctx, service=CLUB, workshop_id=None, capacity=capacity, on=ctx.today())
+
+
+def members(*, ctx: Context, status: str | None = None) -> list[Enrollment]:
+    return enrollments.listing(ctx, CLUB, status=status)
+
+
+def member_alerts(enrollment: Enrollment | None, day: date) -> list[Alert]:
+    if enrollment is None:
+        return [Alert("not_enrolled", N_("Not a member of the elderly club."), blocks=True)]
+    if enrollment.waitlisted:
+        return [Alert("waitlisted", N_("On the club waitlist, not a member yet."), blocks=True)]
+    alerts = []
+    if rules.membership_expired(enrollment.end_date, day):
+        alerts.append(Alert("membership_expired", N_("Membership expired on {date}: renew it."),
+                            {"date": enrollment.end_date.isoformat() if enrollment.end_date else ""}))
+    if enrollment.health_notes:
+        alerts.append(Alert("health", N_("Health note: {text}"), {"text": enrollment.health_notes},
+                            needs_ack=True))
+    return alerts
+
+
+def check_in_member(*, ctx: Context, person_id: str, card_code: str = "") -> Arrival:
+    """Record a member's arrival today (idempotent the same day); expiry is flagged."""
+    ctx.require(Permission.CHECK_IN)
+    member = _person(ctx, person_id)
+    day = ctx.today()
+    with transaction(ctx.db):
+        enrollment = enrollments.current_for(ctx, CLUB, person_id)
+        arrival = Arrival(person_id=person_id, name_ar=member.display_name_ar,
+                          name_lat=member.display_name_lat, service=CLUB, checked_in=False,
+                          alerts=member_alerts(enrollment, day))
+        if enrollment is None or not enrollment.active:
+            return arrival
+        recorded = attendance.record_check_in(ctx, service=CLUB, person_id=person_id,
+                                              enrollment_id=enrollment.id, day=day, card_code=card_code)
+        arrival.checked_in, arrival.already = True, not recorded.created
+        arrival.event_id = recorded.event["id"]
+        if attendance.acknowledged(ctx.db, [recorded.event["id"]]):
+            arrival.alerts = [a for a in arrival.alerts if not a.needs_ack]
+    return arrival
+
+
+def acknowledge_alerts(*, ctx: Context, check_in_id: str) -> bool:
+    ctx.require(Permission.CHECK_IN)
+    with transaction(ctx.db):
+        found = attendance.effective_events(ctx.db, "check_in", "id = ?", [check_in_id])
+        if not found:
+            raise errors.NotFound()
+        enrollment = enrollments.current_for(ctx, CLUB, found[0]["person_id"])
+        texts = [a.text("en") for a in member_alerts(enrollment, ctx.today()) if a.needs_ack]
+        return attendance.record_ack(ctx, check_in=found[0], alerts=texts)
+
+
+def check_out_member(*, ctx: Context, person_id: str) -> dict[str, Any]:
+    ctx.require(Permission.CHECK_IN)
+    check_in = attendance.live_check_in(ctx.db, CLUB, person_id, ctx.today())
+    if check_in is None:
+        raise NotPresent()
+    with transaction(ctx.db):
+        return attendance.record_check_out(ctx, check_in=check_in, fields={}).event
+
+
+# --- Activities ----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Activity:
+    id: str
+    kind: str
+    title: str
+    day: date
+    place: str
+    partner: str
+    participant_ids: list[str] = field(default_factory=list)
+
+
+def create_activity(*, ctx: Context, kind: str, title: str, day: date, place: str = "",
+                    partner: str = "") -> Activity:
+    """A medical awareness session, an on-site medical campaign, an outing …"""
+    ctx.require(Permission.MANAGE_ENROLLMENTS)
+    msgs = []
+    if kind not in set(rules.ActivityKind):
+        msgs.append(FieldMessage("kind", "error", N_("Choose the kind of activity.")))
+    if not title.strip():
+        msgs.append(FieldMessage("title", "error", N_("Enter the title.")))
+    if msgs:
+        raise errors.ValidationFailed(msgs)
+    activity_id = changes.new_id()
+    with transaction(ctx.db):
+        changes.write_record(ctx, "club_activity", activity_id, {
+            "center_id": meta.get(ctx.db, "center_id"), "kind": kind, "title": title.strip(),
+            "day": day, "place": place.strip(), "partner": partner.strip()}, action="create_club_activity")
+    return get_activity(ctx=ctx, activity_id=activity_id)
+
+
+def add_activity_participant(*, ctx: Context, activity_id: str, person_id: str) -> bool:
+    """A member took part (an attendance event; idempotent)."""
+    ctx.require(Permission.CHECK_IN)
+    activity = get_activity(ctx=ctx, activity_id=activity_id)
+    _person(ctx, person_id)
+    with transaction(ctx.db):
+        return attendance.record_mark(ctx, context="club_activity", session_id=activity_id,
+                                      person_id=person_id, status=Mark.PRESENT, reason="",
+                                      day=activity.day).created
+
+
+def get_activity(*, ctx: Context, activity_id: str) -> Activity:
+    found = rows(ctx.db, "SELECT * FROM club_activity WHERE id = ? AND deleted = 0", [activity_id])
+    if not found:
+        raise errors.NotFound()
+    r = found[0]
+    marks = attendance.marks_of(ctx.db, [activity_id])
+    return Activity(id=r["id"], kind=r["kind"], title=r["title"], day=date.fromisoformat(r["day"]),
+                    place=r["place"], partner=r["partner"],
+                    participant_ids=sorted(pid for (_, pid), m in marks.items() if m["status"] == Mark.PRESENT))
+
+
+# --- The day's list ---------------------------------------------------------------------------
+
+@dataclass
+class ClubDayRow:
+    """One member on the club's day list and day roster."""
+
+    person_id: str
+    name_ar: str
+    name_lat: str
+    sex: str | None
+    age: int | None
+    time_in: datetime | None
+    time_out: datetime | None
+    membership_end: date | None
+    membership_expired: bool
+    emergency_name: str
+    emergency_phone: str | None
+    check_in_id: str | None = None
+
+    @property
+    def present(self) -> bool:
+        return self.time_in is not None and self.time_out is None
+
+
+def club_day(*, ctx: Context, day: date | None = None, include_absent: bool = False) -> list[ClubDayRow]:
+    """Members who came on `day` (and, with `include_absent`, the other active members)."""
+    day = day or ctx.today()
+    visits = attendance.visits(ctx.db, CLUB, day)
+    active = {e.person_id: e for e in enrollments.listing(ctx, CLUB, status=EnrollmentStatus.ACTIVE)}
+    ids = sorted(set(visits) | (set(active) if include_absent else set()))
+    people = persons.get_many(ctx.db, ids)
+    out = []
+    for pid in ids:
+        p = people.get(pid)
+        if p is None:
+            continue
+        e, v = active.get(pid), visits.get(pid)
+        out.append(ClubDayRow(
+            person_id=pid, name_ar=p.display_name_ar, name_lat=p.display_name_lat, sex=p.sex,
+            age=p.age_on(day), time_in=datetime.fromisoformat(v.check_in["at"]) if v else None,
+            time_out=datetime.fromisoformat(v.check_out["at"]) if v and v.check_out else None,
+            membership_end=e.end_date if e else None,
+            membership_expired=bool(e and rules.membership_expired(e.end_date, day)),
+            emergency_name=e.emergency_name if e else "", emergency_phone=e.emergency_phone if e else None,
+            check_in_id=v.check_in["id"] if v else None))
+    out.sort(key=lambda r: (r.name_ar or r.name_lat, r.person_id))
+    return out
