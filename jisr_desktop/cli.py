@@ -39,6 +39,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"jisr {__version__}")
     parser.add_argument("--home", help="data root (default: $JISR_HOME or the platform's data folder)")
     parser.add_argument("--lang", choices=i18n.LANGUAGES, help="language of messages")
+    parser.add_argument("--self-test", action="store_true",
+                        help="check this installation in a temporary data root, then exit")
     sub = parser.add_subparsers(dest="command")
 
     p = sub.add_parser("init", help="create this center's encrypted database")
@@ -56,12 +58,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("text")
     p.add_argument("--limit", type=int, default=20)
 
+    p = sub.add_parser("backup", help="back up the database (into the data root's backups, or --to a folder)")
+    p.add_argument("--to", metavar="DIR", help="folder to write the backup to, e.g. a USB stick")
+
+    p = sub.add_parser("restore", help="replace the database by a checked backup (shows its record counts first)")
+    p.add_argument("file", help="the backup file (.jisrbak)")
+    p.add_argument("--yes", action="store_true", help="do not ask before replacing the database")
+
     sub.add_parser("check", help="integrity check and migration state")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.self_test:
+        from jisr_desktop.selftest import run_self_test
+
+        return run_self_test()
     root = paths.data_root(args.home)
     settings = Settings(root) if root.exists() else None
     lang = args.lang or (settings["language"] if settings else i18n.DEFAULT_LANGUAGE)
@@ -170,3 +183,39 @@ def cmd_gui(args: argparse.Namespace, root: Path) -> int:
     from jisr_desktop.ui.app import run_gui
 
     return run_gui(root)
+
+
+@command("backup")
+def cmd_backup(args: argparse.Namespace, root: Path) -> int:
+    from jisr_desktop.services import backup
+
+    made = backup.backup_to_folder(root, Path(args.to)) if args.to else backup.make_backup(root)
+    print(i18n._("Backed up to {path}.", path=str(made)))
+    return 0
+
+
+@command("restore")
+def cmd_restore(args: argparse.Namespace, root: Path) -> int:
+    from jisr_desktop.services import backup
+
+    source = Path(args.file)
+    info = backup.preview_restore(root, source)
+    current = backup.current_counts(root) or {}
+    print(i18n._("The backup {path} passed the integrity check. Records in it (now):",
+                 path=str(source)))
+    for table, count in sorted(info.counts.items()):
+        print(f"  {table}\t{count}\t({current.get(table, '-')})")
+    if not args.yes:
+        try:
+            answer = input(i18n._("Replace the current database with this backup? [y/N] "))
+        except EOFError:
+            answer = ""
+        if answer.strip().lower() not in {"y", "yes", "o", "oui", "ن", "نعم"}:
+            print(i18n._("Nothing was changed."))
+            return 1
+    result = backup.restore(root, source)
+    print(i18n._("Restored {path}; this PC now syncs as epoch {epoch}.", path=str(source),
+                 epoch=result.epoch))
+    if result.safety_copy is not None:
+        print(i18n._("The replaced database was kept as {path}.", path=str(result.safety_copy)))
+    return 0

@@ -103,6 +103,22 @@ def opened(path: Path, key_hex: str, *, read_only: bool = False) -> Iterator[Any
         conn.close()
 
 
+@contextlib.contextmanager
+def quiet_cipher_log() -> Iterator[None]:
+    """SQLCipher writes every failed page decryption to stderr; while probing a file that
+    may well be foreign, that is expected, so its (process-wide) log is off meanwhile."""
+    probe = sqlcipher.connect(":memory:")
+    level = "WARN"
+    try:
+        level = probe.execute("PRAGMA cipher_log_level").fetchone()[0] or "WARN"
+        probe.execute("PRAGMA cipher_log_level = NONE")
+        yield
+    finally:
+        with contextlib.suppress(Exception):
+            probe.execute(f"PRAGMA cipher_log_level = {level}")
+        probe.close()
+
+
 def _fsync(path: Path) -> None:
     with contextlib.suppress(OSError):
         fd = os.open(path, os.O_RDONLY)
@@ -217,7 +233,7 @@ def inspect(path: Path, key_hex: str) -> BackupInfo:
     if not path.is_file() or path.stat().st_size == 0:
         raise BackupUnreadable(path=str(path))
     try:
-        with opened(path, key_hex, read_only=True) as conn:
+        with quiet_cipher_log(), opened(path, key_hex, read_only=True) as conn:
             try:
                 conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
             except sqlcipher.DatabaseError:

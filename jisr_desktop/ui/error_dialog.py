@@ -12,7 +12,14 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import (
+    QMessageLogContext,
+    QObject,
+    Qt,
+    QtMsgType,
+    Signal,
+    qInstallMessageHandler,
+)
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QApplication,
@@ -168,6 +175,10 @@ def gui_self_test(root: Path) -> str:
     the error dialog (translations, styles). Returns what was opened."""
     from jisr_desktop.services.context import SYSTEM_USER
 
+    def to_log(kind: QtMsgType, context: QMessageLogContext, message: str) -> None:
+        log.debug("Qt: %s", message)  # offscreen cannot size windows; not a failure
+
+    previous = qInstallMessageHandler(to_log)
     app = QApplication.instance() or QApplication(["jisr", "-platform", "offscreen"])
     opened = "main window"
     session = None
@@ -199,4 +210,5 @@ def gui_self_test(root: Path) -> str:
             session.close()
         window.deleteLater()
         app.processEvents()
+        qInstallMessageHandler(previous)
     return opened

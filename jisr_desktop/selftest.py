@@ -1,0 +1,176 @@
+"""`jisr --self-test`: does this installation work? (Run by CI on the frozen bundle.)
+
+In a temporary data root, and without touching the operating system's key store: create an
+encrypted database, register and find a person, back it up and check the copy, render an
+Arabic roster PDF with the bundled font, check the translations and locale data, and open
+the main window offscreen. Prints one summary line and returns 0, or names the step that
+failed and returns 1.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import sys
+import tempfile
+import time
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from jisr_desktop import __version__, paths
+
+if TYPE_CHECKING:
+    from jisr_desktop.services.context import Context
+
+log = logging.getLogger("jisr.selftest")
+
+PERSON = {"given_name_ar": "فاطمة الزهراء", "family_name_ar": "العلوي",
+          "given_name_lat": "Fatima Zahra", "family_name_lat": "Alaoui", "sex": "F",
+          "birth_date": "1990-04-12", "phone": "0612345678", "province_code": "04.421"}
+
+
+class SelfTest:
+    """The steps share one temporary data root; each returns a short note for the summary."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.ctx: Context | None = None
+        self.person_id = ""
+
+    def database(self) -> str:
+        from jisr_desktop.db.connection import open_database
+        from jisr_desktop.services.context import SYSTEM_USER, Context
+
+        db = open_database(self.root, create=True)
+        header = paths.database_path(self.root).read_bytes()[:16]
+        if header.startswith(b"SQLite format 3"):
+            raise AssertionError("the database file is not encrypted")
+        cipher = db.execute("PRAGMA cipher_version").fetchone()
+        if db.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
+            raise AssertionError("integrity check failed")
+        self.ctx = Context(db=db, user=SYSTEM_USER)
+        return f"encrypted (SQLCipher {cipher[0] if cipher else '?'})"
+
+    def register(self) -> str:
+        from jisr_desktop.services import accounts
+        from jisr_desktop.services.center import create_center
+        from jisr_desktop.services.context import Context
+        from jisr_desktop.services.registry import register_person
+
+        assert self.ctx is not None
+        center = create_center(ctx=self.ctx, code="TEST", name_fr="Centre d'essai",
+                               name_ar="مركز تجريبي", province_code="04.421")
+        user = accounts.create_account(ctx=self.ctx, username="selftest", display_name="Self test",
+                                       role="receptionist", password="self-test-password",
+                                       center_id=center.id)
+        self.ctx = Context(db=self.ctx.db, user=user)
+        person = register_person(ctx=self.ctx, data=PERSON)
+        self.person_id = person.id
+        ops = self.ctx.db.execute("SELECT count(*) FROM outbox WHERE entity_id = ?",
+                                  [person.id]).fetchone()[0]
+        if ops != 1:
+            raise AssertionError(f"expected one outbox op, found {ops}")
+        return person.file_no
+
+    def search(self) -> str:
+        from jisr_desktop.services.registry import search_persons
+
+        assert self.ctx is not None
+        for text in ("العلوي", "alaoui", "0612345678"):
+            found = [p.id for p in search_persons(ctx=self.ctx, text=text)]
+            if self.person_id not in found:
+                raise AssertionError(f"search for {text!r} did not find the person")
+        return "3 searches"
+
+    def backup(self) -> str:
+        from jisr_desktop.services import backup
+
+        made = backup.make_backup(self.root)
+        counts = backup.preview_restore(self.root, made).counts
+        if counts.get("person") != 1:
+            raise AssertionError(f"the backup holds {counts.get('person')} persons")
+        return made.name
+
+    def roster_pdf(self) -> str:
+        from jisr_desktop.reports.document import RosterTable, build_pdf, heading
+        from jisr_desktop.reports.render import ink_ratio, render_page
+
+        columns = [("رقم الملف", 1.2), ("الاسم", 2.5), ("الهاتف", 1.4), ("التوقيع", 1.2)]
+        rows = [["TEST-0001", "فاطمة الزهراء العلوي", "+212612345678", ""],
+                ["TEST-0002", "يوسف بناني", "+212700000000", ""]]
+        target = self.root / "roster.pdf"
+        pages = build_pdf(target, lang="ar", center_name="مركز تجريبي", title="لائحة الحضور",
+                          date=dt.date(2026, 11, 29),
+                          story=[heading("الحضانة الاجتماعية", rtl=True),
+                                 RosterTable(columns, rows, lang="ar")])
+        if pages < 1 or not target.read_bytes().startswith(b"%PDF"):
+            raise AssertionError("no PDF was written")
+        ink = ink_ratio(render_page(target.read_bytes(), 0, dpi=50))
+        if ink <= 0:
+            raise AssertionError("the rendered roster page is blank")
+        return f"{pages} page"
+
+    def translations(self) -> str:
+        from jisr_desktop import i18n
+
+        for lang, expected in (("ar", "نونبر"), ("fr", "novembre")):
+            if i18n.translate("Something went wrong.", lang) == "Something went wrong.":
+                raise AssertionError(f"no {lang} catalog")
+            if expected not in i18n.format_date(dt.date(2026, 11, 29), lang, "long"):
+                raise AssertionError(f"no {lang} locale data")
+        return "ar, fr"
+
+    def gui(self) -> str:
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+        from jisr_desktop.ui.error_dialog import gui_self_test
+
+        if self.ctx is not None:
+            self.ctx.db.close()
+            self.ctx = None
+        return gui_self_test(self.root)
+
+    def steps(self) -> list[tuple[str, Callable[[], str]]]:
+        return [("database", self.database), ("register", self.register), ("search", self.search),
+                ("backup", self.backup), ("roster_pdf", self.roster_pdf),
+                ("translations", self.translations), ("gui", self.gui)]
+
+
+def run_self_test(*, out: Callable[[str], None] = print, gui: bool = True) -> int:
+    """Run every step; print one line; 0 when all passed."""
+    from jisr_desktop.log import setup_logging
+
+    started = time.monotonic()
+    saved = {k: os.environ.get(k) for k in ("JISR_NO_KEYRING", "QT_QPA_PLATFORM")}
+    os.environ["JISR_NO_KEYRING"] = "1"  # never write a test key into the real key store
+    notes: list[str] = []
+    try:
+        with tempfile.TemporaryDirectory(prefix="jisr-selftest-") as tmp:
+            root = Path(tmp) / "home"
+            root.mkdir()
+            setup_logging(root)
+            test = SelfTest(root)
+            for name, step in test.steps():
+                if name == "gui" and not gui:
+                    continue
+                try:
+                    notes.append(f"{name} ({step()})")
+                except BaseException as exc:
+                    traceback.print_exc(file=sys.stderr)
+                    out(f"jisr self-test FAILED at step {name}: {type(exc).__name__}: {exc}")
+                    return 1
+            if test.ctx is not None:
+                test.ctx.db.close()
+            logging.getLogger("jisr").handlers.clear()
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+    kind = "bundle" if getattr(sys, "frozen", False) else "source"
+    out(f"jisr self-test OK: jisr {__version__} ({kind}), {len(notes)} steps passed in "
+        f"{time.monotonic() - started:.1f} s: " + "; ".join(notes))
+    return 0

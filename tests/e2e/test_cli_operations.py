@@ -1,0 +1,87 @@
+"""The headless operations as a center's technician runs them: `jisr backup`, `jisr restore`
+and `jisr --self-test`, each a real process on a real data root."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from jisr_desktop import selftest
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def jisr(home: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("JISR_")}
+    env |= {"JISR_NO_KEYRING": "1", "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(REPO)}
+    return subprocess.run([sys.executable, "-m", "jisr_desktop", "--home", str(home), "--lang", "en",
+                           *args], input=stdin, capture_output=True, text=True, timeout=120,
+                          env=env, cwd=REPO)
+
+
+def _persons(home: Path) -> int:
+    out = jisr(home, "search", "Ahmed")
+    assert out.returncode == 0, out.stderr
+    return len(out.stdout.splitlines())
+
+
+@pytest.fixture
+def center(tmp_path: Path) -> Path:
+    home = tmp_path / "home"
+    assert jisr(home, "init", "--code", "RBT01", "--name-fr", "Rabat", "--name-ar", "الرباط",
+                "--province", "04.421").returncode == 0
+    assert jisr(home, "demo", "--persons", "30", "--seed", "3").returncode == 0
+    return home
+
+
+def test_backup_then_restore_from_a_usb_folder(center: Path, tmp_path: Path) -> None:
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    made = jisr(center, "backup", "--to", str(usb))
+    assert made.returncode == 0, made.stderr
+    (backup_file,) = usb.glob("jisr-backup-RBT01-*.jisrbak")
+    assert str(backup_file) in made.stdout
+    in_root = jisr(center, "backup")
+    assert in_root.returncode == 0 and "backups" in in_root.stdout
+
+    declined = jisr(center, "restore", str(backup_file), stdin="n\n")
+    assert declined.returncode == 1
+    assert "person\t" in declined.stdout and "Nothing was changed." in declined.stdout
+
+    restored = jisr(center, "restore", str(backup_file), "--yes")
+    assert restored.returncode == 0, restored.stderr
+    assert "epoch 2" in restored.stdout and "jisr-before-restore-" in restored.stdout
+    assert jisr(center, "check").returncode == 0
+
+
+def test_restore_of_a_foreign_file_is_refused_with_one_line(center: Path, tmp_path: Path) -> None:
+    junk = tmp_path / "holiday-photos.jisrbak"
+    junk.write_bytes(os.urandom(8192))
+    before = (center / "jisr.db").read_bytes()
+    out = jisr(center, "restore", str(junk), "--yes")
+    assert out.returncode == 2
+    assert out.stderr.startswith("jisr: ") and "nothing was changed" in out.stderr
+    assert len(out.stderr.strip().splitlines()) == 1
+    assert (center / "jisr.db").read_bytes() == before
+
+
+def test_self_test_passes_in_a_real_process(tmp_path: Path) -> None:
+    out = jisr(tmp_path / "unused", "--self-test")
+    assert out.returncode == 0, out.stdout + out.stderr
+    (line,) = out.stdout.splitlines()
+    assert line.startswith("jisr self-test OK:") and "7 steps passed" in line
+    assert not (tmp_path / "unused").exists()  # the self-test never touches a real data root
+
+
+def test_self_test_names_the_failing_step(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(self: selftest.SelfTest) -> str:
+        raise AssertionError("search index missing")
+
+    monkeypatch.setattr(selftest.SelfTest, "search", broken)
+    lines: list[str] = []
+    assert selftest.run_self_test(out=lines.append, gui=False) == 1
+    assert lines == ["jisr self-test FAILED at step search: AssertionError: search index missing"]
