@@ -329,6 +329,7 @@ class PersonForm(RetranslateMixin, QWidget):
             self.card.different_person.connect(lambda: self._register(raw))
             self.card.cancelled.connect(self._close_card)
             self.card_holder.addWidget(self.card)
+            self.card.show()
             self.save_button.setEnabled(True)
             self.card.different.setFocus()
             self.duplicates_shown.emit(len(matches))

@@ -171,7 +171,7 @@ class FirstRunWizard(RetranslateMixin, QWizard):
         self.setWindowTitle(_("Jisr Desktop — first start"))
 
     def accept(self) -> None:
-        if self._saving:
+        if self._saving or not self.validateCurrentPage():
             return
         self._saving = True
         c, a = self.center_page, self.account_page

@@ -80,3 +80,18 @@ def sign_in(qtbot, shell: Shell, username: str, password: str = PASSWORD) -> Mai
 def idle(qtbot, shell: Shell) -> None:  # type: ignore[no-untyped-def]
     """Wait until every background task has delivered its result."""
     qtbot.waitUntil(lambda: shell.session.runner.pending() == 0, timeout=10_000)
+
+
+def type_text(qtbot, widget, text: str) -> None:  # type: ignore[no-untyped-def]
+    """Type `text` key by key. QTest only types Latin-1 characters, so Arabic letters are sent
+    as key events carrying their text, as an Arabic keyboard layout does."""
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QKeyEvent
+
+    for char in text:
+        if ord(char) < 128:
+            qtbot.keyClicks(widget, char)
+            continue
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            QApplication.sendEvent(widget, QKeyEvent(kind, Qt.Key.Key_unknown,
+                                                     Qt.KeyboardModifier.NoModifier, char))
