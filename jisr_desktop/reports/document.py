@@ -21,6 +21,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
+from jisr_desktop.i18n import N_, translate
 from jisr_desktop.reports.flowables import RosterTable, TextBlock, heading
 from jisr_desktop.reports.fonts import FONT, FONT_BOLD, register_fonts
 from jisr_desktop.reports.formatting import format_day, is_rtl
@@ -28,11 +29,21 @@ from jisr_desktop.reports.text import shape_line, text_width
 
 __all__ = ["DEFAULT_PAGE_LABELS", "PageFurniture", "RosterTable", "TextBlock", "build_pdf", "heading"]
 
+PAGE_LABEL = N_("Page {page} of {pages}")
+# Fallbacks when no compiled catalog is found (the catalogs hold the same wording).
 DEFAULT_PAGE_LABELS = {
     "ar": "صفحة {page} من {pages}",
     "fr": "Page {page} sur {pages}",
     "en": "Page {page} of {pages}",
 }
+
+
+def page_label_for(lang: str) -> str:
+    """The translated "page N of M" template of ``lang`` (from the gettext catalogs)."""
+    text = translate(PAGE_LABEL, lang)
+    if text == PAGE_LABEL and lang != "en":
+        return DEFAULT_PAGE_LABELS.get(lang, PAGE_LABEL)
+    return text
 
 MARGIN = 15 * mm
 HEADER_HEIGHT = 20 * mm
@@ -149,7 +160,7 @@ def build_pdf(
         center_name=center_name,
         title=title,
         date_text=format_day(date, lang),
-        page_label=page_label or DEFAULT_PAGE_LABELS.get(lang, DEFAULT_PAGE_LABELS["en"]),
+        page_label=page_label or page_label_for(lang),
         page_size=page_size,
     )
     doc = BaseDocTemplate(

@@ -1,0 +1,301 @@
+"""Read-only queries the printouts and exports need that the services do not offer.
+
+Everything here reads the services' tables (after corrections: voided events are left out,
+amended ones count as amended) and writes nothing. The monthly figures are aggregated with
+SQL over the month's events so that a month of a large center stays well under a second;
+the few events that carry a correction are re-read and corrected in Python.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import sqlite_utils
+
+from jisr_desktop.domain.attendance import (
+    AGE_BANDS,
+    BAND_CODES,
+    UNKNOWN_BAND,
+    Correction,
+    effective,
+)
+from jisr_desktop.domain.workshops import ATTENDED, Completion, completion
+from jisr_desktop.services.attendance import marks_of, rows
+
+SERVICE_ORDER = ("nursery", "club", "club_activity", "workshop", "campaign", "visit")
+
+
+def band_sql(birth_date: str, birth_year: str, day: date) -> str:
+    """An SQL expression giving the age band code on ``day`` (as `domain.attendance.age_band`
+    does with `domain.person.age_on`); the date is inlined (an ISO date, never user text)."""
+    on = f"'{day.isoformat()}'"
+    age = (f"CASE WHEN {birth_date} IS NOT NULL AND {birth_date} != '' THEN"
+           f" CAST(substr({on}, 1, 4) AS INTEGER) - CAST(substr({birth_date}, 1, 4) AS INTEGER)"
+           f" - (substr({on}, 6, 5) < substr({birth_date}, 6, 5))"
+           f" WHEN {birth_year} IS NOT NULL THEN CAST(substr({on}, 1, 4) AS INTEGER) - {birth_year}"
+           " END")
+    whens = " ".join(
+        f"WHEN a >= {low}" + (f" AND a <= {high}" if high is not None else "") + f" THEN '{code}'"
+        for code, low, high in AGE_BANDS)
+    return f"(SELECT CASE WHEN a IS NULL OR a < 0 THEN '{UNKNOWN_BAND}' {whens} ELSE '{UNKNOWN_BAND}' END" \
+           f" FROM (SELECT {age} AS a))"
+
+
+@dataclass
+class Breakdown:
+    """Distinct persons and attendances of one service, by (sex, age band)."""
+
+    persons: Counter[tuple[str, str]] = field(default_factory=Counter)
+    attendances: Counter[tuple[str, str]] = field(default_factory=Counter)
+
+    @property
+    def total_persons(self) -> int:
+        return sum(self.persons.values())
+
+    @property
+    def total_attendances(self) -> int:
+        return sum(self.attendances.values())
+
+    def persons_by_sex(self, sex: str) -> int:
+        return sum(n for (s, _), n in self.persons.items() if s == sex)
+
+
+def _corrections(db: sqlite_utils.Database, table: str, where: str, params: list[Any]) -> dict[str, list[Correction]]:
+    out: dict[str, list[Correction]] = defaultdict(list)
+    for r in rows(db, "SELECT c.id, c.target_id, c.kind, c.at, c.patch, c.reason FROM event_correction c"
+                      f" JOIN {table} e ON e.id = c.target_id WHERE {where}", params):
+        out[r["target_id"]].append(Correction(id=r["id"], target_id=r["target_id"], kind=r["kind"],
+                                              at=r["at"], patch=json.loads(r["patch"]), reason=r["reason"]))
+    return out
+
+
+def _add(per_service: dict[str, dict[tuple[str, str], set[str]]], counts: dict[str, Counter[tuple[str, str]]],
+         service: str, person_id: str, sex: str | None, band: str) -> None:
+    key = (sex or "", band or UNKNOWN_BAND)
+    per_service[service].setdefault(key, set()).add(person_id)
+    counts[service][key] += 1
+
+
+def service_breakdowns(db: sqlite_utils.Database, first: date, last: date) -> dict[str, Breakdown]:
+    """Nursery and club days (check-ins), workshop sessions and club activities attended
+    (marks present or late), per service, by sex and age band on ``last``."""
+    span = [first.isoformat(), last.isoformat()]
+    band = band_sql("p.birth_date", "p.birth_year", last)
+    people: dict[str, dict[tuple[str, str], set[str]]] = defaultdict(dict)
+    counts: dict[str, Counter[tuple[str, str]]] = defaultdict(Counter)
+    sources = (
+        ("check_in", "e.service", "1"),
+        ("attendance", "e.context", "e.status IN ({})".format(",".join(f"'{m}'" for m in sorted(ATTENDED)))),
+    )
+    for table, service_col, keep in sources:
+        fixes = _corrections(db, table, "e.day BETWEEN ? AND ?", span)
+        sql = (f"SELECT e.id, {service_col} AS service, e.person_id, p.sex, {band} AS band"
+               f" FROM {table} e LEFT JOIN person p ON p.id = e.person_id"
+               f" WHERE e.day BETWEEN ? AND ?")
+        cur = db.execute(sql + f" AND ({keep})", span)
+        for event_id, service, person_id, sex, band_code in cur:
+            if event_id not in fixes:
+                _add(people, counts, service, person_id, sex, band_code)
+        if fixes:  # corrected events: apply their corrections, then count them if still in
+            ids = sorted(fixes)
+            for start in range(0, len(ids), 500):
+                chunk = ids[start:start + 500]
+                found = rows(db, f"SELECT e.*, p.sex AS p_sex, {band} AS p_band FROM {table} e"
+                                 f" LEFT JOIN person p ON p.id = e.person_id"
+                                 f" WHERE e.id IN ({','.join('?' * len(chunk))})", chunk)
+                for r in found:
+                    current = effective(r, fixes[r["id"]])
+                    if current is None or (table == "attendance" and current["status"] not in ATTENDED):
+                        continue
+                    service = current["service"] if table == "check_in" else current["context"]
+                    _add(people, counts, service, current["person_id"], r["p_sex"], r["p_band"])
+    out: dict[str, Breakdown] = {}
+    for service in people:
+        out[service] = Breakdown(Counter({k: len(v) for k, v in people[service].items()}), counts[service])
+    return out
+
+
+def visit_breakdown(db: sqlite_utils.Database, first: date, last: date) -> Breakdown:
+    """Reception visits of the month (append-only, never corrected), by sex and age band."""
+    band = band_sql("p.birth_date", "p.birth_year", last)
+    out = Breakdown()
+    for sex, band_code, persons, visits in db.execute(
+            f"SELECT coalesce(p.sex, ''), {band} AS band, count(DISTINCT v.person_id), count(*)"
+            " FROM visit v LEFT JOIN person p ON p.id = v.person_id WHERE v.day BETWEEN ? AND ?"
+            " GROUP BY 1, 2", [first.isoformat(), last.isoformat()]):
+        out.persons[(sex, band_code)] = persons
+        out.attendances[(sex, band_code)] = visits
+    return out
+
+
+@dataclass(frozen=True)
+class ProgramLine:
+    code: str
+    name_ar: str
+    name_fr: str
+    visits: int
+    persons: int
+    women: int      # visits by women and girls
+    men: int
+
+    def name(self, lang: str) -> str:
+        return self.name_ar if lang == "ar" else self.name_fr
+
+
+def visits_by_program(db: sqlite_utils.Database, first: date, last: date) -> list[ProgramLine]:
+    """Visits of the month by the public program people were oriented to (catalogue order)."""
+    found = db.execute(
+        "SELECT pr.code, pr.name_ar, pr.name_fr, count(v.id), count(DISTINCT v.person_id),"
+        " sum(p.sex = 'F'), sum(p.sex = 'M')"
+        " FROM program pr LEFT JOIN visit v ON v.program_code = pr.code AND v.day BETWEEN ? AND ?"
+        " LEFT JOIN person p ON p.id = v.person_id"
+        " GROUP BY pr.code ORDER BY pr.position, pr.code", [first.isoformat(), last.isoformat()]).fetchall()
+    return [ProgramLine(c, ar, fr, n, persons, women or 0, men or 0) for c, ar, fr, n, persons, women, men in found]
+
+
+@dataclass(frozen=True)
+class WorkshopLine:
+    workshop_id: str
+    title: str
+    end_date: date
+    participants: int
+    completed: int
+    not_completed: int
+
+
+def workshop_completions(db: sqlite_utils.Database, first: date, last: date) -> list[WorkshopLine]:
+    """Workshops whose last session fell in the month: who completed them (every session has
+    been held, so completion is final)."""
+    out = []
+    for w in rows(db, "SELECT w.id, w.title, w.completion_threshold, max(substr(s.starts_at, 1, 10)) AS ended"
+                      " FROM workshop w JOIN workshop_session s ON s.workshop_id = w.id AND s.deleted = 0"
+                      " WHERE w.deleted = 0 GROUP BY w.id HAVING ended BETWEEN ? AND ? ORDER BY ended, w.title",
+                  [first.isoformat(), last.isoformat()]):
+        session_ids = [r[0] for r in db.execute(
+            "SELECT id FROM workshop_session WHERE workshop_id = ? AND deleted = 0", [w["id"]])]
+        marks = marks_of(db, session_ids)
+        enrolled = [r[0] for r in db.execute(
+            "SELECT DISTINCT person_id FROM enrollment WHERE service = 'workshop' AND workshop_id = ?"
+            " AND status != 'waitlisted' AND deleted = 0", [w["id"]])]
+        done = 0
+        for pid in enrolled:
+            result = completion([marks.get((s, pid), {}).get("status") for s in session_ids],
+                                sessions_total=len(session_ids), threshold=w["completion_threshold"])
+            done += result.status == Completion.COMPLETED
+        out.append(WorkshopLine(w["id"], w["title"], date.fromisoformat(w["ended"]), len(enrolled), done,
+                                len(enrolled) - done))
+    return out
+
+
+@dataclass(frozen=True)
+class CampaignReach:
+    campaigns: int
+    breakdown: Breakdown
+    topics: list[tuple[date, str, str, int]]   # (day, topic, place, people reached)
+
+
+def campaign_reach(db: sqlite_utils.Database, first: date, last: date) -> CampaignReach:
+    """Awareness campaigns of the month and the people they reached (their head counts)."""
+    span = [first.isoformat(), last.isoformat()]
+    topics = [(date.fromisoformat(d), t, pl, n or 0) for d, t, pl, n in db.execute(
+        "SELECT c.day, c.topic, c.place, (SELECT sum(count) FROM campaign_count k"
+        " WHERE k.campaign_id = c.id AND k.deleted = 0) FROM campaign c"
+        " WHERE c.deleted = 0 AND c.day BETWEEN ? AND ? ORDER BY c.day, c.topic", span)]
+    breakdown = Breakdown()
+    for sex, band, n in db.execute(
+            "SELECT k.sex, k.age_band, sum(k.count) FROM campaign_count k JOIN campaign c ON c.id = k.campaign_id"
+            " WHERE c.deleted = 0 AND k.deleted = 0 AND c.day BETWEEN ? AND ? GROUP BY 1, 2", span):
+        if n:
+            key = (sex, band if band in BAND_CODES else UNKNOWN_BAND)
+            breakdown.persons[key] += n
+            breakdown.attendances[key] += n
+    return CampaignReach(len(topics), breakdown, topics)
+
+
+# --- Registry and attendance exports ---------------------------------------------------------
+
+PERSON_EXPORT_COLUMNS = ("file_no", "given_name_ar", "family_name_ar", "given_name_lat", "family_name_lat",
+                         "sex", "birth_date", "birth_year", "cin", "phone", "phone2", "address",
+                         "province_code", "created_at")
+
+
+def persons_for_export(db: sqlite_utils.Database) -> list[dict[str, Any]]:
+    """Every live person of the registry (merged and deleted ones left out), by file number."""
+    return rows(db, f"SELECT {', '.join(PERSON_EXPORT_COLUMNS)} FROM person"
+                    " WHERE deleted = 0 AND merged_into IS NULL ORDER BY file_no, id")
+
+
+def attendance_for_export(db: sqlite_utils.Database, first: date | None = None,
+                          last: date | None = None) -> list[dict[str, Any]]:
+    """Check-ins (with their check-out time) and session marks, corrected, oldest first."""
+    from jisr_desktop.services.attendance import effective_events
+
+    where, params = "1", []
+    if first and last:
+        where, params = "day BETWEEN ? AND ?", [first.isoformat(), last.isoformat()]
+    outs = {o["check_in_id"]: o for o in effective_events(db, "check_out", where, params)}
+    out: list[dict[str, Any]] = []
+    for e in effective_events(db, "check_in", where, params):
+        o = outs.get(e["id"])
+        out.append({"day": e["day"], "service": e["service"], "person_id": e["person_id"], "status": "present",
+                    "time_in": e["at"], "time_out": o["at"] if o else "", "session_id": "",
+                    "by_name": e["by_name"] or ""})
+    for m in effective_events(db, "attendance", where, params):
+        out.append({"day": m["day"], "service": m["context"], "person_id": m["person_id"], "status": m["status"],
+                    "time_in": m["at"], "time_out": "", "session_id": m["session_id"], "by_name": ""})
+    names = {r["id"]: r for r in rows(db, "SELECT id, file_no, given_name_ar, family_name_ar, given_name_lat,"
+                                          " family_name_lat FROM person WHERE id IN (SELECT value FROM json_each(?))",
+                                      [json.dumps(sorted({r["person_id"] for r in out}))])}
+    for r in out:
+        p = names.get(r["person_id"], {})
+        r["file_no"] = p.get("file_no", "")
+        r["name_ar"] = " ".join(x for x in (p.get("given_name_ar"), p.get("family_name_ar")) if x)
+        r["name_lat"] = " ".join(x for x in (p.get("given_name_lat"), p.get("family_name_lat")) if x)
+    out.sort(key=lambda r: (r["day"], r["service"], r["time_in"], r["person_id"]))
+    return out
+
+
+# --- Sessions and cards ---------------------------------------------------------------------
+
+def sessions_on(db: sqlite_utils.Database, day: date) -> list[dict[str, Any]]:
+    """Workshop sessions starting on ``day`` (local date of their start), with the workshop."""
+    found = rows(db, "SELECT s.id, s.workshop_id, s.starts_at, s.ends_at, s.topic, w.title FROM workshop_session s"
+                     " JOIN workshop w ON w.id = s.workshop_id WHERE s.deleted = 0 AND w.deleted = 0"
+                     " AND substr(s.starts_at, 1, 10) BETWEEN ? AND ? ORDER BY s.starts_at, w.title",
+                 [date.fromordinal(day.toordinal() - 1).isoformat(), date.fromordinal(day.toordinal() + 1).isoformat()])
+    from datetime import datetime
+    return [r for r in found if datetime.fromisoformat(r["starts_at"]).astimezone().date() == day]
+
+
+@dataclass(frozen=True)
+class CardLine:
+    code: str
+    service: str
+    person_id: str
+    name_ar: str
+    name_lat: str
+    file_no: str
+
+
+def live_cards(db: sqlite_utils.Database, service: str | None = None,
+               person_ids: list[str] | None = None) -> list[CardLine]:
+    """Live (not revoked) member cards of active enrollments, by name."""
+    where, params = ["c.revoked_at IS NULL", "c.deleted = 0"], []
+    if service:
+        where.append("c.service = ?")
+        params.append(service)
+    if person_ids is not None:
+        where.append("c.person_id IN (SELECT value FROM json_each(?))")
+        params.append(json.dumps(person_ids))
+    found = db.execute(
+        "SELECT c.code, c.service, c.person_id, p.given_name_ar, p.family_name_ar, p.given_name_lat,"
+        " p.family_name_lat, p.file_no FROM member_card c JOIN person p ON p.id = c.person_id"
+        f" WHERE {' AND '.join(where)} AND EXISTS (SELECT 1 FROM enrollment e WHERE e.person_id = c.person_id"
+        " AND e.service = c.service AND e.status = 'active' AND e.deleted = 0)"
+        " ORDER BY c.service, p.family_name_ar, p.given_name_ar, p.family_name_lat, c.code", params).fetchall()
+    return [CardLine(code, svc, pid, " ".join(x for x in (g_ar, f_ar) if x), " ".join(x for x in (g_l, f_l) if x),
+                     file_no or "") for code, svc, pid, g_ar, f_ar, g_l, f_l, file_no in found]

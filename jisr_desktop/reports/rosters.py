@@ -1,0 +1,198 @@
+"""The day's rosters: nursery (drop-off and pick-up), elderly club attendance, workshop
+session sign-in sheets, each filled from the day's events or blank ("paper fallback": the
+enrolled names with empty time and signature cells, for days when the PC is down).
+
+All strings come from the gettext catalogs in the roster's language, which may differ from
+the desktop's. Rosters are landscape A4 so that signature cells have room.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import IO
+
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, PageBreak, Spacer
+
+from jisr_desktop.domain.workshops import MARK_LABELS
+from jisr_desktop.i18n import N_
+from jisr_desktop.reports.common import center_name, label, person_name, time_of_day
+from jisr_desktop.reports.document import build_pdf
+from jisr_desktop.reports.flowables import RosterTable, TextBlock, heading
+from jisr_desktop.reports.formatting import is_rtl
+from jisr_desktop.reports.queries import sessions_on
+from jisr_desktop.reports.text import mark_ltr
+from jisr_desktop.services.context import Context
+
+KINDS = ("nursery", "club", "workshop")
+BLANK_EXTRA_ROWS = 4          # empty rows at the end of a paper roster, for walk-ins
+SIGNATURE_ROW = 11 * mm       # room to sign
+
+TITLES = {
+    ("nursery", False): N_("Nursery — daily roster"),
+    ("nursery", True): N_("Nursery — paper roster"),
+    ("club", False): N_("Elderly club — attendance sheet"),
+    ("club", True): N_("Elderly club — paper attendance sheet"),
+    ("workshop", False): N_("Workshop — session sign-in sheet"),
+    ("workshop", True): N_("Workshop — paper sign-in sheet"),
+}
+COL_NO = N_("No.")
+COL_CHILD = N_("Child")
+COL_GUARDIAN = N_("Guardian")
+COL_TIME_IN = N_("Time in")
+COL_TIME_OUT = N_("Time out")
+COL_DROP_SIGN = N_("Dropped off by — signature")
+COL_PICK_SIGN = N_("Picked up by — signature")
+COL_MEMBER = N_("Member")
+COL_AGE = N_("Age")
+COL_SIGNATURE = N_("Signature")
+COL_PARTICIPANT = N_("Participant")
+COL_STATUS = N_("Attendance")
+COL_TIME = N_("Time")
+NOTE_EXPIRED = N_("Membership expired: renew it.")
+NURSERY_SUMMARY = N_("Children on the roster: {total}. Arrived: {arrived}. Still present: {present}.")
+CLUB_SUMMARY = N_("Members on the sheet: {total}. Came today: {came}.")
+SESSION_SUMMARY = N_("Participants: {total}. Present or late: {attended}.")
+PAPER_NOTE = N_("Paper roster: write the times and sign; enter it in Jisr Desktop when the computer works again.")
+SESSION_HEADING = N_("{workshop} — {start} to {end}")
+SESSION_DETAILS = N_("Trainer: {trainer}. Topic: {topic}.")
+NO_SESSION = N_("No workshop session on this day.")
+
+
+@dataclass(frozen=True)
+class RosterRequest:
+    kind: str          # nursery | club | workshop
+    day: date
+    lang: str
+    blank: bool = False
+    session_id: str | None = None
+
+
+def build_roster(target: str | Path | IO[bytes], *, ctx: Context, request: RosterRequest) -> int:
+    """Write one roster PDF; returns its page count."""
+    builders = {"nursery": _nursery_story, "club": _club_story, "workshop": _workshop_story}
+    if request.kind not in builders:
+        raise ValueError(f"unknown roster {request.kind!r}")
+    story = builders[request.kind](ctx, request)
+    lang = request.lang
+    return build_pdf(target, lang=lang, center_name=center_name(ctx.db, lang),
+                     title=label(TITLES[(request.kind, request.blank)], lang), date=request.day,
+                     story=story, orientation="landscape")
+
+
+def _note(text: str, lang: str) -> Flowable:
+    return TextBlock(text, rtl=is_rtl(lang), size=10)
+
+
+def _blank_rows(rows: list[list[str]], width: int, start: int) -> list[list[str]]:
+    return rows + [[str(start + i)] + [""] * (width - 1) for i in range(BLANK_EXTRA_ROWS)]
+
+
+def _nursery_story(ctx: Context, r: RosterRequest) -> list[Flowable]:
+    from jisr_desktop.services.nursery import enrolled_children, nursery_day
+
+    lang = r.lang
+    board = nursery_day(ctx=ctx, day=r.day)
+    listed = board.rows
+    if r.blank:  # the enrolled children only (the board also lists children who just came)
+        enrolled = {e.person_id for e in enrolled_children(ctx=ctx)}
+        listed = [row for row in board.rows if row.child_id in enrolled]
+    rows = []
+    for i, row in enumerate(listed, start=1):
+        child = person_name(row.child_name_ar, row.child_name_lat, lang)
+        notes = [a.text(lang) for a in row.alerts if a.needs_ack]
+        guardian = "\n".join(x for x in (row.guardian_name, row.guardian_phone or "") if x)
+        if r.blank:
+            rows.append([str(i), "\n".join([child, *notes]), guardian, "", "", "", ""])
+        else:
+            drop = row.dropped_off_by
+            pick = row.picked_up_by + (f"\n({row.override_reason})" if row.override_reason else "")
+            rows.append([str(i), "\n".join([child, *notes]), guardian, time_of_day(row.time_in), drop,
+                         time_of_day(row.time_out), pick])
+    columns = [(label(COL_NO, lang), 0.35, "center"), (label(COL_CHILD, lang), 1.7),
+               (label(COL_GUARDIAN, lang), 1.7), (label(COL_TIME_IN, lang), 0.6, "center"),
+               (label(COL_DROP_SIGN, lang), 1.45), (label(COL_TIME_OUT, lang), 0.6, "center"),
+               (label(COL_PICK_SIGN, lang), 1.45)]
+    story: list[Flowable] = []
+    if r.blank:
+        rows = _blank_rows(rows, len(columns), len(rows) + 1)
+        story.append(_note(label(PAPER_NOTE, lang), lang))
+    else:
+        present = len(board.present)
+        story.append(_note(label(NURSERY_SUMMARY, lang, total=len(board.rows), arrived=board.arrived_count,
+                                 present=present), lang))
+    story += [Spacer(1, 2 * mm), RosterTable(columns, rows, lang=lang, min_row_height=SIGNATURE_ROW)]
+    return story
+
+
+def _club_story(ctx: Context, r: RosterRequest) -> list[Flowable]:
+    from jisr_desktop.services.club import club_day
+
+    lang = r.lang
+    members = club_day(ctx=ctx, day=r.day, include_absent=True)
+    rows = []
+    for i, m in enumerate(members, start=1):
+        name = person_name(m.name_ar, m.name_lat, lang)
+        if m.membership_expired:
+            name += "\n" + label(NOTE_EXPIRED, lang)
+        age = "" if m.age is None else str(m.age)
+        if r.blank:
+            rows.append([str(i), name, age, "", "", ""])
+        else:
+            rows.append([str(i), name, age, time_of_day(m.time_in), time_of_day(m.time_out), ""])
+    columns = [(label(COL_NO, lang), 0.35, "center"), (label(COL_MEMBER, lang), 2.6),
+               (label(COL_AGE, lang), 0.45, "center"), (label(COL_TIME_IN, lang), 0.7, "center"),
+               (label(COL_TIME_OUT, lang), 0.7, "center"), (label(COL_SIGNATURE, lang), 2.0)]
+    story: list[Flowable] = []
+    if r.blank:
+        rows = _blank_rows(rows, len(columns), len(rows) + 1)
+        story.append(_note(label(PAPER_NOTE, lang), lang))
+    else:
+        came = sum(1 for m in members if m.time_in is not None)
+        story.append(_note(label(CLUB_SUMMARY, lang, total=len(members), came=came), lang))
+    story += [Spacer(1, 2 * mm), RosterTable(columns, rows, lang=lang, min_row_height=SIGNATURE_ROW)]
+    return story
+
+
+def _workshop_story(ctx: Context, r: RosterRequest) -> list[Flowable]:
+    from jisr_desktop.services.workshops import session_sheet
+
+    lang = r.lang
+    rtl = is_rtl(lang)
+    ids = [r.session_id] if r.session_id else [s["id"] for s in sessions_on(ctx.db, r.day)]
+    story: list[Flowable] = []
+    if not ids:
+        return [_note(label(NO_SESSION, lang), lang)]
+    for n, session_id in enumerate(ids):
+        sheet = session_sheet(ctx=ctx, session_id=session_id)
+        if n:
+            story.append(PageBreak())
+        story.append(heading(label(SESSION_HEADING, lang, workshop=sheet.workshop_title,
+                                   start=mark_ltr(time_of_day(sheet.starts_at)),
+                                   end=mark_ltr(time_of_day(sheet.ends_at))), rtl=rtl, size=12))
+        if sheet.trainer or sheet.topic:
+            story.append(_note(label(SESSION_DETAILS, lang, trainer=sheet.trainer or "—",
+                                     topic=sheet.topic or "—"), lang))
+        rows = []
+        for i, row in enumerate(sheet.rows, start=1):
+            name = person_name(row.name_ar, row.name_lat, lang)
+            if r.blank:
+                rows.append([str(i), name, "", "", ""])
+            else:
+                status = label(MARK_LABELS[row.status], lang) if row.status in MARK_LABELS else ""
+                if row.reason:
+                    status += f"\n{row.reason}"
+                rows.append([str(i), name, status, time_of_day(row.marked_at), ""])
+        columns = [(label(COL_NO, lang), 0.35, "center"), (label(COL_PARTICIPANT, lang), 2.6),
+                   (label(COL_STATUS, lang), 1.0), (label(COL_TIME, lang), 0.6, "center"),
+                   (label(COL_SIGNATURE, lang), 2.0)]
+        if r.blank:
+            rows = _blank_rows(rows, len(columns), len(rows) + 1)
+            story.append(_note(label(PAPER_NOTE, lang), lang))
+        else:
+            attended = sheet.count("present") + sheet.count("late")
+            story.append(_note(label(SESSION_SUMMARY, lang, total=len(sheet.rows), attended=attended), lang))
+        story += [Spacer(1, 2 * mm), RosterTable(columns, rows, lang=lang, min_row_height=SIGNATURE_ROW)]
+    return story

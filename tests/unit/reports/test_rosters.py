@@ -1,0 +1,91 @@
+"""The day's rosters built from real service data, parsed back and rendered."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import pytest
+
+from jisr_desktop.reports.render import ink_ratio, render_page
+from jisr_desktop.reports.rosters import RosterRequest, build_roster
+from jisr_desktop.reports.text import shape_line
+from tests.unit.reports import scenario
+
+DAY = scenario.DAY
+
+
+@pytest.fixture
+def sc(coord_ctx, ctx, clock):  # type: ignore[no-untyped-def]
+    return scenario.build(coord_ctx, ctx, clock)
+
+
+def roster(ctx, kind: str, lang: str, *, blank: bool = False, day: date = DAY, session_id=None) -> bytes:  # type: ignore[no-untyped-def]
+    out = io.BytesIO()
+    pages = build_roster(out, ctx=ctx, request=RosterRequest(kind, day, lang, blank, session_id))
+    assert pages >= 1
+    return out.getvalue()
+
+
+def joined(pdf_tools, pdf: bytes) -> str:  # type: ignore[no-untyped-def]
+    return "\n".join(line for p in range(pdf_tools.pages(pdf)) for line in pdf_tools.layout(pdf, p))
+
+
+def not_blank(pdf: bytes) -> None:
+    assert ink_ratio(render_page(pdf, 0, dpi=60)) > 0.01
+
+
+def test_nursery_roster_french_has_names_times_and_header(coord_ctx, sc, pdf_tools) -> None:
+    pdf = roster(coord_ctx, "nursery", "fr")
+    text = joined(pdf_tools, pdf)
+    for expected in ("Salma El Alaoui", "Adam Bennani", "Lina Tazi", "08:30", "08:45", "16:45",
+                     "Centre test", "2 novembre 2026", "Page 1 sur 1", "Youssef Bennani"):
+        assert expected in text, expected
+    assert "Crèche" in text or "crèche" in text
+    # summary: 3 on the roster, 2 arrived, 1 still present
+    assert "3" in text and "Arrivés : 2" in text.replace("\u202f", " ")
+    not_blank(pdf)
+
+
+def test_nursery_roster_arabic_lines_in_display_order(coord_ctx, sc, pdf_tools) -> None:
+    pdf = roster(coord_ctx, "nursery", "ar")
+    text = joined(pdf_tools, pdf)
+    for name in ("سلمى العلوي", "آدم بناني", "لينا التازي", "مركز تجريبي"):
+        assert shape_line(name, True) in text, name
+    assert "08:30" in text and "16:45" in text
+    assert shape_line("صفحة 1 من 1", True) in text
+    not_blank(pdf)
+
+
+def test_blank_nursery_roster_lists_enrolled_children_without_times(coord_ctx, sc, pdf_tools) -> None:
+    pdf = roster(coord_ctx, "nursery", "fr", blank=True)
+    text = joined(pdf_tools, pdf)
+    assert {"Salma El Alaoui", "Adam Bennani", "Lina Tazi"} <= {n for n in
+                                                            ("Salma El Alaoui", "Adam Bennani", "Lina Tazi") if n in text}
+    assert "08:30" not in text and "16:45" not in text
+    not_blank(pdf)
+
+
+def test_club_sheet_filled_and_blank(coord_ctx, sc, pdf_tools) -> None:
+    pdf = roster(coord_ctx, "club", "fr")
+    text = joined(pdf_tools, pdf)
+    assert "Khadija Fassi" in text and "Driss El Hassani" in text and "08:45" in text
+    not_blank(pdf)
+    blank = joined(pdf_tools, roster(coord_ctx, "club", "ar", blank=True))
+    assert shape_line("خديجة الفاسي", True) in blank and "08:45" not in blank
+
+
+def test_workshop_sheet_for_the_day_and_blank(coord_ctx, sc, pdf_tools) -> None:
+    pdf = roster(coord_ctx, "workshop", "fr")
+    text = joined(pdf_tools, pdf)
+    assert "Sara Benali" in text and "Fatima El Alaoui" in text
+    assert "Présent" in text and "En retard" in text
+    assert "09:00" in text and "11:00" in text
+    not_blank(pdf)
+    blank = joined(pdf_tools, roster(coord_ctx, "workshop", "fr", blank=True, session_id=sc.session_ids[1]))
+    assert "Sara Benali" in blank and "Présent" not in blank
+
+
+def test_workshop_sheet_on_a_day_without_session(coord_ctx, sc, pdf_tools) -> None:
+    text = joined(pdf_tools, roster(coord_ctx, "workshop", "fr", day=date(2026, 11, 3)))
+    assert "Aucune séance" in text
