@@ -19,7 +19,7 @@ TOPIC_SUGGESTIONS = (N_("Disease prevention"), N_("Violence"), N_("Environment")
 
 def clean_campaign(raw: dict[str, Any]) -> tuple[dict[str, Any], list[FieldMessage]]:
     msgs: list[FieldMessage] = []
-    out = {k: " ".join(str(raw.get(k) or "").split()) for k in ("topic", "place", "partner")}
+    out: dict[str, Any] = {k: " ".join(str(raw.get(k) or "").split()) for k in ("topic", "place", "partner")}
     out["notes"] = str(raw.get("notes") or "").strip()
     out["day"] = raw.get("day")
     if not out["topic"]:

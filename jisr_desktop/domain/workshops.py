@@ -61,7 +61,7 @@ def check_mark(status: str, reason: str | None) -> list[FieldMessage]:
 
 def clean_workshop(raw: dict[str, Any], categories: set[str]) -> tuple[dict[str, Any], list[FieldMessage]]:
     msgs: list[FieldMessage] = []
-    out = {k: raw[k] for k in ("category_code", "title", "trainer", "capacity",
+    out: dict[str, Any] = {k: raw[k] for k in ("category_code", "title", "trainer", "capacity",
                                "completion_threshold", "start_date", "end_date", "notes") if k in raw}
     if "title" in out:
         out["title"] = " ".join(str(out["title"] or "").split())

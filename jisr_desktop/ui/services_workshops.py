@@ -47,7 +47,7 @@ def _name(ar: str, lat: str) -> str:
 
 @dataclass
 class Catalogue:
-    workshops: list[workshops.Workshop]
+    items: list[workshops.Workshop]
     categories: dict[str, workshops.Category]
 
 
@@ -287,7 +287,7 @@ class WorkshopsScreen(RetranslateMixin, QWidget):
     def _catalogue_loaded(self, catalogue: Catalogue) -> None:
         chosen = self.detail.workshop.id if self.detail else None
         self.catalogue = catalogue
-        self.list_model.set_rows(catalogue.workshops)
+        self.list_model.set_rows(catalogue.items)
         self.catalogue_loaded.emit(catalogue)
         if chosen:
             self.select_workshop(chosen)
@@ -390,7 +390,10 @@ class WorkshopsScreen(RetranslateMixin, QWidget):
         wid = self.detail.workshop.id
         self.session.call(lambda ctx: workshops.add_session(ctx=ctx, workshop_id=wid, starts_at=start,
                                                             ends_at=start + timedelta(hours=2)),
-                          lambda _s: self.select_workshop(wid), self._failed)
+                          lambda _s: self._reload(wid), self._failed)
+
+    def _reload(self, workshop_id: str) -> None:
+        self.select_workshop(workshop_id)
 
     def _failed(self, exc: BaseException) -> None:
         if isinstance(exc, errors.ValidationFailed):

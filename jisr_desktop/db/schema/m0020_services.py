@@ -59,7 +59,7 @@ def services(db: sqlite_utils.Database) -> None:
             code TEXT PRIMARY KEY, parent_code TEXT, name_ar TEXT NOT NULL,
             name_fr TEXT NOT NULL, name_en TEXT NOT NULL, sort INTEGER NOT NULL DEFAULT 0,
             active INTEGER NOT NULL DEFAULT 1)""")
-    db["workshop_category"].insert_all(
+    db.table("workshop_category").insert_all(
         {"code": c, "parent_code": p, "name_ar": ar, "name_fr": fr, "name_en": en, "sort": i}
         for i, (c, p, ar, fr, en) in enumerate(WORKSHOP_CATEGORIES))
 
