@@ -123,3 +123,15 @@ def test_board_and_still_here_are_derived_from_events(ctx, coord_ctx, child, per
     # voiding the check-in also voids its check-out
     attendance.void_event(ctx=ctx, table="check_in", event_id=by_id[kids[0].id].check_in_id, reason="test entry")
     assert {r.child_id for r in nursery.nursery_day(ctx=ctx).rows if r.time_in} == {kids[1].id}
+
+
+def test_person_merge_repoints_enrollment_and_card(ctx, coord_ctx, child) -> None:
+    from jisr_desktop.services import cards, registry
+
+    kid = child("Hiba")
+    duplicate = child("Hiba2")
+    nursery.enroll_child(ctx=coord_ctx, child_id=duplicate.id)
+    registry.merge_persons(ctx=coord_ctx, survivor_id=kid.id, merged_id=duplicate.id)
+    assert [e.person_id for e in nursery.enrolled_children(ctx=ctx)] == [kid.id]
+    assert cards.card_of(ctx=ctx, person_id=kid.id, service="nursery") is not None
+    assert nursery.check_in_child(ctx=ctx, child_id=kid.id).checked_in
