@@ -82,3 +82,37 @@ def test_writer_killed_at_random_points_loses_nothing_acknowledged(ctx: Context,
         finally:
             db.close()
     assert len(acknowledged) > 0
+
+
+def test_backups_taken_while_another_process_writes_are_consistent(ctx: Context, home: Path,
+                                                                   tmp_path: Path) -> None:
+    from jisr_desktop.db import backup as files
+    from jisr_desktop.db import keys
+    from jisr_desktop.services import backup
+
+    ctx.db.close()
+    key = keys.load_key(home)
+    assert key is not None
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    with subprocess.Popen([sys.executable, str(CHILD), str(home), "7"], stdout=subprocess.PIPE,
+                          stderr=subprocess.DEVNULL, text=True, env=env) as proc:
+        assert proc.stdout is not None
+        assert proc.stdout.readline().strip() == "ready"
+        made = []
+        try:
+            for _ in range(5):
+                proc.stdout.readline()  # the writer is busy committing
+                made.append(backup.backup_to_folder(home, tmp_path))
+        finally:
+            proc.send_signal(signal.SIGKILL)
+            proc.wait(timeout=30)
+    counts = []
+    for path in made:
+        info = files.inspect(path, key.hex)  # integrity ok, or it raises
+        with files.opened(path, key.hex) as conn:
+            orphans = conn.execute(
+                "SELECT count(*) FROM person p WHERE NOT EXISTS (SELECT 1 FROM outbox o"
+                " WHERE o.entity = 'person' AND o.entity_id = p.id)").fetchone()[0]
+        assert orphans == 0
+        counts.append(info.counts["person"])
+    assert counts == sorted(counts) and counts[-1] > 0
