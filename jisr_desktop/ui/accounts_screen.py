@@ -63,6 +63,7 @@ class AccountsScreen(RetranslateMixin, QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setMinimumSectionSize(40)
         self.toggle_button = QPushButton()
         self.reset_button = QPushButton()
         self.new_password = QLineEdit()

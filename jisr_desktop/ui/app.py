@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QApplication
 from jisr_desktop.services import accounts
 from jisr_desktop.services.center import current_center
 from jisr_desktop.services.context import User, utc_now
-from jisr_desktop.ui.dialogs import install_excepthook, show_error
+from jisr_desktop.ui.dialogs import show_error
 from jisr_desktop.ui.language import apply_language, load_fonts
 from jisr_desktop.ui.login import LoginWindow
 from jisr_desktop.ui.main_window import MainWindow
@@ -129,7 +129,9 @@ def make_application(argv: list[str] | None = None) -> QApplication:
 def run_gui(root: Path) -> int:
     """The desktop program: returns its exit code."""
     app = make_application()
-    install_excepthook()
+    from jisr_desktop.ui.error_dialog import install_error_dialog  # issue 7's calm dialog
+
+    install_error_dialog(app, root)
     shell = Shell(root)
     shell.start()
     code = app.exec()

@@ -1,14 +1,13 @@
 """Small message dialogs behind replaceable functions (tests swap them, as pytest-qt advises).
 
 Known problems (`JisrError`) show their translated message; anything else is a bug: logged
-with its traceback and shown as one calm dialog, never a traceback.
+with its traceback and shown as one calm message, never a traceback. (Uncaught exceptions go
+to `jisr_desktop.crash`'s hook and `ui.error_dialog`, installed by `run_gui`.)
 """
 
 from __future__ import annotations
 
 import logging
-import sys
-from types import TracebackType
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
@@ -49,19 +48,3 @@ def show_error(parent: QWidget | None, exc: BaseException) -> None:
     if not isinstance(exc, JisrError):
         log.error("unexpected error", exc_info=exc)
     Dialogs.error(parent, _("Jisr Desktop"), message_for(exc))
-
-
-def install_excepthook() -> None:
-    """Uncaught exceptions in slots are logged and shown as one calm dialog."""
-
-    def hook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
-        if issubclass(kind, KeyboardInterrupt):
-            sys.__excepthook__(kind, exc, tb)
-            return
-        log.error("uncaught exception", exc_info=(kind, exc, tb))
-        try:
-            show_error(None, exc)
-        except Exception:  # the dialog itself failed: the log has it
-            log.exception("could not show the error dialog")
-
-    sys.excepthook = hook

@@ -60,6 +60,8 @@ class HouseholdView(RetranslateMixin, QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setMinimumSectionSize(40)
+        self.table.verticalHeader().setVisible(False)
         self.table.doubleClicked.connect(self._open_member)
         self.create_button = QPushButton()
         self.create_button.setObjectName("createHousehold")

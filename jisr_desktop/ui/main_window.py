@@ -136,6 +136,8 @@ class MainWindow(RetranslateMixin, QMainWindow):
         self.user_label.setObjectName("userLabel")
         self.sync_label = QLabel()
         self.sync_label.setObjectName("syncState")
+        for label in (self.user_label, self.sync_label):
+            label.setContentsMargins(12, 0, 12, 0)
         self.statusBar().addPermanentWidget(self.user_label)
         self.statusBar().addPermanentWidget(self.sync_label)
         self._sync_state: tuple[str, str] | None = None

@@ -83,6 +83,12 @@ class RowsModel(QAbstractTableModel):
                                   self.index(len(self.rows) - 1, len(self.columns) - 1))
 
 
+def ltr(text: str | None) -> str:
+    """A left-to-right run (phone, CIN, file number) isolated so that an Arabic cell does not
+    reverse its digit groups."""
+    return f"\u2066{text}\u2069" if text else ""
+
+
 def person_born(p: Person) -> str:
     if p.birth_date:
         return i18n.format_date(p.birth_date, fmt="short")
@@ -100,9 +106,9 @@ PERSON_COLUMNS = (
     Column(N_("Name"), lambda p: p.display_name(i18n.current_language())),
     Column(N_("Other spelling"), lambda p: other_spelling(p)),
     Column(N_("Born"), person_born),
-    Column(N_("CIN"), lambda p: p.cin or ""),
-    Column(N_("Phone"), lambda p: format_phone(p.phone)),
-    Column(N_("File number"), lambda p: p.file_no),
+    Column(N_("CIN"), lambda p: ltr(p.cin)),
+    Column(N_("Phone"), lambda p: ltr(format_phone(p.phone))),
+    Column(N_("File number"), lambda p: ltr(p.file_no)),
 )
 
 

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QFrame,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -21,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from jisr_desktop import errors
+from jisr_desktop import errors, i18n
 from jisr_desktop.domain.messages import FieldMessage, errors_of
 from jisr_desktop.domain.person import Person, format_phone
 from jisr_desktop.i18n import N_, _, translate
@@ -29,7 +30,7 @@ from jisr_desktop.services import registry
 from jisr_desktop.services.context import Context
 from jisr_desktop.ui.dialogs import show_error
 from jisr_desktop.ui.language import RetranslateMixin
-from jisr_desktop.ui.models import person_born
+from jisr_desktop.ui.models import other_spelling, person_born
 from jisr_desktop.ui.session import Session
 from jisr_desktop.ui.widgets import (
     combo_select,
@@ -83,10 +84,20 @@ class DuplicateCard(RetranslateMixin, QFrame):
         box = QVBoxLayout(self)
         box.addWidget(self.title)
         self.rows: list[tuple[QLabel, QLabel, QPushButton]] = []
+        self.details: list[list[QLabel]] = []
         for match in matches:
             line = QHBoxLayout()
             who, why = QLabel(), QLabel()
-            who.setWordWrap(True)
+            bold = who.font()
+            bold.setBold(True)
+            who.setFont(bold)
+            # Each detail in its own label: Latin numbers never reorder Arabic names.
+            details = [QLabel() for _i in range(5)]
+            detail_row = QGridLayout()
+            for i, label in enumerate(details):
+                detail_row.addWidget(label, i // 3, i % 3)
+            detail_row.setColumnStretch(3, 1)
+            self.details.append(details)
             why.setObjectName("duplicateReasons")
             why.setStyleSheet("color: #8a5a00;")
             button = QPushButton()
@@ -94,6 +105,7 @@ class DuplicateCard(RetranslateMixin, QFrame):
             button.clicked.connect(lambda _=False, pid=match.person.id: self.same_person.emit(pid))
             column = QVBoxLayout()
             column.addWidget(who)
+            column.addLayout(detail_row)
             column.addWidget(why)
             line.addLayout(column, 1)
             line.addWidget(button)
@@ -114,11 +126,16 @@ class DuplicateCard(RetranslateMixin, QFrame):
     def retranslate(self) -> None:
         self.title.setText(_("Is this the same person? These records look alike. Check before "
                              "registering someone twice."))
-        for match, (who, why, button) in zip(self.matches, self.rows, strict=True):
+        lang = i18n.current_language()
+        for match, (who, why, button), labels in zip(self.matches, self.rows, self.details,
+                                                     strict=True):
             p = match.person
-            details = [p.display_name_ar, p.display_name_lat, person_born(p), p.cin or "",
-                       format_phone(p.phone), p.file_no]
-            who.setText("  ·  ".join(d for d in details if d))
+            who.setText(p.display_name(lang))
+            values = [other_spelling(p), person_born(p), p.cin or "", format_phone(p.phone),
+                      p.file_no]
+            for label, value in zip(labels, values, strict=True):
+                label.setText(value)
+                label.setVisible(bool(value))
             why.setText("\n".join("• " + translate(registry.REASON_LABELS[r]) for r in match.reasons))
             button.setText(_("This is the same person"))
         self.different.setText(_("A different person: register"))

@@ -33,10 +33,16 @@ from jisr_desktop.services import registry, visits
 from jisr_desktop.services.context import Context
 from jisr_desktop.ui.dialogs import show_error
 from jisr_desktop.ui.language import RetranslateMixin
-from jisr_desktop.ui.models import Column, RowsModel
+from jisr_desktop.ui.models import Column, RowsModel, ltr
 from jisr_desktop.ui.person_form import PersonForm
 from jisr_desktop.ui.session import Session
-from jisr_desktop.ui.widgets import PersonPicker, combo_select, message_label, show_messages
+from jisr_desktop.ui.widgets import (
+    PersonPicker,
+    combo_select,
+    isolate,
+    message_label,
+    show_messages,
+)
 
 
 def _time(row: visits.VisitRow) -> str:
@@ -46,7 +52,7 @@ def _time(row: visits.VisitRow) -> str:
 VISIT_COLUMNS = (
     Column(N_("Time"), _time),
     Column(N_("Person"), lambda r: r.person_name(i18n.current_language())),
-    Column(N_("File number"), lambda r: r.file_no),
+    Column(N_("File number"), lambda r: ltr(r.file_no)),
     Column(N_("About"), lambda r: r.program.name(i18n.current_language()) if r.program else r.visit.program_code),
     Column(N_("Channel"), lambda r: translate(CHANNEL_LABELS.get(r.visit.channel, r.visit.channel))),
     Column(N_("Outcome"), lambda r: translate(OUTCOME_LABELS.get(r.visit.outcome, r.visit.outcome))),
@@ -151,6 +157,7 @@ class ReceptionDesk(RetranslateMixin, QWidget):
         self.today_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.today_table.verticalHeader().setVisible(False)
         self.today_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.today_table.horizontalHeader().setMinimumSectionSize(40)
         left = QWidget()
         left_box = QVBoxLayout(left)
         top = QHBoxLayout()
@@ -165,8 +172,7 @@ class ReceptionDesk(RetranslateMixin, QWidget):
         upper = QSplitter()
         upper.addWidget(left)
         upper.addWidget(right)
-        upper.setStretchFactor(0, 3)
-        upper.setStretchFactor(1, 2)
+        upper.setSizes([600, 420])
         bottom = QWidget()
         bottom_box = QVBoxLayout(bottom)
         bottom_box.addWidget(self.today_title)
@@ -178,7 +184,6 @@ class ReceptionDesk(RetranslateMixin, QWidget):
         self.picker.picked.connect(self._picked)
         self.register_button.clicked.connect(self.new_record)
         self.log_button.clicked.connect(self.log_visit)
-        self.outcome.currentIndexChanged.connect(self._outcome_changed)
         for a, b in ((self.picker.query, self.picker.table), (self.picker.table, self.program),
                      (self.program, self.channel), (self.channel, self.outcome),
                      (self.outcome, self.referral), (self.referral, self.notes),
@@ -223,9 +228,6 @@ class ReceptionDesk(RetranslateMixin, QWidget):
         self.programs = programs
         self.retranslate()
 
-    def _outcome_changed(self) -> None:
-        self.referral.setEnabled(True)
-
     # --- person --------------------------------------------------------------------------
 
     def _show_person(self) -> None:
@@ -233,8 +235,8 @@ class ReceptionDesk(RetranslateMixin, QWidget):
             self.who.setText(_("Find the person on the left, or register them."))
         else:
             self.who.setText(_("Visit of {name} ({file_no})",
-                               name=self.person.display_name(i18n.current_language()),
-                               file_no=self.person.file_no))
+                               name=isolate(self.person.display_name(i18n.current_language())),
+                               file_no=isolate(self.person.file_no)))
 
     def _highlighted(self, person: Person | None) -> None:
         if person is not None:

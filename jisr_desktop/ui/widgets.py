@@ -64,6 +64,12 @@ def show_messages(labels: dict[str, QLabel], messages: list[FieldMessage], *,
         label.setVisible(bool(mine))
 
 
+def isolate(text: str) -> str:
+    """`text` as a bidi isolate, so that a Latin file number or phone inside Arabic text (or
+    the reverse) keeps its own direction and does not reorder its neighbours."""
+    return f"\u2068{text}\u2069" if text else ""
+
+
 def message_label(name: str) -> QLabel:
     label = QLabel()
     label.setObjectName(f"msg_{name}")
@@ -97,10 +103,8 @@ class PersonPicker(RetranslateMixin, QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.setColumnWidth(0, 200)
-        self.table.setColumnWidth(1, 170)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setMinimumSectionSize(60)
         self.count = QLabel()
         self.count.setObjectName("resultCount")
         box = QVBoxLayout(self)

@@ -42,18 +42,17 @@ def _qt_setup(qapp: QApplication, monkeypatch: pytest.MonkeyPatch) -> Iterator[N
     apply_language("en")
 
 
-def make_shell(qtbot, home: Path, lang: str = "en") -> Shell:  # type: ignore[no-untyped-def]
+def make_shell(qtbot, home: Path, lang: str = "en", clock=None) -> Shell:  # type: ignore[no-untyped-def]
     Settings(home).set("language", lang)
-    shell = Shell(home)
-    return shell
+    return Shell(home, clock=clock) if clock is not None else Shell(home)
 
 
 @pytest.fixture
 def shell_factory(qtbot, home: Path) -> Iterator:  # type: ignore[no-untyped-def]
     made: list[Shell] = []
 
-    def factory(lang: str = "en") -> Shell:
-        shell = make_shell(qtbot, home, lang)
+    def factory(lang: str = "en", clock=None) -> Shell:  # type: ignore[no-untyped-def]
+        shell = make_shell(qtbot, home, lang, clock)
         made.append(shell)
         return shell
 
