@@ -11,6 +11,8 @@ no other push of this center runs meanwhile) and writes everything in `flush()`.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import uuid
 from collections.abc import Callable
@@ -19,9 +21,10 @@ from typing import Any
 
 from django.utils import timezone
 
-from jisr_desktop.sync.protocol import ENTITIES, EntitySpec, Op, content_digest
-from jisr_hq import clock
-from jisr_hq.models import ChangeCounter, Conflict, Device, Event, Record, StaffAccount
+from jisr_desktop.sync.protocol import ENTITIES, EntitySpec, Op
+from jisr_hq import clock, store
+from jisr_hq.models import ChangeCounter, Conflict, Device, StaffAccount
+from jisr_hq.store import EventState, RecState
 
 LIFE = "_deleted"
 """Clock key of a record's lifecycle (delete / restore) in `clocks`."""
@@ -59,11 +62,11 @@ class BatchMerger:
     def __init__(self, device: Device) -> None:
         self.device = device
         self.center_id = device.center_id
-        self.records: dict[Key, Record] = {}
-        self.events: dict[Key, Event] = {}
+        self.records: dict[Key, RecState] = {}
+        self.events: dict[Key, EventState] = {}
         self.foreign: set[uuid.UUID] = set()
-        self.dirty: dict[Key, Record] = {}
-        self.new_events: list[Event] = []
+        self.dirty: dict[Key, RecState] = {}
+        self.new_events: list[tuple[object, ...]] = []
         self.conflicts: list[Conflict] = []
         self.staff: dict[str, StaffAccount | None] = {}
         self.counters = _lock_counters(self.center_id)
@@ -81,12 +84,12 @@ class BatchMerger:
         if not ids:
             return
         self.loaded |= ids
-        for rec in Record.objects.filter(entity_id__in=ids):
+        for rec in store.load_records(ids):
             if rec.center_id == self.center_id:
                 self.records[(rec.entity, rec.entity_id)] = rec
             else:
                 self.foreign.add(rec.entity_id)
-        for ev in Event.objects.filter(entity_id__in=ids):
+        for ev in store.load_events(ids):
             if ev.center_id == self.center_id:
                 self.events[(ev.entity, ev.entity_id)] = ev
             else:
@@ -144,38 +147,32 @@ class BatchMerger:
 
     def _apply_event(self, op: Op, patch: dict[str, Any]) -> str | None:
         key = (op.entity, op.entity_id)
-        digest = content_digest(patch)
+        canonical = json.dumps(patch, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        digest = hashlib.sha256(canonical.encode()).hexdigest()  # == content_digest(patch)
         existing = self.events.get(key)
         if existing is not None:
             return None if existing.digest == digest else "event_conflict"
-        self.events[key] = event = Event(
-            center_id=self.center_id,
-            entity=op.entity,
-            entity_id=op.entity_id,
-            op_id=op.op_id,
-            device=self.device,
-            fields=patch,
-            digest=digest,
-            hlc=op.hlc,
-            counter=self._next("center"),
+        self.events[key] = EventState(self.center_id, op.entity, op.entity_id, digest)
+        self.new_events.append(
+            store.event_row(
+                self.center_id,
+                op.entity,
+                op.entity_id,
+                op.op_id,
+                self.device.id,
+                canonical,
+                digest,
+                op.hlc,
+                self._next("center"),
+            )
         )
-        self.new_events.append(event)
         return None
 
     def _apply_record(self, op: Op, spec: EntitySpec, patch: dict[str, Any]) -> None:
         key = (op.entity, op.entity_id)
         rec = self.records.get(key)
         if rec is None:
-            rec = Record(
-                center_id=self.center_id,
-                partition=spec.partition,
-                entity=op.entity,
-                entity_id=op.entity_id,
-                fields={},
-                clocks={},
-                origins={},
-                counter=0,
-            )
+            rec = RecState(self.center_id, spec.partition, op.entity, op.entity_id)
             self.records[key] = rec
         eff = clock.effective(op.hlc, clock.now())
         changed = False
@@ -203,7 +200,7 @@ class BatchMerger:
             rec.counter = self._next(spec.partition)
             self.dirty[key] = rec
 
-    def _merge_field(self, rec: Record, op: Op, name: str, value: Any, eff: str) -> bool:
+    def _merge_field(self, rec: RecState, op: Op, name: str, value: Any, eff: str) -> bool:
         stored = rec.clocks.get(name)
         base = op.base.get(name)
         concurrent = stored is not None and base not in (stored, rec.origins.get(name))
@@ -232,7 +229,7 @@ class BatchMerger:
 
     def _conflict(
         self,
-        rec: Record,
+        rec: RecState,
         op: Op,
         name: str,
         reason: str,
@@ -277,15 +274,8 @@ class BatchMerger:
 
     def flush(self) -> None:
         """Write the batch's rows, events, conflicts and the advanced counters."""
-        new = [r for r in self.dirty.values() if r.pk is None]
-        old = [r for r in self.dirty.values() if r.pk is not None]
-        Record.objects.bulk_create(new, batch_size=500)
-        Record.objects.bulk_update(
-            old,
-            ["fields", "clocks", "origins", "deleted", "deleted_at", "counter"],
-            batch_size=500,
-        )
-        Event.objects.bulk_create(self.new_events, batch_size=500)
+        store.write_records(self.dirty.values())
+        store.write_events(self.new_events)
         Conflict.objects.bulk_create(self.conflicts, batch_size=500)
         for counter in self.counters.values():
             counter.save(update_fields=["value"])

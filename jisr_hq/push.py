@@ -9,6 +9,7 @@ validate and merge each new op; write receipts; move the high-water mark; commit
 from __future__ import annotations
 
 import logging
+import uuid
 
 from django.db import transaction
 
@@ -19,7 +20,7 @@ from jisr_desktop.sync.protocol import (
     PushResponse,
     Rejected,
 )
-from jisr_hq import clock, faults
+from jisr_hq import clock, faults, store
 from jisr_hq.errors import ApiError
 from jisr_hq.merge import BatchMerger
 from jisr_hq.models import Device, OpReceipt, PushAudit, Stream
@@ -72,28 +73,20 @@ def _apply(device: Device, req: PushRequest) -> PushResponse:
 
     merger = BatchMerger(device)
     merger.preload(new)
-    receipts: list[OpReceipt] = []
+    receipts: list[tuple[int, uuid.UUID, str, str]] = []
+    reasons: dict[str, int] = {}
     for op in new:
         reason = merger.apply(op)
         if reason:
             rejected.append(Rejected(seq=op.seq, op_id=op.op_id, reason=reason))
-        receipts.append(
-            OpReceipt(
-                center_id=device.center_id,
-                device=device,
-                epoch=req.epoch,
-                seq=op.seq,
-                op_id=op.op_id,
-                digest=op.digest(),
-                rejected=reason or "",
-            )
-        )
+            reasons[reason] = reasons.get(reason, 0) + 1
+        receipts.append((op.seq, op.op_id, op.digest(), reason or ""))
     merger.flush()
-    OpReceipt.objects.bulk_create(receipts, batch_size=500)
+    store.write_receipts(device.center_id, device.id, req.epoch, receipts)
     if new:
         stream.high_water = new[-1].seq
         stream.save(update_fields=["high_water"])
-    n_rejected_new = sum(1 for r in receipts if r.rejected)
+    n_rejected_new = sum(reasons.values())
     PushAudit.objects.create(
         center_id=device.center_id,
         device=device,
@@ -104,7 +97,7 @@ def _apply(device: Device, req: PushRequest) -> PushResponse:
         skipped=len(old),
         rejected=n_rejected_new,
         status="ok",
-        detail={"reasons": _reason_counts(receipts), "conflicts": merger.conflict_count},
+        detail={"reasons": reasons, "conflicts": merger.conflict_count},
     )
     faults.pause_before_commit()
     return PushResponse(
@@ -137,14 +130,6 @@ def _check_replayed(device: Device, epoch: int, old: list[Op], hwm: int) -> list
         if receipt.rejected:
             rejected.append(Rejected(seq=op.seq, op_id=op.op_id, reason=receipt.rejected))
     return rejected
-
-
-def _reason_counts(receipts: list[OpReceipt]) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for r in receipts:
-        if r.rejected:
-            counts[r.rejected] = counts.get(r.rejected, 0) + 1
-    return counts
 
 
 def _audit_refusal(device: Device, req: PushRequest, exc: ApiError) -> None:

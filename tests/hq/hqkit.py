@@ -70,7 +70,7 @@ class HqServer:
             raise AssertionError(f"jisr-hq {args} failed: {result.stderr}")
         return result
 
-    def start(self, **extra_env: str) -> None:
+    def start(self, *serve_args: str, **extra_env: str) -> None:
         self.extra_env = extra_env
         log = open(self.home / "server.log", "ab")  # noqa: SIM115 - closed with the process
         self.proc = subprocess.Popen(
