@@ -18,7 +18,7 @@ import time
 import traceback
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from jisr_desktop import __version__, paths
 
@@ -64,7 +64,7 @@ class SelfTest:
         center = create_center(ctx=self.ctx, code="TEST", name_fr="Centre d'essai",
                                name_ar="مركز تجريبي", province_code="04.421")
         user = accounts.create_account(ctx=self.ctx, username="selftest", display_name="Self test",
-                                       role="receptionist", password="self-test-password",
+                                       role="coordinator", password="self-test-password",
                                        center_id=center.id)
         self.ctx = Context(db=self.ctx.db, user=user)
         person = register_person(ctx=self.ctx, data=PERSON)
@@ -95,23 +95,53 @@ class SelfTest:
         return made.name
 
     def roster_pdf(self) -> str:
-        from jisr_desktop.reports.document import RosterTable, build_pdf, heading
+        """The real nursery roster in Arabic (a child enrolled today), or, in a build without
+        rosters, a small Arabic table through the document builder."""
         from jisr_desktop.reports.render import ink_ratio, render_page
 
-        columns = [("رقم الملف", 1.2), ("الاسم", 2.5), ("الهاتف", 1.4), ("التوقيع", 1.2)]
-        rows = [["TEST-0001", "فاطمة الزهراء العلوي", "+212612345678", ""],
-                ["TEST-0002", "يوسف بناني", "+212700000000", ""]]
         target = self.root / "roster.pdf"
-        pages = build_pdf(target, lang="ar", center_name="مركز تجريبي", title="لائحة الحضور",
-                          date=dt.date(2026, 11, 29),
-                          story=[heading("الحضانة الاجتماعية", rtl=True),
-                                 RosterTable(columns, rows, lang="ar")])
+        try:
+            from jisr_desktop.reports.rosters import RosterRequest, build_roster
+        except ImportError:
+            pages, kind = self._small_roster(target), "table"
+        else:
+            pages, kind = self._nursery_roster(target, RosterRequest, build_roster), "nursery roster"
         if pages < 1 or not target.read_bytes().startswith(b"%PDF"):
             raise AssertionError("no PDF was written")
         ink = ink_ratio(render_page(target.read_bytes(), 0, dpi=50))
         if ink <= 0:
             raise AssertionError("the rendered roster page is blank")
-        return f"{pages} page"
+        return f"{kind}, {pages} page"
+
+    def _nursery_roster(self, target: Path, request_type: Any, build_roster: Any) -> int:
+        from jisr_desktop.reports.text import shape_line
+        from jisr_desktop.services.nursery import enroll_child
+        from jisr_desktop.services.registry import register_person
+
+        assert self.ctx is not None
+        today = self.ctx.today()
+        child = register_person(ctx=self.ctx, data={
+            "given_name_ar": "ياسمين", "family_name_ar": "العلوي", "given_name_lat": "Yasmine",
+            "family_name_lat": "Alaoui", "sex": "F",
+            "birth_date": (today - dt.timedelta(days=400)).isoformat()})
+        enroll_child(ctx=self.ctx, child_id=child.id, guardian_ids=[self.person_id])
+        request = request_type(kind="nursery", day=today, lang="ar")
+        pages = int(build_roster(target, ctx=self.ctx, request=request))
+        text = _page_text(target)  # pdfium gives logical order or presentation forms
+        if "ياسمين" not in text and shape_line("ياسمين", rtl=True) not in text:
+            raise AssertionError("the child's Arabic name is not on the roster")
+        return pages
+
+    def _small_roster(self, target: Path) -> int:
+        from jisr_desktop.reports.document import RosterTable, build_pdf, heading
+
+        columns = [("رقم الملف", 1.2), ("الاسم", 2.5), ("الهاتف", 1.4), ("التوقيع", 1.2)]
+        rows = [["TEST-0001", "فاطمة الزهراء العلوي", "+212612345678", ""],
+                ["TEST-0002", "يوسف بناني", "+212700000000", ""]]
+        return build_pdf(target, lang="ar", center_name="مركز تجريبي", title="لائحة الحضور",
+                         date=dt.date(2026, 11, 29),
+                         story=[heading("الحضانة الاجتماعية", rtl=True),
+                                RosterTable(columns, rows, lang="ar")])
 
     def translations(self) -> str:
         from jisr_desktop import i18n
@@ -136,6 +166,18 @@ class SelfTest:
         return [("database", self.database), ("register", self.register), ("search", self.search),
                 ("backup", self.backup), ("roster_pdf", self.roster_pdf),
                 ("translations", self.translations), ("gui", self.gui)]
+
+
+def _page_text(pdf: Path) -> str:
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(pdf.read_bytes())
+    try:
+        page = document[0]
+        text = page.get_textpage().get_text_bounded()
+        return str(text)
+    finally:
+        document.close()
 
 
 def run_self_test(*, out: Callable[[str], None] = print, gui: bool = True) -> int:

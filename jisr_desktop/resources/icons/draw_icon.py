@@ -23,6 +23,6 @@ d.rectangle([S - 246, 560, S - 190, 760], fill=white)
 # water
 for i, y in enumerate((800, 870)):
     d.arc([180 + 40 * i, y - 40, S - 180 - 40 * i, y + 40], start=20, end=160, fill=(153, 246, 228, 255), width=22)
-img = img.resize((512, 512), Image.LANCZOS)
+img = img.resize((512, 512), Image.Resampling.LANCZOS)
 img.save("jisr_desktop/resources/icons/jisr.png")
 img.save("jisr_desktop/resources/icons/jisr.ico", sizes=[(16, 16), (24, 24), (32, 32), (48, 48), (64, 64), (128, 128), (256, 256)])
