@@ -80,6 +80,140 @@ def persons(n: int) -> list[dict[str, object]]:
     ]
 
 
+# --- The monthly report's data set: 200,000 persons and 1,000,000 events ------------------
+
+DATA_HOME = ROOT / "bench" / "data" / "reports-200000"
+YEAR = 2026
+BENCH_MONTH = 10          # the month measured: a full month in the middle of the data
+EVENT_SHARE = {"visit": 0.4, "check_in": 0.3, "attendance": 0.3}
+
+
+def build_data(home: Path, n_persons: int, n_events: int, seed: int = 5) -> dict[str, object]:
+    """Fill a fresh data root through the real schema with bulk inserts (no services: 1,000,000
+    events through the services would take hours). Returns what was made and how long it took."""
+    import random
+    import shutil
+    import uuid
+
+    from jisr_desktop.db.connection import open_database, transaction
+    from jisr_desktop.services.center import create_center
+    from jisr_desktop.services.context import SYSTEM_USER, Context
+
+    if home.exists():
+        shutil.rmtree(home)
+    started = time.perf_counter()
+    rng = random.Random(seed)
+    ctx = Context(db=open_database(home, create=True), user=SYSTEM_USER)
+    create_center(ctx=ctx, code="BENCH", name_fr="Espace Jisr al-Usra (banc)",
+                  name_ar="فضاء جسر الأسرة (اختبار)", province_code="04.421")
+    db = ctx.db
+    now = "2026-11-29T00:00:00+00:00"
+
+    def uid() -> str:
+        return uuid.UUID(int=rng.getrandbits(128), version=4).hex
+
+    person_ids = []
+    rows = []
+    for i in range(n_persons):
+        pid = uid()
+        person_ids.append(pid)
+        sex = "F" if rng.random() < 0.55 else "M"
+        age = rng.choice((1, 2, 4, 8, 14, 20, 25, 35, 45, 55, 65, 72, 80))
+        born = dt.date(YEAR - age, rng.randint(1, 12), rng.randint(1, 28))
+        rows.append((pid, f"BENCH-{i + 1:06d}", FIRST_AR[i % 10], LAST_AR[i % 8], FIRST_FR[i % 10],
+                     LAST_FR[i % 8], sex, born.isoformat() if rng.random() < 0.95 else None, now, now))
+    with transaction(db):
+        db.conn.executemany(
+            "INSERT INTO person(id, file_no, given_name_ar, family_name_ar, given_name_lat,"
+            " family_name_lat, sex, birth_date, rev, created_at, updated_at)"
+            " VALUES (?,?,?,?,?,?,?,?,1,?,?)", rows)
+    days = [dt.date(YEAR, 1, 1) + dt.timedelta(days=d) for d in range(365)]
+    days = [d for d in days if d.weekday() < 5]
+    programs = [r[0] for r in db.execute("SELECT code FROM program")]
+    # Workshops: 40 of them, 12 sessions each, spread over the year.
+    sessions: list[tuple[str, str]] = []   # (session id, day)
+    workshop_rows, session_rows, enrollment_rows, roster_marks = [], [], [], []
+    for w in range(40):
+        wid = uid()
+        first = days[(w * 6) % (len(days) - 60)]
+        their = [days[days.index(first) + 4 * k] for k in range(12)]
+        workshop_rows.append((wid, "crafts", f"Atelier {w + 1}", "Formatrice", 25, 0.75,
+                              their[0].isoformat(), their[-1].isoformat(), now, now))
+        members = rng.sample(person_ids, 25)   # 25 participants, marked at every session
+        enrollment_rows += [(uid(), "workshop", wid, pid, "active", now, now, now) for pid in members]
+        for d in their:
+            sid = uid()
+            sessions.append((sid, d.isoformat()))
+            session_rows.append((sid, wid, f"{d.isoformat()}T09:00:00+00:00",
+                                 f"{d.isoformat()}T11:00:00+00:00", now, now))
+            roster_marks += [(uid(), "workshop", sid, pid,
+                              rng.choices(("present", "late", "absent", "excused"), (75, 10, 10, 5))[0],
+                              d.isoformat(), f"{d.isoformat()}T09:05:00+00:00", "bench", now) for pid in members]
+    with transaction(db):
+        db.conn.executemany("INSERT INTO workshop(id, category_code, title, trainer, capacity,"
+                         " completion_threshold, start_date, end_date, rev, created_at, updated_at)"
+                         " VALUES (?,?,?,?,?,?,?,?,1,?,?)", workshop_rows)
+        db.conn.executemany("INSERT INTO workshop_session(id, workshop_id, starts_at, ends_at, rev,"
+                         " created_at, updated_at) VALUES (?,?,?,?,1,?,?)", session_rows)
+        db.conn.executemany("INSERT INTO enrollment(id, service, workshop_id, person_id, status, requested_at,"
+                            " rev, created_at, updated_at) VALUES (?,?,?,?,?,?,1,?,?)", enrollment_rows)
+        db.conn.executemany("INSERT INTO attendance(id, context, session_id, person_id, status, day,"
+                            " at, recorded_by, created_at) VALUES (?,?,?,?,?,?,?,?,?)", roster_marks)
+    batch = 50_000
+    made = {"visit": 0, "check_in": 0, "attendance": len(roster_marks)}
+    targets = {k: int(n_events * share) for k, share in EVENT_SHARE.items()}
+    while any(made[k] < targets[k] for k in made):
+        visits, check_ins, marks = [], [], []
+        for _ in range(batch):
+            kind = rng.choices(list(EVENT_SHARE), weights=list(EVENT_SHARE.values()))[0]
+            if made[kind] >= targets[kind]:
+                continue
+            made[kind] += 1
+            day = rng.choice(days).isoformat()
+            at = f"{day}T{rng.randint(8, 16):02d}:{rng.randint(0, 59):02d}:00+00:00"
+            pid = person_ids[rng.randrange(n_persons)]
+            if kind == "visit":
+                visits.append((uid(), pid, at, day, rng.choice(programs), "in_person", "oriented", now))
+            elif kind == "check_in":
+                check_ins.append((uid(), rng.choice(("nursery", "club")), pid, day, at, "bench", now))
+            else:
+                sid, sday = sessions[rng.randrange(len(sessions))]
+                status = rng.choices(("present", "late", "absent", "excused"), (70, 10, 15, 5))[0]
+                marks.append((uid(), "workshop", sid, pid, status, sday, at, "bench", now))
+        with transaction(db):
+            db.conn.executemany("INSERT INTO visit(id, person_id, visited_at, day, program_code, channel,"
+                             " outcome, created_at) VALUES (?,?,?,?,?,?,?,?)", visits)
+            db.conn.executemany("INSERT INTO check_in(id, service, person_id, day, at, recorded_by,"
+                             " created_at) VALUES (?,?,?,?,?,?,?)", check_ins)
+            db.conn.executemany("INSERT INTO attendance(id, context, session_id, person_id, status, day,"
+                             " at, recorded_by, created_at) VALUES (?,?,?,?,?,?,?,?,?)", marks)
+    # A few corrections, as in real life: voided check-ins and amended marks.
+    corrections = []
+    for (cid,) in db.execute("SELECT id FROM check_in ORDER BY random() LIMIT 2000").fetchall():
+        corrections.append((uid(), "check_in", cid, "void", "{}", "mistake", now, now))
+    for (aid,) in db.execute("SELECT id FROM attendance ORDER BY random() LIMIT 1000").fetchall():
+        corrections.append((uid(), "attendance", aid, "amend", '{"status": "absent"}', "mistake", now, now))
+    campaigns, counts = [], []
+    for c in range(24):
+        cid = uid()
+        campaigns.append((cid, "Prévention", days[c * 10].isoformat(), "Douar", now, now))
+        for sex in ("F", "M"):
+            for band in ("18-29", "30-59", "60+"):
+                counts.append((uid(), cid, sex, band, rng.randint(0, 40), now, now))
+    with transaction(db):
+        db.conn.executemany("INSERT INTO event_correction(id, target_table, target_id, kind, patch, reason,"
+                         " at, created_at) VALUES (?,?,?,?,?,?,?,?)", corrections)
+        db.conn.executemany("INSERT INTO campaign(id, topic, day, place, rev, created_at, updated_at)"
+                         " VALUES (?,?,?,?,1,?,?)", campaigns)
+        db.conn.executemany("INSERT INTO campaign_count(id, campaign_id, sex, age_band, count, rev,"
+                         " created_at, updated_at) VALUES (?,?,?,?,?,1,?,?)", counts)
+    db.execute("ANALYZE")
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.close()
+    return {"persons": n_persons, "events": sum(made.values()), **{f"{k}_events": v for k, v in made.items()},
+            "corrections": len(corrections), "build_s": round(time.perf_counter() - started, 1)}
+
+
 def export(kind: str, rows: list[dict[str, object]], folder: Path) -> Callable[[], None]:
     columns = list(rows[0])
 

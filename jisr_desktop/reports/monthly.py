@@ -35,8 +35,7 @@ from jisr_desktop.reports.queries import (
     WorkshopLine,
     campaign_reach,
     service_breakdowns,
-    visit_breakdown,
-    visits_by_program,
+    visit_figures,
     workshop_completions,
 )
 from jisr_desktop.services.rosters import month_bounds
@@ -99,11 +98,10 @@ class MonthlyFigures:
 def monthly_figures(db, year: int, month: int) -> MonthlyFigures:  # type: ignore[no-untyped-def]
     first, last = month_bounds(year, month)
     services = service_breakdowns(db, first, last)
-    services["visit"] = visit_breakdown(db, first, last)
+    services["visit"], programs = visit_figures(db, first, last)
     reach = campaign_reach(db, first, last)
     services["campaign"] = reach.breakdown
-    return MonthlyFigures(first, last, services, visits_by_program(db, first, last),
-                          workshop_completions(db, first, last), reach)
+    return MonthlyFigures(first, last, services, programs, workshop_completions(db, first, last), reach)
 
 
 def month_name(year: int, month: int, lang: str) -> str:

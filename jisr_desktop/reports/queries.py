@@ -12,37 +12,30 @@ import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 import sqlite_utils
 
 from jisr_desktop.domain.attendance import (
-    AGE_BANDS,
     BAND_CODES,
     UNKNOWN_BAND,
     Correction,
+    age_band,
     effective,
 )
+from jisr_desktop.domain.person import age_on
 from jisr_desktop.domain.workshops import ATTENDED, Completion, completion
-from jisr_desktop.services.attendance import marks_of, rows
+from jisr_desktop.services.attendance import rows
 
 SERVICE_ORDER = ("nursery", "club", "club_activity", "workshop", "campaign", "visit")
 
 
-def band_sql(birth_date: str, birth_year: str, day: date) -> str:
-    """An SQL expression giving the age band code on ``day`` (as `domain.attendance.age_band`
-    does with `domain.person.age_on`); the date is inlined (an ISO date, never user text)."""
-    on = f"'{day.isoformat()}'"
-    age = (f"CASE WHEN {birth_date} IS NOT NULL AND {birth_date} != '' THEN"
-           f" CAST(substr({on}, 1, 4) AS INTEGER) - CAST(substr({birth_date}, 1, 4) AS INTEGER)"
-           f" - (substr({on}, 6, 5) < substr({birth_date}, 6, 5))"
-           f" WHEN {birth_year} IS NOT NULL THEN CAST(substr({on}, 1, 4) AS INTEGER) - {birth_year}"
-           " END")
-    whens = " ".join(
-        f"WHEN a >= {low}" + (f" AND a <= {high}" if high is not None else "") + f" THEN '{code}'"
-        for code, low, high in AGE_BANDS)
-    return f"(SELECT CASE WHEN a IS NULL OR a < 0 THEN '{UNKNOWN_BAND}' {whens} ELSE '{UNKNOWN_BAND}' END" \
-           f" FROM (SELECT {age} AS a))"
+@lru_cache(maxsize=65536)
+def band_of(birth_date: str | None, birth_year: int | None, day: date) -> str:
+    """Age band on ``day`` of a person born on ``birth_date`` (ISO) or in ``birth_year``."""
+    born = date.fromisoformat(birth_date) if birth_date else None
+    return age_band(age_on(born, birth_year, day))
 
 
 @dataclass
@@ -65,9 +58,10 @@ class Breakdown:
 
 
 def _corrections(db: sqlite_utils.Database, table: str, where: str, params: list[Any]) -> dict[str, list[Correction]]:
+    """Corrections of the events of ``table`` matching ``where`` (a condition on its columns)."""
     out: dict[str, list[Correction]] = defaultdict(list)
-    for r in rows(db, "SELECT c.id, c.target_id, c.kind, c.at, c.patch, c.reason FROM event_correction c"
-                      f" JOIN {table} e ON e.id = c.target_id WHERE {where}", params):
+    for r in rows(db, "SELECT id, target_id, kind, at, patch, reason FROM event_correction"
+                      f" WHERE target_id IN (SELECT id FROM {table} WHERE {where})", params):
         out[r["target_id"]].append(Correction(id=r["id"], target_id=r["target_id"], kind=r["kind"],
                                               at=r["at"], patch=json.loads(r["patch"]), reason=r["reason"]))
     return out
@@ -80,57 +74,66 @@ def _add(per_service: dict[str, dict[tuple[str, str], set[str]]], counts: dict[s
     counts[service][key] += 1
 
 
+# The person lookups use the covering index of migration 0050 (sex and birth date without
+# reading the wide person rows); SQLite would otherwise pick the unique index on id.
 def service_breakdowns(db: sqlite_utils.Database, first: date, last: date) -> dict[str, Breakdown]:
     """Nursery and club days (check-ins), workshop sessions and club activities attended
     (marks present or late), per service, by sex and age band on ``last``."""
     span = [first.isoformat(), last.isoformat()]
-    band = band_sql("p.birth_date", "p.birth_year", last)
     people: dict[str, dict[tuple[str, str], set[str]]] = defaultdict(dict)
     counts: dict[str, Counter[tuple[str, str]]] = defaultdict(Counter)
-    sources = (
-        ("check_in", "e.service", "1"),
-        ("attendance", "e.context", "e.status IN ({})".format(",".join(f"'{m}'" for m in sorted(ATTENDED)))),
-    )
+    attended = ",".join(f"'{m}'" for m in sorted(ATTENDED))
+    sources = (("check_in", "e.service", "1"), ("attendance", "e.context", f"e.status IN ({attended})"))
     for table, service_col, keep in sources:
-        fixes = _corrections(db, table, "e.day BETWEEN ? AND ?", span)
-        sql = (f"SELECT e.id, {service_col} AS service, e.person_id, p.sex, {band} AS band"
-               f" FROM {table} e LEFT JOIN person p ON p.id = e.person_id"
-               f" WHERE e.day BETWEEN ? AND ?")
-        cur = db.execute(sql + f" AND ({keep})", span)
-        for event_id, service, person_id, sex, band_code in cur:
+        fixes = _corrections(db, table, "day BETWEEN ? AND ?", span)
+        cur = db.execute(f"SELECT e.id, {service_col}, e.person_id, p.sex, p.birth_date, p.birth_year"
+                         f" FROM {table} e LEFT JOIN person p INDEXED BY person_report ON p.id = e.person_id"
+                         f" WHERE e.day BETWEEN ? AND ? AND ({keep})", span)
+        for event_id, service, person_id, sex, born, year in cur:
             if event_id not in fixes:
-                _add(people, counts, service, person_id, sex, band_code)
-        if fixes:  # corrected events: apply their corrections, then count them if still in
-            ids = sorted(fixes)
-            for start in range(0, len(ids), 500):
-                chunk = ids[start:start + 500]
-                found = rows(db, f"SELECT e.*, p.sex AS p_sex, {band} AS p_band FROM {table} e"
-                                 f" LEFT JOIN person p ON p.id = e.person_id"
-                                 f" WHERE e.id IN ({','.join('?' * len(chunk))})", chunk)
-                for r in found:
-                    current = effective(r, fixes[r["id"]])
-                    if current is None or (table == "attendance" and current["status"] not in ATTENDED):
-                        continue
-                    service = current["service"] if table == "check_in" else current["context"]
-                    _add(people, counts, service, current["person_id"], r["p_sex"], r["p_band"])
-    out: dict[str, Breakdown] = {}
-    for service in people:
-        out[service] = Breakdown(Counter({k: len(v) for k, v in people[service].items()}), counts[service])
-    return out
+                _add(people, counts, service, person_id, sex, band_of(born, year, last))
+        ids = sorted(fixes)  # corrected events: apply their corrections, then count them if still in
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            for r in rows(db, f"SELECT e.*, p.sex AS p_sex, p.birth_date AS p_born, p.birth_year AS p_year"
+                              f" FROM {table} e LEFT JOIN person p ON p.id = e.person_id"
+                              f" WHERE e.id IN ({','.join('?' * len(chunk))})", chunk):
+                current = effective(r, fixes[r["id"]])
+                if current is None or (table == "attendance" and current["status"] not in ATTENDED):
+                    continue
+                service = current["service"] if table == "check_in" else current["context"]
+                _add(people, counts, service, current["person_id"], r["p_sex"],
+                     band_of(r["p_born"], r["p_year"], last))
+    return {service: Breakdown(Counter({k: len(v) for k, v in people[service].items()}), counts[service])
+            for service in people}
 
 
-def visit_breakdown(db: sqlite_utils.Database, first: date, last: date) -> Breakdown:
-    """Reception visits of the month (append-only, never corrected), by sex and age band."""
-    band = band_sql("p.birth_date", "p.birth_year", last)
+def visit_figures(db: sqlite_utils.Database, first: date, last: date) -> tuple[Breakdown, list[ProgramLine]]:
+    """Reception visits of the month (append-only, never corrected): by sex and age band, and
+    by the public program people were oriented to (catalogue order)."""
     out = Breakdown()
-    for sex, band_code, persons, visits in db.execute(
-            f"SELECT coalesce(p.sex, ''), {band} AS band, count(DISTINCT v.person_id), count(*)"
-            " FROM visit v LEFT JOIN person p ON p.id = v.person_id WHERE v.day BETWEEN ? AND ?"
-            " GROUP BY 1, 2", [first.isoformat(), last.isoformat()]):
-        out.persons[(sex, band_code)] = persons
-        out.attendances[(sex, band_code)] = visits
-    return out
-
+    people: dict[tuple[str, str], set[str]] = defaultdict(set)
+    by_program: dict[str, list[Any]] = defaultdict(lambda: [0, set(), 0, 0])
+    for program, person_id, sex, born, year in db.execute(
+            "SELECT v.program_code, v.person_id, p.sex, p.birth_date, p.birth_year FROM visit v"
+            " LEFT JOIN person p INDEXED BY person_report ON p.id = v.person_id WHERE v.day BETWEEN ? AND ?",
+            [first.isoformat(), last.isoformat()]):
+        key = (sex or "", band_of(born, year, last))
+        people[key].add(person_id)
+        out.attendances[key] += 1
+        line = by_program[program]
+        line[0] += 1
+        line[1].add(person_id)
+        line[2] += sex == "F"
+        line[3] += sex == "M"
+    out.persons.update({k: len(v) for k, v in people.items()})
+    catalogue = db.execute("SELECT code, name_ar, name_fr FROM program ORDER BY position, code").fetchall()
+    known = {c for c, _, _ in catalogue}
+    lines = [ProgramLine(c, ar, fr, by_program[c][0], len(by_program[c][1]), by_program[c][2], by_program[c][3])
+             for c, ar, fr in catalogue]
+    lines += [ProgramLine(c, c, c, v[0], len(v[1]), v[2], v[3]) for c, v in sorted(by_program.items())
+              if c not in known]
+    return out, lines
 
 @dataclass(frozen=True)
 class ProgramLine:
@@ -146,17 +149,6 @@ class ProgramLine:
         return self.name_ar if lang == "ar" else self.name_fr
 
 
-def visits_by_program(db: sqlite_utils.Database, first: date, last: date) -> list[ProgramLine]:
-    """Visits of the month by the public program people were oriented to (catalogue order)."""
-    found = db.execute(
-        "SELECT pr.code, pr.name_ar, pr.name_fr, count(v.id), count(DISTINCT v.person_id),"
-        " sum(p.sex = 'F'), sum(p.sex = 'M')"
-        " FROM program pr LEFT JOIN visit v ON v.program_code = pr.code AND v.day BETWEEN ? AND ?"
-        " LEFT JOIN person p ON p.id = v.person_id"
-        " GROUP BY pr.code ORDER BY pr.position, pr.code", [first.isoformat(), last.isoformat()]).fetchall()
-    return [ProgramLine(c, ar, fr, n, persons, women or 0, men or 0) for c, ar, fr, n, persons, women, men in found]
-
-
 @dataclass(frozen=True)
 class WorkshopLine:
     workshop_id: str
@@ -165,6 +157,19 @@ class WorkshopLine:
     participants: int
     completed: int
     not_completed: int
+
+
+def _marks(db: sqlite_utils.Database, session_ids: list[str], person_ids: list[str]) -> dict[tuple[str, str], str]:
+    """Live marks (after corrections) of these people in these sessions: (session, person) -> status."""
+    params = [json.dumps(session_ids), json.dumps(person_ids)]
+    where = ("session_id IN (SELECT value FROM json_each(?)) AND person_id IN (SELECT value FROM json_each(?))")
+    fixes = _corrections(db, "attendance", where, params)
+    out: dict[tuple[str, str], str] = {}
+    for r in rows(db, f"SELECT * FROM attendance WHERE {where} ORDER BY at, id", params):
+        current = effective(r, fixes[r["id"]]) if r["id"] in fixes else r
+        if current is not None:
+            out[(current["session_id"], current["person_id"])] = current["status"]
+    return out
 
 
 def workshop_completions(db: sqlite_utils.Database, first: date, last: date) -> list[WorkshopLine]:
@@ -177,13 +182,13 @@ def workshop_completions(db: sqlite_utils.Database, first: date, last: date) -> 
                   [first.isoformat(), last.isoformat()]):
         session_ids = [r[0] for r in db.execute(
             "SELECT id FROM workshop_session WHERE workshop_id = ? AND deleted = 0", [w["id"]])]
-        marks = marks_of(db, session_ids)
         enrolled = [r[0] for r in db.execute(
             "SELECT DISTINCT person_id FROM enrollment WHERE service = 'workshop' AND workshop_id = ?"
             " AND status != 'waitlisted' AND deleted = 0", [w["id"]])]
+        marks = _marks(db, session_ids, enrolled) if enrolled else {}
         done = 0
         for pid in enrolled:
-            result = completion([marks.get((s, pid), {}).get("status") for s in session_ids],
+            result = completion([marks.get((s, pid)) for s in session_ids],
                                 sessions_total=len(session_ids), threshold=w["completion_threshold"])
             done += result.status == Completion.COMPLETED
         out.append(WorkshopLine(w["id"], w["title"], date.fromisoformat(w["ended"]), len(enrolled), done,

@@ -1,0 +1,178 @@
+"""`jisr roster`, `jisr report`, `jisr export`, `jisr card-sheet`, `jisr certificate` and
+`jisr consent`: the printouts and exports, headless (registered by `cli.build_parser`).
+
+``--lang`` after the command is the language of the document (ar or fr), which may differ
+from the language of the program's messages (``jisr --lang fr roster … --lang ar``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+from datetime import date
+from pathlib import Path
+
+from jisr_desktop import i18n
+from jisr_desktop.cli import _system_context, command
+from jisr_desktop.i18n import N_, translate
+from jisr_desktop.reports.rosters import KINDS
+
+DOC_LANGUAGES = ("ar", "fr")
+WROTE = (N_("Wrote {path} ({n} page)."), N_("Wrote {path} ({n} pages)."))
+WROTE_ROWS = (N_("Wrote {path} ({n} row)."), N_("Wrote {path} ({n} rows)."))
+
+PERSON_HEADERS = {
+    "file_no": N_("File number"), "given_name_ar": N_("Given name (Arabic)"),
+    "family_name_ar": N_("Family name (Arabic)"), "given_name_lat": N_("Given name (Latin)"),
+    "family_name_lat": N_("Family name (Latin)"), "sex": N_("Sex"), "birth_date": N_("Date of birth"),
+    "birth_year": N_("Year of birth"), "cin": N_("CIN"), "phone": N_("Phone"), "phone2": N_("Second phone"),
+    "address": N_("Address"), "province_code": N_("Province code"), "created_at": N_("Registered on"),
+}
+ATTENDANCE_HEADERS = {
+    "day": N_("Date"), "service": N_("Service"), "file_no": N_("File number"), "name_ar": N_("Name (Arabic)"),
+    "name_lat": N_("Name (Latin)"), "status": N_("Attendance"), "time_in": N_("Time in"),
+    "time_out": N_("Time out"), "by_name": N_("Dropped off by"), "session_id": N_("Session"),
+    "person_id": N_("Person id"),
+}
+
+
+def parse_day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(translate(N_("Write the date as YYYY-MM-DD."))) from None
+
+
+def parse_month(text: str) -> tuple[int, int]:
+    try:
+        first = date.fromisoformat(f"{text}-01")
+    except ValueError:
+        raise argparse.ArgumentTypeError(translate(N_("Write the month as YYYY-MM."))) from None
+    return first.year, first.month
+
+
+def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    def doc_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--lang", dest="doc_lang", choices=DOC_LANGUAGES,
+                       help="language of the document (default: the program's, or Arabic)")
+        p.add_argument("-o", "--output", required=True, metavar="FILE", help="the PDF to write")
+
+    p = sub.add_parser("roster", help="print a day's roster: nursery, elderly club or workshop sessions")
+    p.add_argument("kind", choices=KINDS)
+    p.add_argument("--date", type=parse_day, help="the day, YYYY-MM-DD (default: today)")
+    p.add_argument("--blank", action="store_true", help="paper fallback: enrolled names, empty times and signatures")
+    p.add_argument("--session", metavar="ID", help="one workshop session (default: every session of the day)")
+    doc_options(p)
+
+    p = sub.add_parser("report", help="the monthly activity report for HQ")
+    p.add_argument("which", choices=("monthly",))
+    p.add_argument("--month", type=parse_month, required=True, metavar="YYYY-MM")
+    doc_options(p)
+
+    p = sub.add_parser("export", help="export the registry or attendance to XLSX or CSV (UTF-8 with BOM)")
+    p.add_argument("what", choices=("persons", "attendance"))
+    p.add_argument("--format", dest="fmt", choices=("xlsx", "csv"), help="default: from the file's extension")
+    p.add_argument("--month", type=parse_month, metavar="YYYY-MM", help="attendance of one month only")
+    p.add_argument("--lang", dest="doc_lang", choices=DOC_LANGUAGES, help="language of the column titles")
+    p.add_argument("-o", "--output", required=True, metavar="FILE")
+
+    p = sub.add_parser("card-sheet", help="print member cards (QR code, name, service) at 100% scale")
+    p.add_argument("--service", choices=("nursery", "club", "workshop"))
+    p.add_argument("--person", action="append", metavar="ID", help="only this person's cards (repeatable)")
+    doc_options(p)
+
+    p = sub.add_parser("certificate", help="print a workshop completion certificate")
+    p.add_argument("enrollment", metavar="ENROLLMENT_ID")
+    doc_options(p)
+
+    p = sub.add_parser("consent", help="print a person's personal-data notice and consent receipt (law 09-08)")
+    p.add_argument("person", metavar="PERSON_ID")
+    doc_options(p)
+
+
+def doc_language(args: argparse.Namespace) -> str:
+    if args.doc_lang:
+        return str(args.doc_lang)
+    current = i18n.current_language()
+    return current if current in DOC_LANGUAGES else "ar"
+
+
+def _write_pdf(args: argparse.Namespace, build) -> int:  # type: ignore[no-untyped-def]
+    """Build into memory, then write the file: a failed build leaves no half-written PDF."""
+    buffer = io.BytesIO()
+    pages = build(buffer)
+    out = Path(args.output)
+    out.write_bytes(buffer.getvalue())
+    print(i18n.translate_plural(*WROTE, pages, path=str(out)))
+    return 0
+
+
+@command("roster")
+def cmd_roster(args: argparse.Namespace, root: Path) -> int:
+    from jisr_desktop.reports.rosters import RosterRequest, build_roster
+
+    ctx = _system_context(root)
+    request = RosterRequest(args.kind, args.date or ctx.today(), doc_language(args), args.blank, args.session)
+    return _write_pdf(args, lambda target: build_roster(target, ctx=ctx, request=request))
+
+
+@command("report")
+def cmd_report(args: argparse.Namespace, root: Path) -> int:
+    from jisr_desktop.reports.monthly import build_monthly_report
+
+    ctx = _system_context(root)
+    year, month = args.month
+    return _write_pdf(args, lambda target: build_monthly_report(target, db=ctx.db, year=year, month=month,
+                                                                lang=doc_language(args)))
+
+
+@command("export")
+def cmd_export(args: argparse.Namespace, root: Path) -> int:
+    from jisr_desktop.reports import queries
+    from jisr_desktop.reports.exports import write_csv, write_xlsx
+    from jisr_desktop.services.rosters import month_bounds
+
+    ctx = _system_context(root)
+    lang = doc_language(args)
+    if args.what == "persons":
+        found, headers = queries.persons_for_export(ctx.db), PERSON_HEADERS
+    else:
+        first, last = month_bounds(*args.month) if args.month else (None, None)
+        found, headers = queries.attendance_for_export(ctx.db, first, last), ATTENDANCE_HEADERS
+    columns = [(key, translate(title, lang)) for key, title in headers.items()]
+    out = Path(args.output)
+    fmt = args.fmt or ("csv" if out.suffix.lower() == ".csv" else "xlsx")
+    if fmt == "csv":
+        n = write_csv(out, found, columns)
+    else:
+        n = write_xlsx(out, found, columns, sheet_title=args.what, rtl=lang == "ar")
+    print(i18n.translate_plural(*WROTE_ROWS, n, path=str(out)))
+    return 0
+
+
+@command("card-sheet")
+def cmd_card_sheet(args: argparse.Namespace, root: Path) -> int:
+    from jisr_desktop.reports.cards_sheet import build_card_sheet
+
+    ctx = _system_context(root)
+    return _write_pdf(args, lambda target: build_card_sheet(target, db=ctx.db, lang=doc_language(args),
+                                                            day=ctx.today(), service=args.service,
+                                                            person_ids=args.person))
+
+
+@command("certificate")
+def cmd_certificate(args: argparse.Namespace, root: Path) -> int:
+    from jisr_desktop.reports.certificate import build_certificate
+
+    ctx = _system_context(root)
+    return _write_pdf(args, lambda target: build_certificate(target, ctx=ctx, enrollment_id=args.enrollment,
+                                                             lang=doc_language(args)))
+
+
+@command("consent")
+def cmd_consent(args: argparse.Namespace, root: Path) -> int:
+    from jisr_desktop.reports.person_consent import build_person_consent
+
+    ctx = _system_context(root)
+    return _write_pdf(args, lambda target: build_person_consent(target, ctx=ctx, person_id=args.person,
+                                                                lang=doc_language(args)))

@@ -1,0 +1,64 @@
+"""The personal-data notice and consent receipt of one registered person (law 09-08).
+
+Wires `reports.consent` (layout only) to the registry: the center, the person's names, CIN,
+birth date and file number, and for a minor the person who signs (the nursery guardian, else
+the head of the household). The receipt code is the file number and the date, so the signed
+paper can be filed with the person's record.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import IO
+
+import sqlite_utils
+
+from jisr_desktop import errors
+from jisr_desktop.db import persons
+from jisr_desktop.reports.consent import ConsentCenter, ConsentPerson, build_consent_receipt
+from jisr_desktop.services.context import Context
+
+ADULT_AGE = 18
+
+
+def guardian_of(db: sqlite_utils.Database, person_id: str) -> str | None:
+    """Who signs for a minor: a nursery guardian, else the household head (never the child)."""
+    found = db.execute(
+        "SELECT a.name, p.given_name_ar, p.family_name_ar, p.given_name_lat, p.family_name_lat"
+        " FROM enrollment e JOIN pickup_authorisation a ON a.enrollment_id = e.id AND a.deleted = 0"
+        " LEFT JOIN person p ON p.id = a.person_id"
+        " WHERE e.person_id = ? AND e.service = 'nursery' AND e.deleted = 0 AND a.is_guardian = 1"
+        " ORDER BY e.status = 'active' DESC, a.created_at LIMIT 1", [person_id]).fetchone()
+    if found is None:
+        found = db.execute(
+            "SELECT '', p.given_name_ar, p.family_name_ar, p.given_name_lat, p.family_name_lat"
+            " FROM household_member m JOIN household h ON h.id = m.household_id AND h.deleted = 0"
+            " JOIN person p ON p.id = h.head_person_id"
+            " WHERE m.person_id = ? AND m.deleted = 0 AND h.head_person_id != ? LIMIT 1",
+            [person_id, person_id]).fetchone()
+    if found is None:
+        return None
+    name, g_ar, f_ar, g_lat, f_lat = found
+    return name or " ".join(x for x in (g_ar, f_ar) if x) or " ".join(x for x in (g_lat, f_lat) if x) or None
+
+
+def build_person_consent(target: str | Path | IO[bytes], *, ctx: Context, person_id: str, lang: str,
+                         day: date | None = None) -> int:
+    """Write the notice and receipt for the person with ``person_id``; returns the page count."""
+    from jisr_desktop.services.center import current_center
+
+    person = persons.get(ctx.db, person_id)
+    if person is None or person.deleted or person.merged_into:
+        raise errors.NotFound()
+    day = day or ctx.today()
+    center = current_center(ctx.db)
+    consent_center = ConsentCenter(name_ar=center.name_ar if center else "",
+                                   name_fr=center.name_fr if center else "")
+    age = person.age_on(day)
+    guardian = guardian_of(ctx.db, person.id) if age is not None and age < ADULT_AGE else None
+    subject = ConsentPerson(name_ar=person.display_name_ar, name_latin=person.display_name_lat, cin=person.cin,
+                            birth_date=person.birth_date, guardian_name=guardian, file_code=person.file_no or None)
+    code = f"{person.file_no or person.id[:8]}-{day:%Y%m%d}"
+    return build_consent_receipt(target, lang=lang, center=consent_center, person=subject, day=day,
+                                 receipt_code=code)

@@ -1,0 +1,53 @@
+"""The Reports section: a coordinator picks a roster, waits for the preview (built and
+rendered in the background), and saves the PDF."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pypdf
+from PySide6.QtCore import QDate, Qt
+
+from jisr_desktop.ui.reports_screen import ReportsScreen
+from tests.ui.conftest import sign_in
+from tests.unit.reports import scenario
+
+
+def test_preview_then_save_the_nursery_roster(qtbot, shell_factory, coord_ctx, ctx, clock, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                              monkeypatch) -> None:
+    scenario.build(coord_ctx, ctx, clock)
+    main = sign_in(qtbot, shell_factory(), "coord")
+    assert "reports" in main.section_keys()
+    screen = main.show_section("reports")
+    assert isinstance(screen, ReportsScreen)
+    screen.choose("nursery")
+    screen.day.setDate(QDate(2026, 11, 2))
+    screen.language.setCurrentIndex(screen.language.findData("fr"))
+    with qtbot.waitSignal(screen.preview_ready, timeout=30_000) as ready:
+        qtbot.mouseClick(screen.preview_button, Qt.MouseButton.LeftButton)
+    assert ready.args == [1]
+    assert len(screen.page_labels) == 1 and not screen.page_labels[0].pixmap().isNull()
+    assert screen.page_labels[0].pixmap().width() > 500  # landscape A4 at 60 dpi
+    target = tmp_path / "roster.pdf"
+    monkeypatch.setattr(ReportsScreen, "ask_save_path", classmethod(lambda cls, parent, suggested: str(target)))
+    with qtbot.waitSignal(screen.saved, timeout=30_000):
+        qtbot.mouseClick(screen.save_button, Qt.MouseButton.LeftButton)
+    text = pypdf.PdfReader(target).pages[0].extract_text(extraction_mode="layout")
+    assert "Salma El Alaoui" in text and "08:30" in text and "2 novembre 2026" in text
+
+
+def test_monthly_report_saved_without_a_preview(qtbot, shell_factory, coord_ctx, ctx, clock, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                                monkeypatch) -> None:
+    scenario.build(coord_ctx, ctx, clock)
+    main = sign_in(qtbot, shell_factory(), "coord")
+    screen = main.show_section("reports")
+    screen.choose("monthly")
+    assert screen.month.isEnabled() and not screen.day.isEnabled()
+    screen.month.setDate(QDate(2026, 11, 1))
+    assert screen.chosen_day() == date(2026, 11, 1)
+    target = tmp_path / "monthly.pdf"
+    monkeypatch.setattr(ReportsScreen, "ask_save_path", classmethod(lambda cls, parent, suggested: str(target)))
+    with qtbot.waitSignal(screen.saved, timeout=60_000):
+        qtbot.mouseClick(screen.save_button, Qt.MouseButton.LeftButton)
+    assert len(pypdf.PdfReader(target).pages) >= 2

@@ -1,0 +1,88 @@
+"""Member card sheet, completion certificate and the consent receipt of a registered person."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import pypdf
+import pytest
+from reportlab.lib.units import mm
+
+from jisr_desktop.reports import cards_sheet
+from jisr_desktop.reports.cards_sheet import build_card_sheet
+from jisr_desktop.reports.certificate import NotCompleted, build_certificate, verification_code
+from jisr_desktop.reports.person_consent import build_person_consent
+from jisr_desktop.reports.render import ink_ratio, render_page
+from jisr_desktop.reports.text import shape_line
+from jisr_desktop.services import cards
+from tests.unit.reports import scenario
+
+
+@pytest.fixture
+def sc(coord_ctx, ctx, clock):  # type: ignore[no-untyped-def]
+    return scenario.build(coord_ctx, ctx, clock)
+
+
+def text_of(pdf_tools, pdf: bytes) -> str:  # type: ignore[no-untyped-def]
+    return "\n".join(line for p in range(pdf_tools.pages(pdf)) for line in pdf_tools.layout(pdf, p))
+
+
+def test_card_sheet_has_every_live_card_code_and_name(coord_ctx, sc, pdf_tools) -> None:
+    out = io.BytesIO()
+    pages = build_card_sheet(out, db=coord_ctx.db, lang="fr", day=scenario.DAY)
+    pdf = out.getvalue()
+    live = [cards.card_of(ctx=coord_ctx, person_id=sc.people[k].id, service=s)
+            for k, s in (("salma", "nursery"), ("adam", "nursery"), ("lina", "nursery"), ("hajja", "club"),
+                         ("driss", "club"), ("sara", "workshop"))]
+    assert all(live) and pages == 2  # 7 cards (Fatima's workshop card too), six to a page
+    text = text_of(pdf_tools, pdf)
+    for card in live:
+        assert card is not None and card.display_code in text
+    assert "Salma El Alaoui" in text and "Khadija Fassi" in text and "85.6 × 54 mm" in text
+    assert "Crèche sociale" in text
+    assert ink_ratio(render_page(pdf, 0, dpi=60)) > 0.01
+
+
+def test_card_sheet_prints_cards_at_their_real_size(coord_ctx, sc) -> None:
+    out = io.BytesIO()
+    build_card_sheet(out, db=coord_ctx.db, lang="ar", day=scenario.DAY, service="club")
+    page = pypdf.PdfReader(io.BytesIO(out.getvalue())).pages[0]
+    assert round(float(page.mediabox.width) / mm) == 210 and round(float(page.mediabox.height) / mm) == 297
+    # the card outline is drawn as a rounded rectangle of exactly 85.6 x 54 mm (in points)
+    assert (cards_sheet.CARD_W, cards_sheet.CARD_H) == (85.6 * mm, 54 * mm)
+    content = page.get_contents().get_data().decode("latin-1")
+    assert f"{85.6 * mm:.2f}"[:5] in content or f"{85.6 * mm:g}"[:5] in content
+
+
+def test_certificate_only_for_a_completed_workshop(coord_ctx, ctx, clock, sc, pdf_tools) -> None:
+    scenario.later_days(coord_ctx, ctx, clock, sc)
+    clock.advance(days=1)
+    out = io.BytesIO()
+    build_certificate(out, ctx=coord_ctx, enrollment_id=sc.enrollment_ids["sara"], lang="fr")
+    text = text_of(pdf_tools, out.getvalue())
+    code = verification_code(sc.enrollment_ids["sara"], sc.people["sara"].id, sc.workshop_id)
+    assert "Sara Benali" in text and code in text and "2 sur 2" in text
+    # Fatima came late once and was absent once: 50 % < 75 %, no certificate
+    with pytest.raises(NotCompleted):
+        build_certificate(io.BytesIO(), ctx=coord_ctx, enrollment_id=sc.enrollment_ids["mother"], lang="fr")
+    ar = io.BytesIO()
+    build_certificate(ar, ctx=coord_ctx, enrollment_id=sc.enrollment_ids["sara"], lang="ar")
+    assert shape_line("سارة بنعلي", True) in text_of(pdf_tools, ar.getvalue())
+    assert ink_ratio(render_page(ar.getvalue(), 0, dpi=60)) > 0.01
+
+
+def test_verification_code_is_deterministic_and_specific() -> None:
+    a = verification_code("e1", "p1", "w1")
+    assert a == verification_code("e1", "p1", "w1")
+    assert a != verification_code("e2", "p1", "w1") and a != verification_code("e1", "p2", "w1")
+    assert len(a) == 14 and a[4] == a[9] == "-" and not set(a) & set("01ILO")
+
+
+def test_consent_receipt_of_a_registered_child_names_the_guardian(coord_ctx, sc, pdf_tools) -> None:
+    out = io.BytesIO()
+    build_person_consent(out, ctx=coord_ctx, person_id=sc.people["salma"].id, lang="fr", day=date(2026, 11, 2))
+    text = text_of(pdf_tools, out.getvalue())
+    assert "Salma El Alaoui" in text and sc.people["salma"].file_no in text
+    assert shape_line("فاطمة العلوي", True) in text  # the nursery guardian signs
+    assert ink_ratio(render_page(out.getvalue(), 0, dpi=60)) > 0.01
