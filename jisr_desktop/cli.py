@@ -65,6 +65,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", help="the backup file (.jisrbak)")
     p.add_argument("--yes", action="store_true", help="do not ask before replacing the database")
 
+    # roster, report, export, card-sheet, certificate, consent
+    from jisr_desktop.reports import cli_reports
+
+    cli_reports.add_parsers(sub)
+
     sub.add_parser("check", help="integrity check and migration state")
     return parser
 
