@@ -64,6 +64,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("restore", help="replace the database by a checked backup (shows its record counts first)")
     p.add_argument("file", help="the backup file (.jisrbak)")
     p.add_argument("--yes", action="store_true", help="do not ask before replacing the database")
+    p.add_argument("--key-file", metavar="FILE",
+                   help="the jisr.key of the PC that made the backup (restoring onto a new PC)")
 
     # roster, report, export, card-sheet, certificate, consent
     from jisr_desktop.reports import cli_reports
@@ -204,7 +206,8 @@ def cmd_restore(args: argparse.Namespace, root: Path) -> int:
     from jisr_desktop.services import backup
 
     source = Path(args.file)
-    info = backup.preview_restore(root, source)
+    key_hex = backup.read_key_file(Path(args.key_file)) if args.key_file else None
+    info = backup.preview_restore(root, source, key_hex=key_hex)
     current = backup.current_counts(root) or {}
     print(i18n._("The backup {path} passed the integrity check. Records in it (now):",
                  path=str(source)))
@@ -218,7 +221,7 @@ def cmd_restore(args: argparse.Namespace, root: Path) -> int:
         if answer.strip().lower() not in {"y", "yes", "o", "oui", "ن", "نعم"}:
             print(i18n._("Nothing was changed."))
             return 1
-    result = backup.restore(root, source)
+    result = backup.restore(root, source, key_hex=key_hex)
     print(i18n._("Restored {path}; this PC now syncs as epoch {epoch}.", path=str(source),
                  epoch=result.epoch))
     if result.safety_copy is not None:

@@ -285,6 +285,14 @@ def copy_for_restore(source: Path, key_hex: str, target: Path) -> None:
         raise _mapped(exc, target) from exc
 
 
+def rekey(path: Path, old_hex: str, new_hex: str) -> None:
+    """Re-encrypt a (rollback-journal mode) database file with another key, in place."""
+    if not re.fullmatch(r"[0-9a-f]{64}", new_hex):
+        raise BackupError(reason="bad key")
+    with opened(path, old_hex) as conn:
+        conn.execute(f"PRAGMA rekey = \"x'{new_hex}'\"")
+
+
 KEEP_SAFETY_COPIES = 5
 
 

@@ -155,10 +155,32 @@ def prune(root: Path, *, keep_daily: int | None = None, keep_monthly: int | None
 
 # --- Restoring --------------------------------------------------------------------------
 
-def preview_restore(root: Path, path: Path) -> BackupInfo:
+def preview_restore(root: Path, path: Path, *, key_hex: str | None = None) -> BackupInfo:
     """Check a backup file and return its record counts, changing nothing anywhere.
-    Raises a `BackupRefused` error (damaged, foreign key or not a Jisr file, too new)."""
-    return files.inspect(Path(path), _key(root).hex)
+    `key_hex` is the key the backup was made with, when it is not this data root's (a
+    restore onto a new PC). Raises a `BackupRefused` error (damaged, foreign key or not a
+    Jisr file, too new)."""
+    return files.inspect(Path(path), key_hex or _key(root).hex)
+
+
+def read_key_file(path: Path) -> str:
+    """The hex key in a copied ``jisr.key`` file."""
+    try:
+        return Path(path).read_text(encoding="ascii").strip().lower()
+    except (OSError, UnicodeDecodeError):
+        raise files.BackupUnreadable(path=str(path)) from None
+
+
+def _target_key(root: Path, source_hex: str | None) -> keys.DatabaseKey:
+    """The key the restored database will have: this data root's; a data root without one
+    (a new PC) gets a new key when the backup's own key was given."""
+    key = keys.load_key(root)
+    if key is not None:
+        return key
+    if source_hex is None:
+        raise NoDatabaseKey(path=str(root))
+    root.mkdir(parents=True, exist_ok=True)
+    return keys.create_key(root)
 
 
 def current_counts(root: Path) -> dict[str, int] | None:
@@ -201,17 +223,23 @@ def _start_new_epoch(staging: Path, key_hex: str, floor: int) -> int:
             return start_new_epoch(db)
 
 
-def restore(root: Path, path: Path, *, now: datetime | None = None) -> RestoreResult:
+def restore(root: Path, path: Path, *, now: datetime | None = None,
+            key_hex: str | None = None) -> RestoreResult:
     """Replace the data root's database by the backup `path` (see the module docstring).
+    `key_hex`: the backup's key when it is not this data root's (the restored database is
+    re-encrypted with this data root's key, made if it has none).
 
     Raises `BackupRefused` (nothing changed) or `RestoreFailed` (previous database put back).
     """
-    key = _key(root)
-    info = files.inspect(Path(path), key.hex)
+    source_hex = key_hex or _key(root).hex
+    info = files.inspect(Path(path), source_hex)
+    key = _target_key(root, key_hex)
     db_path = paths.database_path(root)
     staging = db_path.with_name(db_path.name + ".restoring")
-    files.copy_for_restore(Path(path), key.hex, staging)
+    files.copy_for_restore(Path(path), source_hex, staging)
     try:
+        if source_hex != key.hex:
+            files.rekey(staging, source_hex, key.hex)
         staged = files.inspect(staging, key.hex)
         if staged.counts != info.counts:
             raise RestoreFailed(reason="copy differs from the backup")
@@ -241,6 +269,9 @@ def restore(root: Path, path: Path, *, now: datetime | None = None) -> RestoreRe
             reason = exc.message() if isinstance(exc, errors.JisrError) else str(exc)
             raise RestoreFailed(reason=reason) from exc
         raise
+    if not moved:
+        with contextlib.suppress(OSError):
+            aside_dir.rmdir()
     safety = _keep_safety_copy(root, aside, key.hex, stamp) if moved else None
     log.info("restored %s (counts %s); new sync epoch %d", path, info.counts, epoch)
     return RestoreResult(info=info, epoch=epoch, safety_copy=safety)

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from jisr_desktop import selftest
+from jisr_desktop.db import backup as files
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -21,12 +22,6 @@ def jisr(home: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess
     return subprocess.run([sys.executable, "-m", "jisr_desktop", "--home", str(home), "--lang", "en",
                            *args], input=stdin, capture_output=True, text=True, timeout=120,
                           env=env, cwd=REPO)
-
-
-def _persons(home: Path) -> int:
-    out = jisr(home, "search", "Ahmed")
-    assert out.returncode == 0, out.stderr
-    return len(out.stdout.splitlines())
 
 
 @pytest.fixture
@@ -85,3 +80,19 @@ def test_self_test_names_the_failing_step(monkeypatch: pytest.MonkeyPatch) -> No
     lines: list[str] = []
     assert selftest.run_self_test(out=lines.append, gui=False) == 1
     assert lines == ["jisr self-test FAILED at step search: AssertionError: search index missing"]
+
+
+def test_restore_onto_a_new_pc_with_the_key_file(center: Path, tmp_path: Path) -> None:
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    assert jisr(center, "backup", "--to", str(usb)).returncode == 0
+    (backup_file,) = usb.glob("*.jisrbak")
+    new_pc = tmp_path / "new-pc"
+    refused = jisr(new_pc, "restore", str(backup_file), "--yes")
+    assert refused.returncode == 2 and "no database key" in refused.stderr
+    out = jisr(new_pc, "restore", str(backup_file), "--yes", "--key-file", str(center / "jisr.key"))
+    assert out.returncode == 0, out.stderr
+    assert jisr(new_pc, "check").returncode == 0
+    counts = [files.inspect(home / "jisr.db", (home / "jisr.key").read_text().strip()).counts
+              for home in (center, new_pc)]
+    assert counts[0] == counts[1] and counts[0]["person"] == 30

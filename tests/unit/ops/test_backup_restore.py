@@ -258,3 +258,36 @@ def test_prune_deletes_only_automatic_backups_outside_retention(home: Path) -> N
     names = {p.name for p in folder.iterdir()}
     assert "jisr-before-upgrade-20260101-120000.jisrbak" in names and "notes.txt" in names
     assert "jisr-daily-20260201-120000.jisrbak" in names
+
+
+def test_restore_onto_a_new_pc_with_the_old_key_file(filled: Context, home: Path, tmp_path: Path) -> None:
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    made = backup.backup_to_folder(home, usb, now=NOW)
+    with files.opened(made, _key(home)) as conn:
+        at_backup = dump(conn, skip_meta=("epoch",))
+    old_key = backup.read_key_file(paths.key_file_path(home))
+    new_pc = tmp_path / "new-pc"
+    with pytest.raises(backup.NoDatabaseKey):
+        backup.preview_restore(new_pc, made)
+    assert not new_pc.exists()  # refused before anything was made
+
+    assert backup.preview_restore(new_pc, made, key_hex=old_key).counts["person"] == len(PERSONS)
+    result = backup.restore(new_pc, made, key_hex=old_key)
+    assert result.safety_copy is None and result.epoch == 2
+    new_key = _key(new_pc)
+    assert new_key != old_key  # re-encrypted with the new PC's own key
+    with pytest.raises(files.BackupUnreadable):
+        files.inspect(paths.database_path(new_pc), old_key)
+    assert _dump_root(new_pc, skip_meta=("epoch",)) == at_backup
+    assert sorted(p.name for p in new_pc.iterdir()) == ["backups", "jisr.db", "jisr.key"]
+    assert list((new_pc / "backups").iterdir()) == []
+
+
+def test_a_wrong_key_file_is_refused_and_changes_nothing(filled: Context, home: Path, tmp_path: Path) -> None:
+    made = backup.make_backup(home, now=NOW)
+    filled.db.close()
+    before = fingerprint(home)
+    with pytest.raises(files.BackupUnreadable):
+        backup.restore(home, made, key_hex="cd" * 32)
+    assert fingerprint(home) == before
