@@ -18,8 +18,6 @@ from jisr_desktop.i18n import N_, translate
 from jisr_desktop.reports.rosters import KINDS
 
 DOC_LANGUAGES = ("ar", "fr")
-WROTE = (N_("Wrote {path} ({n} page)."), N_("Wrote {path} ({n} pages)."))
-WROTE_ROWS = (N_("Wrote {path} ({n} row)."), N_("Wrote {path} ({n} rows)."))
 
 PERSON_HEADERS = {
     "file_no": N_("File number"), "given_name_ar": N_("Given name (Arabic)"),
@@ -103,7 +101,7 @@ def _write_pdf(args: argparse.Namespace, build) -> int:  # type: ignore[no-untyp
     pages = build(buffer)
     out = Path(args.output)
     out.write_bytes(buffer.getvalue())
-    print(i18n.translate_plural(*WROTE, pages, path=str(out)))
+    print(i18n.translate_plural("Wrote {path} ({n} page).", "Wrote {path} ({n} pages).", pages, path=str(out)))
     return 0
 
 
@@ -146,7 +144,7 @@ def cmd_export(args: argparse.Namespace, root: Path) -> int:
         n = write_csv(out, found, columns)
     else:
         n = write_xlsx(out, found, columns, sheet_title=args.what, rtl=lang == "ar")
-    print(i18n.translate_plural(*WROTE_ROWS, n, path=str(out)))
+    print(i18n.translate_plural("Wrote {path} ({n} row).", "Wrote {path} ({n} rows).", n, path=str(out)))
     return 0
 
 

@@ -62,7 +62,7 @@ def test_certificate_only_for_a_completed_workshop(coord_ctx, ctx, clock, sc, pd
     build_certificate(out, ctx=coord_ctx, enrollment_id=sc.enrollment_ids["sara"], lang="fr")
     text = text_of(pdf_tools, out.getvalue())
     code = verification_code(sc.enrollment_ids["sara"], sc.people["sara"].id, sc.workshop_id)
-    assert "Sara Benali" in text and code in text and "2 sur 2" in text
+    assert "Sara Benali" in text and code in text and "2 séances sur 2" in text
     # Fatima came late once and was absent once: 50 % < 75 %, no certificate
     with pytest.raises(NotCompleted):
         build_certificate(io.BytesIO(), ctx=coord_ctx, enrollment_id=sc.enrollment_ids["mother"], lang="fr")
