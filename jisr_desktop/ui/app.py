@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import sqlite_utils
 from PySide6.QtCore import QObject, Signal
@@ -19,10 +20,8 @@ from jisr_desktop.services.context import User, utc_now
 from jisr_desktop.ui.dialogs import show_error
 from jisr_desktop.ui.language import apply_language, load_fonts
 from jisr_desktop.ui.login import LoginWindow
-from jisr_desktop.ui.main_window import MainWindow
 from jisr_desktop.ui.session import Session
 from jisr_desktop.ui.widgets import provinces
-from jisr_desktop.ui.wizard import FirstRunWizard
 
 log = logging.getLogger("jisr.ui")
 
@@ -60,9 +59,9 @@ class Shell(QObject):
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.session = Session(root, clock=clock, parent=self)
-        self.wizard: FirstRunWizard | None = None
+        self.wizard: Any = None  # FirstRunWizard, imported when needed
         self.login: LoginWindow | None = None
-        self.main: MainWindow | None = None
+        self.main: Any = None  # MainWindow
 
     def start(self) -> None:
         apply_language(self.session.settings["language"])
@@ -72,6 +71,8 @@ class Shell(QObject):
         if state.has_center and state.has_accounts:
             self.show_login()
             return
+        from jisr_desktop.ui.wizard import FirstRunWizard
+
         self.wizard = FirstRunWizard(self.session, state.provinces, has_center=state.has_center)
         self.wizard.completed.connect(self.show_login)
         self.wizard.show()
@@ -88,11 +89,14 @@ class Shell(QObject):
         self.session.sign_in(None)
         self.login = LoginWindow(self.session)
         self.login.signed_in.connect(self.show_main)
+        self.login.form.submitted.connect(prepare_main_window)
         self.login.show()
         self.login.form.reset()
         self.login_shown.emit(self.login)
 
     def show_main(self, user: User) -> None:
+        from jisr_desktop.ui.main_window import MainWindow
+
         self.session.sign_in(user)
         self.main = MainWindow(self.session)
         self.main.signed_out.connect(self._signed_out)
@@ -114,6 +118,14 @@ class Shell(QObject):
             if window is not None:
                 window.close()
         self.session.close()
+
+
+def prepare_main_window() -> None:
+    """Import the main window and its first screens while the password is being checked (the
+    argon2 check runs on the worker without the GIL), so that signing in feels immediate."""
+    import jisr_desktop.ui.main_window
+    import jisr_desktop.ui.people
+    import jisr_desktop.ui.reception  # noqa: F401
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:

@@ -22,10 +22,12 @@ class LoginForm(RetranslateMixin, QWidget):
     """User name and password; in lock mode only the signed-in person's password.
 
     Signals:
+        submitted(): the credentials are being checked (on the database worker).
         signed_in(object): the credentials were right (the `User`).
         failed(str): they were not (the message shown).
     """
 
+    submitted = Signal()
     signed_in = Signal(object)
     failed = Signal(str)
 
@@ -106,6 +108,7 @@ class LoginForm(RetranslateMixin, QWidget):
             return accounts.sign_in(ctx=ctx, username=username, password=password)
 
         self.session.call(check, self._done, self._fail, as_system=True)
+        self.submitted.emit()
 
     def _done(self, user: User) -> None:
         self.password.clear()

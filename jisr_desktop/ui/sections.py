@@ -58,11 +58,13 @@ def register_section(section: Section, *, before: str | None = None) -> None:
 
 
 def load_plugins() -> None:
-    """Import the ``jisr_desktop.ui.services_*`` modules so that their sections register."""
+    """Import the ``jisr_desktop.ui.services_*`` modules that no section names yet, so that
+    their `register_section` lines run (the named ones are imported when first opened)."""
     from jisr_desktop import ui
 
+    named = {s.screen.partition(":")[0] for s in SECTIONS if s.screen}
     for info in pkgutil.iter_modules(ui.__path__):
-        if info.name.startswith("services_"):
+        if info.name.startswith("services_") and f"jisr_desktop.ui.{info.name}" not in named:
             try:
                 importlib.import_module(f"jisr_desktop.ui.{info.name}")
             except Exception:
