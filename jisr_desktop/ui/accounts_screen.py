@@ -101,7 +101,7 @@ class AccountsScreen(RetranslateMixin, QWidget):
         box.addWidget(self.message)
         self.toggle_button.clicked.connect(self.toggle_active)
         self.reset_button.clicked.connect(self.reset_password)
-        self.create_button.clicked.connect(self.create)
+        self.create_button.clicked.connect(self.create_account)
         self.retranslate()
         self.refresh()
 
@@ -164,7 +164,7 @@ class AccountsScreen(RetranslateMixin, QWidget):
                                                               new_password=password),
                           lambda _r: self._done(_("The password was changed.")), self._failed)
 
-    def create(self) -> None:
+    def create_account(self) -> None:
         username, name = self.username.text(), self.display_name.text()
         role, password = self.role.currentData(), self.password.text()
 

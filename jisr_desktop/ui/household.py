@@ -90,7 +90,7 @@ class HouseholdView(RetranslateMixin, QWidget):
         box.addWidget(self.add_label)
         box.addWidget(self.picker, 2)
         box.addLayout(adding)
-        self.create_button.clicked.connect(self.create)
+        self.create_button.clicked.connect(self.create_household)
         self.add_button.clicked.connect(self.add_member)
         self.remove_button.clicked.connect(self.remove_member)
         self.head_button.clicked.connect(self.set_head)
@@ -141,7 +141,7 @@ class HouseholdView(RetranslateMixin, QWidget):
         if member is not None:
             self.open_person.emit(member.person.id)
 
-    def create(self) -> None:
+    def create_household(self) -> None:
         pid = self.person.id
         self.session.call(lambda ctx: households.create_household(ctx=ctx, head_person_id=pid),
                           lambda _h: self.reload())

@@ -37,7 +37,10 @@ _INPUT_EVENTS = {QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type
 
 
 class ComingPage(RetranslateMixin, QWidget):
-    """What a section not built yet shows."""
+    """What a section not built yet shows.
+
+    Signals: none.
+    """
 
     def __init__(self, section: sections.Section, parent: QWidget | None = None) -> None:
         super().__init__(parent)

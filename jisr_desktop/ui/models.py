@@ -151,8 +151,8 @@ class PersonSearchModel(QAbstractTableModel):
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(debounce_ms)
-        self._timer.timeout.connect(lambda: self.search(self._typed))
         self._typed = ""
+        self._timer.timeout.connect(lambda: self.search(self._typed))
 
     # --- querying ------------------------------------------------------------------------
 

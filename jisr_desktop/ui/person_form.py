@@ -384,6 +384,8 @@ class PersonForm(RetranslateMixin, QWidget):
 
     def _saved(self, person: Person) -> None:
         self.save_button.setEnabled(True)
+        if self.person is not None:
+            self.load(person)
         self.show_field_messages([m for m in self.shown if not m.is_error])
         self.saved.emit(person)
 

@@ -37,6 +37,11 @@ def _error_label() -> QLabel:
 
 
 class CenterPage(RetranslateMixin, QWizardPage):
+    """Language, center name, code and province (read-only when the center exists).
+
+    Signals: none besides QWizardPage's.
+    """
+
     def __init__(self, session: Session, provinces: list[tuple[str, str, str]],
                  has_center: bool) -> None:
         super().__init__()
@@ -100,6 +105,11 @@ class CenterPage(RetranslateMixin, QWizardPage):
 
 
 class AccountPage(RetranslateMixin, QWizardPage):
+    """The first coordinator's name, user name and password (typed twice).
+
+    Signals: none besides QWizardPage's.
+    """
+
     def __init__(self) -> None:
         super().__init__()
         self.display_name = QLineEdit()

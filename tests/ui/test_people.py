@@ -196,3 +196,23 @@ def test_receptionist_has_no_merge_tab(qtbot, shell_factory, receptionist, known
     with qtbot.waitSignal(screen.person_opened, timeout=10_000):
         screen.open_person(known.id)
     assert screen.panel.merge is None and screen.panel.count() == 2
+
+
+def test_edit_a_person(qtbot, shell_factory, receptionist, known, db, ctx) -> None:  # type: ignore[no-untyped-def]
+    main = sign_in(qtbot, shell_factory(), "recep")
+    screen = main.show_section("people")
+    with qtbot.waitSignal(screen.picker.model.searched, timeout=10_000):
+        qtbot.keyClicks(screen.picker.query, "AB123456")
+    with qtbot.waitSignal(screen.person_opened, timeout=10_000):
+        qtbot.keyClick(screen.picker.query, Qt.Key.Key_Return)
+    form = screen.panel.form
+    assert form.inputs["phone"].text() == "06 12 34 56 78"
+    form.inputs["phone"].clear()
+    qtbot.keyClicks(form.inputs["phone"], "0700112233")
+    with qtbot.waitSignal(form.saved, timeout=10_000):
+        qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    assert persons.get(db, known.id).phone == "+212700112233"
+    history = registry.history(ctx=ctx, entity="person", entity_id=known.id)
+    assert [h["action"] for h in history] == ["register_person", "update_person"]
+    assert set(history[1]["changes"]) == {"phone"}  # only what was changed is written
+
