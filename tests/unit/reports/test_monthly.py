@@ -40,8 +40,7 @@ def independent(db) -> dict[str, tuple[int, int, dict[str, int]]]:  # type: igno
     """service -> (distinct persons, attendances, persons by sex), from the raw rows: corrections
     applied by hand (void drops the event, amend patches it, latest last)."""
     corrections = defaultdict(list)
-    for target, kind, patch, at, cid in db.execute(
-            "SELECT target_id, kind, patch, at, id FROM event_correction ORDER BY at, id"):
+    for target, kind, patch in db.execute("SELECT target_id, kind, patch FROM event_correction ORDER BY at, id"):
         corrections[target].append((kind, json.loads(patch)))
     sex = dict(db.execute("SELECT id, sex FROM person").fetchall())
     seen: dict[str, list[str]] = defaultdict(list)
