@@ -128,7 +128,8 @@ def pull(
     except ValueError as exc:
         raise ApiError("bad_cursor", "The cursor is not one HQ gave out.") from exc
     user = request.headers.get(p.USER_HEADER) or None
-    return json_response(pull_mod.pull(device, position, limit, user))
+    page = pull_mod.pull(device, position, limit, user)
+    return HttpResponse(page.to_json(), content_type="application/json")
 
 
 @api.get("/ping", summary="Cheap liveness check (no authentication, no database)")

@@ -8,10 +8,14 @@ commits later. Tombstones older than a purge horizon force a re-bootstrap.
 
 from __future__ import annotations
 
+import json
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
-from jisr_desktop.sync.protocol import Cursor, PullResponse, Row
+from django.db import connection
+
+from jisr_desktop.sync.protocol import Cursor
 from jisr_hq import clock
 from jisr_hq.errors import ApiError
 from jisr_hq.models import (
@@ -19,9 +23,7 @@ from jisr_hq.models import (
     ChangeCounter,
     Conflict,
     Device,
-    Event,
     Program,
-    Record,
     RefCounter,
     StaffAccount,
     WorkshopCategory,
@@ -39,22 +41,36 @@ def may_read_counselling(device: Device, user: str | None) -> bool:
         return query.filter(username=user).exists()
 
 
-def pull(device: Device, cursor: Cursor, limit: int, user: str | None) -> PullResponse:
+@dataclass
+class Page:
+    """A pull answer whose rows are already JSON text (rows are never re-parsed at HQ)."""
+
+    rows: list[str]
+    next_cursor: str
+    more: bool
+
+    def to_json(self) -> str:
+        return (
+            '{"rows":[' + ",".join(self.rows) + "]"
+            f',"next_cursor":"{self.next_cursor}","more":{"true" if self.more else "false"}'
+            f',"server_hlc":{json.dumps(clock.now_text())}}}'
+        )
+
+
+def pull(device: Device, cursor: Cursor, limit: int, user: str | None) -> Page:
     counselling = may_read_counselling(device, user)
     heads = {c.partition: c for c in ChangeCounter.objects.filter(center_id=device.center_id)}
     ref_head = RefCounter.objects.filter(id=1).values_list("value", flat=True).first() or 0
     _check_horizon(cursor.center, heads.get("center"))
     if counselling:
         _check_horizon(cursor.counselling, heads.get("counselling"))
-    center_head = heads["center"].value if "center" in heads else 0
-    couns_head = heads["counselling"].value if "counselling" in heads else 0
+    plan = [("ref", ref_head), ("center", heads["center"].value if "center" in heads else 0)]
+    if counselling:
+        plan.append(("counselling", heads["counselling"].value if "counselling" in heads else 0))
 
-    rows: list[Row] = []
+    rows: list[str] = []
     pos = {"ref": cursor.ref, "center": cursor.center, "counselling": cursor.counselling}
     more = False
-    plan = [("ref", ref_head), ("center", center_head)]
-    if counselling:
-        plan.append(("counselling", couns_head))
     for stream, head in plan:
         if pos[stream] >= head:
             continue
@@ -63,16 +79,14 @@ def pull(device: Device, cursor: Cursor, limit: int, user: str | None) -> PullRe
             more = True
             break
         page = _page(stream, device.center_id, pos[stream], head, room)
-        rows.extend(page)
+        rows.extend(text for _, text in page)
         if len(page) >= room:
-            pos[stream] = page[-1].counter
+            pos[stream] = page[-1][0]
             more = True
             break
         pos[stream] = head
     next_cursor = Cursor(pos["ref"], pos["center"], pos["counselling"])
-    return PullResponse(
-        rows=rows, next_cursor=str(next_cursor), more=more, server_hlc=clock.now_text()
-    )
+    return Page(rows, str(next_cursor), more)
 
 
 def _check_horizon(position: int, counter: ChangeCounter | None) -> None:
@@ -84,22 +98,53 @@ def _check_horizon(position: int, counter: ChangeCounter | None) -> None:
         )
 
 
-def _page(stream: str, center_id: uuid.UUID, after: int, head: int, room: int) -> list[Row]:
+Sourced = list[tuple[int, str]]
+
+
+def _page(stream: str, center_id: uuid.UUID, after: int, head: int, room: int) -> Sourced:
     """Up to `room` rows of one stream with after < counter <= head, in counter order."""
     if stream == "ref":
         sources = _ref_sources(center_id, after, head, room)
     else:
         sources = _center_sources(stream, center_id, after, head, room)
-    merged = sorted((row for source in sources for row in source), key=lambda r: r.counter)
+    merged = sorted((row for source in sources for row in source), key=lambda r: r[0])
     return merged[:room]
+
+
+def _row_json(
+    entity: str,
+    entity_id: Any,
+    center_id: Any,
+    fields: Any,
+    clocks: Any,
+    deleted: bool,
+    counter: int,
+) -> tuple[int, str]:
+    center = "null" if center_id is None else f'"{_uuid_text(center_id)}"'
+    return counter, (
+        f'{{"entity":"{entity}","entity_id":"{_uuid_text(entity_id)}","center_id":{center}'
+        f',"fields":{_json_text(fields)},"clocks":{_json_text(clocks)}'
+        f',"deleted":{"true" if deleted else "false"},"counter":{int(counter)}}}'
+    )
+
+
+def _uuid_text(value: Any) -> str:
+    return str(value if isinstance(value, uuid.UUID) else uuid.UUID(str(value)))
+
+
+def _json_text(value: Any) -> str:
+    """Stored JSON columns come back as text on both backends; pass them through as is."""
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def _window(query: Any, after: int, head: int, room: int) -> Any:
     return query.filter(counter__gt=after, counter__lte=head).order_by("counter")[:room]
 
 
-def _ref_sources(center_id: uuid.UUID, after: int, head: int, room: int) -> list[list[Row]]:
-    out: list[list[Row]] = []
+def _ref_sources(center_id: uuid.UUID, after: int, head: int, room: int) -> list[Sourced]:
+    out: list[Sourced] = []
     for entity, query in (
         ("ref.center", Center.objects.all()),
         ("ref.program", Program.objects.all()),
@@ -108,14 +153,14 @@ def _ref_sources(center_id: uuid.UUID, after: int, head: int, room: int) -> list
     ):
         out.append(
             [
-                Row(
-                    entity=entity,
-                    entity_id=obj.id,
-                    center_id=getattr(obj, "center_id", None),
-                    fields=obj.sync_fields(),
-                    clocks={},
-                    deleted=False,
-                    counter=obj.counter,
+                _row_json(
+                    entity,
+                    obj.id,
+                    getattr(obj, "center_id", None),
+                    obj.sync_fields(),
+                    {},
+                    False,
+                    obj.counter,
                 )
                 for obj in _window(query, after, head, room)
             ]
@@ -123,67 +168,48 @@ def _ref_sources(center_id: uuid.UUID, after: int, head: int, room: int) -> list
     return out
 
 
+_SQL_RECORDS = (
+    "SELECT entity, entity_id, center_id, fields, clocks, deleted, counter FROM jisr_hq_record"
+    " WHERE center_id = %s AND partition = %s AND counter > %s AND counter <= %s"
+    " ORDER BY counter LIMIT %s"
+)
+_SQL_EVENTS = (
+    "SELECT entity, entity_id, center_id, fields, hlc, counter FROM jisr_hq_event"
+    " WHERE center_id = %s AND counter > %s AND counter <= %s ORDER BY counter LIMIT %s"
+)
+
+
 def _center_sources(
     partition: str, center_id: uuid.UUID, after: int, head: int, room: int
-) -> list[list[Row]]:
-    records = _window(
-        Record.objects.filter(center_id=center_id, partition=partition), after, head, room
-    )
+) -> list[Sourced]:
+    key = center_id if connection.features.has_native_uuid_field else center_id.hex
+    with connection.cursor() as cur:
+        cur.execute(_SQL_RECORDS, [key, partition, after, head, room])
+        records = [_row_json(*r) for r in cur.fetchall()]
+        events: Sourced = []
+        if partition == "center":
+            cur.execute(_SQL_EVENTS, [key, after, head, room])
+            events = [
+                _row_json(e, i, c, f, {"_event": h}, False, n)
+                for e, i, c, f, h, n in cur.fetchall()
+            ]
     conflicts = _window(
         Conflict.objects.filter(center_id=center_id, partition=partition), after, head, room
     )
-    out = [
-        [
-            Row(
-                entity=r.entity,
-                entity_id=r.entity_id,
-                center_id=r.center_id,
-                fields=r.fields,
-                clocks=r.clocks,
-                deleted=r.deleted,
-                counter=r.counter,
-            )
-            for r in records
-        ],
-        [_conflict_row(c) for c in conflicts],
-    ]
-    if partition == "center":
-        events = _window(Event.objects.filter(center_id=center_id), after, head, room)
-        out.append(
-            [
-                Row(
-                    entity=e.entity,
-                    entity_id=e.entity_id,
-                    center_id=e.center_id,
-                    fields=e.fields,
-                    clocks={"_event": e.hlc},
-                    deleted=False,
-                    counter=e.counter,
-                )
-                for e in events
-            ]
-        )
-    return out
+    return [records, events, [_conflict_row(c) for c in conflicts]]
 
 
-def _conflict_row(c: Conflict) -> Row:
-    return Row(
-        entity="sync.conflict",
-        entity_id=c.id,
-        center_id=c.center_id,
-        fields={
-            "entity": c.entity,
-            "entity_id": str(c.entity_id),
-            "field": c.field,
-            "reason": c.reason,
-            "winner_value": c.winner_value,
-            "winner_clock": c.winner_clock,
-            "loser_value": c.loser_value,
-            "loser_clock": c.loser_clock,
-            "loser_device": str(c.loser_device) if c.loser_device else None,
-            "op_id": str(c.op_id),
-        },
-        clocks={},
-        deleted=False,
-        counter=c.counter,
-    )
+def _conflict_row(c: Conflict) -> tuple[int, str]:
+    fields = {
+        "entity": c.entity,
+        "entity_id": str(c.entity_id),
+        "field": c.field,
+        "reason": c.reason,
+        "winner_value": c.winner_value,
+        "winner_clock": c.winner_clock,
+        "loser_value": c.loser_value,
+        "loser_clock": c.loser_clock,
+        "loser_device": str(c.loser_device) if c.loser_device else None,
+        "op_id": str(c.op_id),
+    }
+    return _row_json("sync.conflict", c.id, c.center_id, fields, {}, False, c.counter)

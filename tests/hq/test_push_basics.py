@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 
+from jisr_desktop.sync.protocol import PullResponse
 from tests.hq.hqkit import HqServer, SimDesktop
 
 
@@ -12,6 +13,8 @@ def test_first_push_applies_and_pull_returns_state(hq: HqServer, desk: SimDeskto
     r = desk.push([desk.op("person", pid, patch={"first_name": "Amina", "age": 7})])
     assert r.status_code == 200, r.text
     assert r.json()["acked_through"] == 1 and r.json()["rejected"] == []
+    answer = desk.pull_page()
+    assert PullResponse.model_validate_json(answer.content).rows  # the protocol model, strictly
     rows = desk.pull_all()
     kinds = [row["entity"] for row in rows]
     assert kinds.index("ref.program") < kinds.index("person")  # reference data first
