@@ -59,6 +59,7 @@ class Shell(QObject):
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.session = Session(root, clock=clock, parent=self)
+        self.session.runner.unhandled.connect(lambda exc: show_error(None, exc))
         self.wizard: Any = None  # FirstRunWizard, imported when needed
         self.login: LoginWindow | None = None
         self.main: Any = None  # MainWindow
