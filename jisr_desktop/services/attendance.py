@@ -22,15 +22,8 @@ from jisr_desktop.db.connection import transaction
 from jisr_desktop.domain.attendance import Correction, CorrectionKind, check_reason, effective
 from jisr_desktop.domain.roles import Permission
 from jisr_desktop.i18n import N_
-from jisr_desktop.services import changes, registry
+from jisr_desktop.services import changes
 from jisr_desktop.services.context import Context
-
-# Record tables whose rows point at a person: a registry merge re-points them. Events keep
-# the id they were recorded with (they are never edited); readers follow `merged_into`.
-for _ref in (("enrollment", "person_id"), ("pickup_authorisation", "person_id"),
-             ("member_card", "person_id"), ("campaign_participant", "person_id")):
-    if _ref not in registry.PERSON_REFERENCES:
-        registry.PERSON_REFERENCES.append(_ref)
 
 EVENT_TABLES = ("check_in", "check_out", "alert_ack", "attendance")
 AMENDABLE: dict[str, frozenset[str]] = {

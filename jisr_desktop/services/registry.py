@@ -24,8 +24,12 @@ from jisr_desktop.services.context import Context
 from jisr_desktop.services.households import member_id as _member_id
 from jisr_desktop.services.households import set_membership as _set_membership
 
-# Tables whose rows point at a person; a merge re-points them (later areas add theirs).
-PERSON_REFERENCES: list[tuple[str, str]] = [("household", "head_person_id")]
+# Record tables whose rows point at a person: a merge re-points them. Events keep the id
+# they were recorded with (they are never edited); readers follow `person.merged_into`.
+PERSON_REFERENCES: tuple[tuple[str, str], ...] = (
+    ("household", "head_person_id"), ("enrollment", "person_id"),
+    ("pickup_authorisation", "person_id"), ("member_card", "person_id"),
+    ("campaign_participant", "person_id"))
 MERGE_FILLABLE = ("given_name_ar", "family_name_ar", "given_name_lat", "family_name_lat", "sex",
                   "birth_date", "birth_year", "cin", "phone", "phone2", "address",
                   "province_code", "disability_type")
