@@ -106,3 +106,16 @@ def test_upgrade_is_not_attempted_when_the_backup_cannot_be_written(home: Path, 
     finally:
         db.close()
     assert paths.database_path(home).read_bytes() == before
+
+
+def test_only_the_five_newest_upgrade_backups_are_kept(home: Path, later_migration: str) -> None:
+    folder = paths.backups_dir(home)
+    folder.mkdir(parents=True)
+    for day in range(1, 8):
+        (folder / f"jisr-before-upgrade-202601{day:02d}-120000.jisrbak").write_bytes(b"old")
+    _old_database(home, stop_before=later_migration)
+    open_database(home).close()
+    kept = sorted(p.name for p in folder.glob("jisr-before-upgrade-*.jisrbak"))
+    assert len(kept) == files.KEEP_SAFETY_COPIES
+    assert kept[0] == "jisr-before-upgrade-20260104-120000.jisrbak"
+    assert files.inspect(folder / kept[-1], keys.load_key(home).hex)  # type: ignore[union-attr]
