@@ -9,6 +9,7 @@ behind "Show details", and offers "Copy details".
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 from pathlib import Path
 
@@ -182,14 +183,16 @@ def gui_self_test(root: Path) -> str:
     app = QApplication.instance() or QApplication(["jisr", "-platform", "offscreen"])
     opened = "main window"
     session = None
-    try:
+    window: QMainWindow
+    if importlib.util.find_spec("jisr_desktop.ui.main_window") is not None:
+        # A main window that exists but fails to import or open fails the self-test.
         from jisr_desktop.ui.main_window import MainWindow
         from jisr_desktop.ui.session import Session
 
         session = Session(root)
         session.sign_in(SYSTEM_USER)
-        window: QMainWindow = MainWindow(session)
-    except ImportError:
+        window = MainWindow(session)
+    else:
         opened = "minimal window (no main window in this build)"
         window = QMainWindow()
         window.setWindowTitle(_("Jisr Desktop"))
