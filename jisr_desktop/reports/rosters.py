@@ -16,7 +16,7 @@ from typing import IO
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, PageBreak, Spacer
 
-from jisr_desktop.domain.workshops import MARK_LABELS
+from jisr_desktop.domain.workshops import MARK_LABELS, Mark
 from jisr_desktop.i18n import N_
 from jisr_desktop.reports.common import center_name, label, person_name, time_of_day
 from jisr_desktop.reports.document import build_pdf
@@ -181,7 +181,7 @@ def _workshop_story(ctx: Context, r: RosterRequest) -> list[Flowable]:
             if r.blank:
                 rows.append([str(i), name, "", "", ""])
             else:
-                status = label(MARK_LABELS[row.status], lang) if row.status in MARK_LABELS else ""
+                status = label(MARK_LABELS[Mark(row.status)], lang) if row.status in set(Mark) else ""
                 if row.reason:
                     status += f"\n{row.reason}"
                 rows.append([str(i), name, status, time_of_day(row.marked_at), ""])

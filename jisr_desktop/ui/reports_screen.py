@@ -17,7 +17,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, QRect, Qt, Signal
+from PySide6.QtCore import QDate, QMarginsF, QRect, Qt, Signal
 from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter, QPixmap
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
@@ -147,9 +147,9 @@ class ReportsScreen(RetranslateMixin, QWidget):
         self.page_box.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
         holder = QWidget()
         holder.setLayout(self.page_box)
-        self.scroll = QScrollArea()
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setWidget(holder)
+        self.page_area = QScrollArea()
+        self.page_area.setWidgetResizable(True)
+        self.page_area.setWidget(holder)
         self.page_labels: list[QLabel] = []
         left = QVBoxLayout()
         left.addWidget(self.title)
@@ -159,7 +159,7 @@ class ReportsScreen(RetranslateMixin, QWidget):
         left.addStretch(1)
         box = QHBoxLayout(self)
         box.addLayout(left, 1)
-        box.addWidget(self.scroll, 3)
+        box.addWidget(self.page_area, 3)
         self.report.currentIndexChanged.connect(self._changed)
         self.day.dateChanged.connect(self._changed)
         self.month.dateChanged.connect(self._changed)
@@ -208,7 +208,8 @@ class ReportsScreen(RetranslateMixin, QWidget):
 
     def chosen_day(self) -> date:
         widget = self.month if self.kind().period == "month" else self.day
-        return widget.date().toPython()  # type: ignore[no-any-return]
+        chosen = widget.date()
+        return date(chosen.year(), chosen.month(), chosen.day())
 
     def chosen_language(self) -> str:
         return str(self.language.currentData())
@@ -299,7 +300,7 @@ class ReportsScreen(RetranslateMixin, QWidget):
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         printer.setFullPage(True)
         orientation = QPageLayout.Orientation.Landscape if kind.landscape else QPageLayout.Orientation.Portrait
-        printer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4), orientation, QPageLayout.Margins()))
+        printer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4), orientation, QMarginsF()))
         if not self.ask_printer(self, printer):
             return
         dpi = min(printer.resolution(), PRINT_DPI_MAX)
@@ -311,7 +312,7 @@ class ReportsScreen(RetranslateMixin, QWidget):
             for i, png in enumerate(images):
                 if i:
                     printer.newPage()
-                image = QImage.fromData(png, "PNG")
+                image = QImage.fromData(png)
                 paper = printer.paperRect(QPrinter.Unit.DevicePixel).toRect()
                 painter.drawImage(QRect(0, 0, paper.width(), paper.height()), image)
         finally:

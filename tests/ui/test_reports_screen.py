@@ -51,3 +51,31 @@ def test_monthly_report_saved_without_a_preview(qtbot, shell_factory, coord_ctx,
     with qtbot.waitSignal(screen.saved, timeout=60_000):
         qtbot.mouseClick(screen.save_button, Qt.MouseButton.LeftButton)
     assert len(pypdf.PdfReader(target).pages) >= 2
+
+
+def test_print_cards_warns_about_fit_to_page_and_prints_at_full_size(qtbot, shell_factory, coord_ctx, ctx,  # type: ignore[no-untyped-def]
+                                                                    clock, tmp_path: Path, monkeypatch) -> None:
+    from PySide6.QtPrintSupport import QPrinter
+
+    from jisr_desktop.ui.dialogs import Dialogs
+
+    scenario.build(coord_ctx, ctx, clock)
+    told: list[str] = []
+    monkeypatch.setattr(Dialogs, "inform", classmethod(lambda cls, parent, title, text: told.append(text)))
+    target = tmp_path / "printed.pdf"
+
+    def printer_chosen(cls, parent, printer: QPrinter) -> bool:  # type: ignore[no-untyped-def]
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(target))
+        return True
+
+    monkeypatch.setattr(ReportsScreen, "ask_printer", classmethod(printer_chosen))
+    main = sign_in(qtbot, shell_factory(), "coord")
+    screen = main.show_section("reports")
+    screen.choose("cards")
+    with qtbot.waitSignal(screen.printed, timeout=60_000) as printed:
+        qtbot.mouseClick(screen.print_button, Qt.MouseButton.LeftButton)
+    assert printed.args == [2]  # seven cards, six to a page
+    assert told and "100%" in told[0]
+    page = pypdf.PdfReader(target).pages[0]
+    assert round(float(page.mediabox.width) * 25.4 / 72) == 210  # A4, the full sheet
