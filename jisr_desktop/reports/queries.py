@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
@@ -272,7 +272,6 @@ def sessions_on(db: sqlite_utils.Database, day: date) -> list[dict[str, Any]]:
                      " JOIN workshop w ON w.id = s.workshop_id WHERE s.deleted = 0 AND w.deleted = 0"
                      " AND substr(s.starts_at, 1, 10) BETWEEN ? AND ? ORDER BY s.starts_at, w.title",
                  [date.fromordinal(day.toordinal() - 1).isoformat(), date.fromordinal(day.toordinal() + 1).isoformat()])
-    from datetime import datetime
     return [r for r in found if datetime.fromisoformat(r["starts_at"]).astimezone().date() == day]
 
 

@@ -59,7 +59,8 @@ def test_roster_and_monthly_report_commands(home: Path, sc, tmp_path: Path) -> N
 
 def test_export_persons_round_trip_csv_and_xlsx(home: Path, coord_ctx, sc, tmp_path: Path) -> None:
     registry = {r[0]: r for r in coord_ctx.db.execute(
-        "SELECT file_no, given_name_lat, family_name_lat, address, phone FROM person WHERE deleted = 0")}
+        "SELECT file_no, given_name_lat, family_name_lat, address, phone, given_name_ar, family_name_ar"
+        " FROM person WHERE deleted = 0")}
     for fmt in ("csv", "xlsx"):
         out = tmp_path / f"persons.{fmt}"
         done = jisr(home, "export", "persons", "--format", fmt, "--lang", "fr", "-o", str(out))
@@ -70,8 +71,9 @@ def test_export_persons_round_trip_csv_and_xlsx(home: Path, coord_ctx, sc, tmp_p
         assert headers == list(h.values())
         back = {r[h["file_no"]]: r for r in rows}
         assert set(back) == set(registry)
-        for file_no, (_, given, family, address, phone) in registry.items():
+        for file_no, (_, given, family, address, phone, given_ar, family_ar) in registry.items():
             row = back[file_no]
+            assert (row[h["given_name_ar"]] or "", row[h["family_name_ar"]] or "") == (given_ar, family_ar)
             assert (row[h["given_name_lat"]] or "") == (given or "")
             assert (row[h["family_name_lat"]] or "") == (family or "")
             assert (row[h["address"]] or "") == (address or "")
