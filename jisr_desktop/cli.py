@@ -67,6 +67,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--key-file", metavar="FILE",
                    help="the jisr.key of the PC that made the backup (restoring onto a new PC)")
 
+    p = sub.add_parser("export-key", help="copy the database key to a file, to restore backups on another PC")
+    p.add_argument("--to", metavar="FILE", required=True, help="file (or folder) to write the key to")
+
     # roster, report, export, card-sheet, certificate, consent
     from jisr_desktop.reports import cli_reports
 
@@ -198,6 +201,25 @@ def cmd_backup(args: argparse.Namespace, root: Path) -> int:
 
     made = backup.backup_to_folder(root, Path(args.to)) if args.to else backup.make_backup(root)
     print(i18n._("Backed up to {path}.", path=str(made)))
+    return 0
+
+
+@command("export-key")
+def cmd_export_key(args: argparse.Namespace, root: Path) -> int:
+    from jisr_desktop.db import keys
+
+    if not paths.database_path(root).exists():
+        raise errors.DatabaseMissing(path=str(paths.database_path(root)))
+    try:
+        written = keys.export_key(root, Path(args.to))
+    except FileExistsError:
+        raise errors.JisrError(i18n.N_("{path} exists already; choose another name."), path=args.to) from None
+    except FileNotFoundError:
+        raise errors.DatabaseLocked(path=str(paths.database_path(root))) from None
+    except OSError:
+        raise errors.ReadOnlyLocation(path=args.to) from None
+    print(i18n._("The key was written to {path}. Keep it apart from the backups, in a safe place: "
+                 "whoever has both can read the records.", path=str(written)))
     return 0
 
 

@@ -87,3 +87,18 @@ def create_key(root: Path) -> DatabaseKey:
         fh.write(value)
     log.warning("the key store is not available: the database key is in %s (owner only)", key_file)
     return DatabaseKey(value, "file")
+
+
+def export_key(root: Path, destination: Path) -> Path:
+    """Write the database key to `destination` (owner-only, never over an existing file),
+    for restoring this PC's backups on another PC (`jisr restore FILE --key-file …`)."""
+    key = load_key(root)
+    if key is None:
+        raise FileNotFoundError(str(paths.key_file_path(root)))
+    if destination.is_dir():
+        destination = destination / "jisr.key"
+    fd = os.open(destination, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="ascii") as fh:
+        fh.write(key.hex)
+    log.warning("database key exported to %s", destination)
+    return destination

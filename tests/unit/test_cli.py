@@ -63,3 +63,22 @@ def test_errors_are_one_translated_line(tmp_path: Path) -> None:
     paths.key_file_path(home).write_text("00" * 32)
     out = jisr(home, "search", "x", lang="ar")
     assert out.returncode == 2 and "المفتاح غير صحيح" in out.stderr
+
+
+def test_export_key_then_restore_on_another_pc(tmp_path: Path) -> None:
+    home = tmp_path / "h"
+    assert jisr(home, "demo", "--persons", "5").returncode == 0
+    key_copy = tmp_path / "usb" / "jisr.key"
+    key_copy.parent.mkdir()
+    out = jisr(home, "export-key", "--to", str(key_copy.parent))
+    assert out.returncode == 0, out.stderr
+    assert key_copy.read_text() == paths.key_file_path(home).read_text()
+    assert oct(key_copy.stat().st_mode & 0o777) == "0o600"
+    again = jisr(home, "export-key", "--to", str(key_copy))
+    assert again.returncode == 2 and "exists already" in again.stderr
+    assert jisr(home, "backup", "--to", str(key_copy.parent)).returncode == 0
+    (backup_file,) = key_copy.parent.glob("*.jisrbak")
+    other = tmp_path / "new-pc"
+    out = jisr(other, "restore", str(backup_file), "--yes", "--key-file", str(key_copy))
+    assert out.returncode == 0, out.stderr
+    assert len(jisr(other, "search", "DEMO-DEMO-0").stdout.splitlines()) == 5
