@@ -198,6 +198,13 @@ def get_activity(*, ctx: Context, activity_id: str) -> Activity:
                     participant_ids=sorted(pid for (_, pid), m in marks.items() if m["status"] == Mark.PRESENT))
 
 
+def activities_between(*, ctx: Context, first: date, last: date) -> list[Activity]:
+    """The club's activities from `first` to `last` (inclusive), most recent first."""
+    ids = [r["id"] for r in rows(ctx.db, "SELECT id FROM club_activity WHERE day BETWEEN ? AND ? AND deleted = 0"
+                                          " ORDER BY day DESC, id", [first.isoformat(), last.isoformat()])]
+    return [get_activity(ctx=ctx, activity_id=i) for i in ids]
+
+
 # --- The day's list ---------------------------------------------------------------------------
 
 @dataclass
