@@ -121,10 +121,11 @@ def run(n: int, hq: HqServer) -> dict[str, Any]:
     center_rows = [r for r in state_b.values() if not r["entity"].startswith("ref.")]
     jsonl = "\n".join(json.dumps(r, separators=(",", ":")) for r in state_b.values()).encode()
     gzip_jsonl = len(gzip.compress(jsonl))
+    persons = [(pid, row) for (entity, pid), row in state_b.items() if entity == "person"]
     edits = [
         writer.op("person", pid, "upsert", {"phone": f"+2127{i:08d}"}, {"phone": row["clocks"]["phone"]})
-        for i, ((entity, pid), row) in enumerate(state_b.items())
-        if entity == "person" and i % 100 == 0
+        for i, (pid, row) in enumerate(persons)
+        if i % 100 == 0
     ]
     _, edit_push = measure(a, lambda: push_all(a, str(a.device_id), iter(edits)))
     cursor_b, edit_pull = measure(b, lambda: pull_all(b, cursor_b, state_b))

@@ -45,8 +45,11 @@ class EventState:
     row: tuple[Any, ...] | None = None  # set for events new in this batch
 
 
-def _placeholders(n: int) -> str:
-    return ", ".join(["%s"] * n)
+def _in_clause(column: str, keys: list[Any]) -> tuple[str, list[Any]]:
+    """`column IN (…)`; on PostgreSQL one array parameter instead of hundreds."""
+    if connection.vendor == "postgresql":
+        return f"{column} = ANY(%s)", [keys]
+    return f"{column} IN ({', '.join(['%s'] * len(keys))})", keys
 
 
 def _as_uuid(value: Any) -> uuid.UUID:
@@ -62,12 +65,12 @@ def load_records(ids: Iterable[uuid.UUID]) -> list[RecState]:
     keys = [_uuid_adapter()(i) for i in ids]
     if not keys:
         return []
+    where, params = _in_clause("entity_id", keys)
     with connection.cursor() as cur:
         cur.execute(
             "SELECT id, center_id, partition, entity, entity_id, fields, clocks, origins,"
-            " deleted, deleted_at, counter FROM jisr_hq_record"
-            f" WHERE entity_id IN ({_placeholders(len(keys))})",
-            keys,
+            f" deleted, deleted_at, counter FROM jisr_hq_record WHERE {where}",
+            params,
         )
         rows = cur.fetchall()
     return [
@@ -92,11 +95,11 @@ def load_events(ids: Iterable[uuid.UUID]) -> list[EventState]:
     keys = [_uuid_adapter()(i) for i in ids]
     if not keys:
         return []
+    where, params = _in_clause("entity_id", keys)
     with connection.cursor() as cur:
         cur.execute(
-            "SELECT center_id, entity, entity_id, digest FROM jisr_hq_event"
-            f" WHERE entity_id IN ({_placeholders(len(keys))})",
-            keys,
+            f"SELECT center_id, entity, entity_id, digest FROM jisr_hq_event WHERE {where}",
+            params,
         )
         rows = cur.fetchall()
     return [EventState(_as_uuid(c), e, _as_uuid(i), d) for c, e, i, d in rows]
@@ -123,6 +126,21 @@ def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
+def _bulk_insert(table: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
+    """COPY on PostgreSQL (one stream instead of a statement per row), executemany elsewhere."""
+    if not rows:
+        return
+    cols = ", ".join(columns)
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            with cur.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join(["%s"] * len(columns))
+            cur.executemany(f"INSERT INTO {table} ({cols}) VALUES ({marks})", rows)
+
+
 def write_records(records: Iterable[RecState]) -> None:
     u = _uuid_adapter()
     now = _dt(timezone.now())
@@ -141,14 +159,24 @@ def write_records(records: Iterable[RecState]) -> None:
             new.append((u(r.center_id), r.partition, r.entity, u(r.entity_id), *values))
         else:
             old.append((*values, r.pk))
+    _bulk_insert(
+        "jisr_hq_record",
+        (
+            "center_id",
+            "partition",
+            "entity",
+            "entity_id",
+            "fields",
+            "clocks",
+            "origins",
+            "deleted",
+            "deleted_at",
+            "counter",
+            "updated",
+        ),
+        new,
+    )
     with connection.cursor() as cur:
-        if new:
-            cur.executemany(
-                "INSERT INTO jisr_hq_record (center_id, partition, entity, entity_id, fields,"
-                " clocks, origins, deleted, deleted_at, counter, updated)"
-                " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
-                new,
-            )
         if old:
             cur.executemany(
                 "UPDATE jisr_hq_record SET fields = %s, clocks = %s, origins = %s,"
@@ -183,15 +211,23 @@ def event_row(
 
 
 def write_events(rows: list[tuple[Any, ...]]) -> None:
-    if not rows:
-        return
     now = _dt(timezone.now())
-    with connection.cursor() as cur:
-        cur.executemany(
-            "INSERT INTO jisr_hq_event (center_id, entity, entity_id, op_id, device_id, fields,"
-            " digest, hlc, counter, created) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
-            [(*row, now) for row in rows],
-        )
+    _bulk_insert(
+        "jisr_hq_event",
+        (
+            "center_id",
+            "entity",
+            "entity_id",
+            "op_id",
+            "device_id",
+            "fields",
+            "digest",
+            "hlc",
+            "counter",
+            "created",
+        ),
+        [(*row, now) for row in rows],
+    )
 
 
 def write_receipts(
@@ -205,12 +241,8 @@ def write_receipts(
         return
     u = _uuid_adapter()
     c, d = u(center_id), u(device_id)
-    with connection.cursor() as cur:
-        cur.executemany(
-            "INSERT INTO jisr_hq_opreceipt (center_id, device_id, epoch, seq, op_id, digest,"
-            " rejected) VALUES (%s, %s, %s, %s, %s, %s, %s)",
-            [
-                (c, d, epoch, seq, u(op_id), digest, reason)
-                for seq, op_id, digest, reason in receipts
-            ],
-        )
+    _bulk_insert(
+        "jisr_hq_opreceipt",
+        ("center_id", "device_id", "epoch", "seq", "op_id", "digest", "rejected"),
+        [(c, d, epoch, seq, u(op_id), digest, reason) for seq, op_id, digest, reason in receipts],
+    )
