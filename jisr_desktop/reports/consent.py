@@ -21,7 +21,7 @@ from typing import IO
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Spacer
 
-from jisr_desktop.reports.consent_texts import TEXTS, ConsentTexts
+from jisr_desktop.reports.consent_texts import TEXTS, ConsentTexts, catalog_texts
 from jisr_desktop.reports.document import build_pdf
 from jisr_desktop.reports.flowables import RosterTable, TextBlock, heading
 from jisr_desktop.reports.formatting import format_day, is_rtl
@@ -78,7 +78,8 @@ def default_terms(lang: str) -> ConsentTerms:
 
 def _texts(lang: str) -> ConsentTexts:
     try:
-        return TEXTS[lang]
+        TEXTS[lang]
+        return catalog_texts(lang)
     except KeyError:
         raise ValueError(f"no consent texts for language {lang!r}") from None
 

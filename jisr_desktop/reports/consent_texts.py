@@ -1,12 +1,17 @@
 """Wording of the law 09-08 notice and consent receipt, in Arabic and French.
 
 Whole sentences with named placeholders, never fragments glued together: Arabic word order
-differs. Replace an entry (``dataclasses.replace``) to use the i18n catalogue's version.
+differs. The title, headings, labels and short formulas are gettext msgids too
+(`LABEL_MSGIDS`, used by `catalog_texts`), so translators can correct them in the catalogs;
+the legal paragraphs stay here as reviewed whole texts. Replace an entry
+(``dataclasses.replace``) to print other wording.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+
+from jisr_desktop.i18n import N_, translate
 
 
 @dataclass(frozen=True)
@@ -192,3 +197,45 @@ FRENCH = ConsentTexts(
 )
 
 TEXTS: dict[str, ConsentTexts] = {"ar": ARABIC, "fr": FRENCH}
+
+
+# The short strings of the receipt as catalog entries (the catalogs hold the wording above).
+LABEL_MSGIDS: dict[str, str] = {
+    "title": N_("Personal-data notice and consent receipt"),
+    "page_label": N_("Page {page} of {pages}"),
+    "heading_person": N_("Person concerned"),
+    "label_name_ar": N_("Full name (in Arabic)"),
+    "label_name_latin": N_("Full name (in Latin letters)"),
+    "label_cin": N_("National ID card (CIN) number"),
+    "label_birth_date": N_("Date of birth"),
+    "label_guardian": N_("Guardian or legal representative"),
+    "label_file_code": N_("File no."),
+    "heading_controller": N_("Data controller"),
+    "label_center": N_("Center"),
+    "label_managing_body": N_("Managing body"),
+    "label_address": N_("Address"),
+    "label_phone": N_("Phone"),
+    "label_email": N_("E-mail"),
+    "label_cndp": N_("Reference of the declaration to the CNDP"),
+    "heading_purposes": N_("Purposes of the processing"),
+    "heading_data": N_("Data kept"),
+    "heading_recipients": N_("Recipients"),
+    "heading_retention": N_("Retention period"),
+    "retention_sentence": N_("The data is kept {retention}, then deleted or anonymised."),
+    "heading_rights": N_("Your rights"),
+    "heading_consent": N_("Consent"),
+    "made_at": N_("Done at {place} on {date}"),
+    "made_on": N_("Done on {date}"),
+    "receipt_code": N_("Receipt no.: {code}"),
+    "signature_person": N_("Signature of the person concerned or of their guardian"),
+    "signature_staff": N_("Signature of the staff member and stamp of the center"),
+    "signature_name": N_("Name: {name}"),
+}
+
+
+def catalog_texts(lang: str) -> ConsentTexts:
+    """The built-in texts of ``lang`` with the short strings taken from the gettext catalogs
+    (each one kept as built in when the catalog has no translation)."""
+    base = TEXTS[lang]
+    found = {name: translate(msgid, lang) for name, msgid in LABEL_MSGIDS.items()}
+    return replace(base, **{name: text for name, text in found.items() if text != LABEL_MSGIDS[name]})
