@@ -17,7 +17,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, QMarginsF, QRect, Qt, Signal
+from PySide6.QtCore import QDate, QMarginsF, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter, QPixmap
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
@@ -117,10 +117,10 @@ class ReportsScreen(RetranslateMixin, QWidget):
         self.day = QDateEdit(QDate.currentDate())
         self.day.setObjectName("reportDay")
         self.day.setCalendarPopup(True)
-        self.day.setDisplayFormat("yyyy-MM-dd")
+        self.day.setDisplayFormat("dd/MM/yyyy")
         self.month = QDateEdit(QDate.currentDate())
         self.month.setObjectName("reportMonth")
-        self.month.setDisplayFormat("yyyy-MM")
+        self.month.setDisplayFormat("MM/yyyy")
         self.language = QComboBox()
         self.language.setObjectName("reportLanguage")
         for code, name in LANGUAGES:
@@ -260,6 +260,7 @@ class ReportsScreen(RetranslateMixin, QWidget):
             pixmap.loadFromData(png, "PNG")
             page = QLabel()
             page.setPixmap(pixmap)
+            page.setFixedSize(pixmap.size() + QSize(2, 2))  # never squeezed (and clipped) by the layout
             page.setStyleSheet("border: 1px solid #999; background: white;")
             self.page_box.addWidget(page)
             self.page_labels.append(page)
