@@ -14,7 +14,7 @@ from jisr_desktop.reports.cards_sheet import build_card_sheet
 from jisr_desktop.reports.certificate import NotCompleted, build_certificate, verification_code
 from jisr_desktop.reports.person_consent import build_person_consent
 from jisr_desktop.reports.render import ink_ratio, render_page
-from jisr_desktop.reports.text import shape_line
+from jisr_desktop.reports.text import mark_ltr, shape_line
 from jisr_desktop.services import cards
 from tests.unit.reports import scenario
 
@@ -81,7 +81,11 @@ def test_certificate_only_for_a_completed_workshop(coord_ctx, ctx, clock, sc, pd
         build_certificate(io.BytesIO(), ctx=coord_ctx, enrollment_id=sc.enrollment_ids["mother"], lang="fr")
     ar = io.BytesIO()
     build_certificate(ar, ctx=coord_ctx, enrollment_id=sc.enrollment_ids["sara"], lang="ar")
-    assert shape_line("سارة بنعلي", True) in text_of(pdf_tools, ar.getvalue())
+    ar_lines = text_of(pdf_tools, ar.getvalue()).splitlines()
+    assert shape_line("سارة بنعلي", True) in ar_lines
+    # Arabic, a Latin code with digits and the trainer's Latin name, each in display order
+    assert shape_line(f"رمز التحقق: {mark_ltr(code)}", True) in ar_lines
+    assert shape_line("المؤطر(ة): Samira", True) in ar_lines
     assert ink_ratio(render_page(ar.getvalue(), 0, dpi=60)) > 0.01
 
 
