@@ -29,7 +29,9 @@ from jisr_desktop.services.enrollments import Enrollment
 from jisr_desktop.ui.dialogs import show_error
 from jisr_desktop.ui.language import RetranslateMixin
 from jisr_desktop.ui.models import Column, RowsModel
+from jisr_desktop.ui.services_cards import MemberCardDialog
 from jisr_desktop.ui.services_common import ScanBox, make_table, selected_row, time_text
+from jisr_desktop.ui.services_corrections import CorrectionDialog
 from jisr_desktop.ui.session import Session
 from jisr_desktop.ui.widgets import PersonPicker
 
@@ -159,12 +161,20 @@ class ElderlyClubScreen(RetranslateMixin, QWidget):
         self.enroll_button = QPushButton()
         self.enroll_button.setObjectName("enrollButton")
         self.enroll_button.setVisible(session.can(Permission.MANAGE_ENROLLMENTS))
+        self.card_button = QPushButton()
+        self.card_button.setObjectName("cardButton")
+        self.card_button.setVisible(session.can(Permission.CHECK_IN))
+        self.correct_button = QPushButton()
+        self.correct_button.setObjectName("correctButton")
+        self.correct_button.setVisible(session.can(Permission.MANAGE_ENROLLMENTS))
         top = QHBoxLayout()
         top.addWidget(self.title, 1)
         top.addWidget(self.enroll_button)
         row = QHBoxLayout()
         row.addWidget(self.summary, 1)
         row.addWidget(self.check_out_button)
+        row.addWidget(self.card_button)
+        row.addWidget(self.correct_button)
         box = QVBoxLayout(self)
         box.addLayout(top)
         box.addWidget(self.scan)
@@ -173,6 +183,8 @@ class ElderlyClubScreen(RetranslateMixin, QWidget):
         self.scan.arrived.connect(lambda _a: self.refresh())
         self.check_out_button.clicked.connect(self.check_out)
         self.enroll_button.clicked.connect(self.new_record)
+        self.card_button.clicked.connect(self.open_card)
+        self.correct_button.clicked.connect(self.open_correction)
         self.retranslate()
         self.refresh()
 
@@ -180,6 +192,8 @@ class ElderlyClubScreen(RetranslateMixin, QWidget):
         self.title.setText(_("Elderly club"))
         self.check_out_button.setText(_("Check out"))
         self.enroll_button.setText(_("New membership…"))
+        self.card_button.setText(_("Member card…"))
+        self.correct_button.setText(_("Correct…"))
         present = sum(1 for r in self.rows if r.present)
         self.summary.setText(translate_plural("{n} member here now", "{n} members here now", present))
         self.model.retranslate()
@@ -200,6 +214,24 @@ class ElderlyClubScreen(RetranslateMixin, QWidget):
         person_id = row.person_id
         self.session.call(lambda ctx: club.check_out_member(ctx=ctx, person_id=person_id),
                           lambda _event: self.refresh())
+
+    def open_card(self) -> None:
+        """The selected member's card: its code, print it, or a new one for a lost card."""
+        row = selected_row(self.table)
+        if isinstance(row, club.ClubDayRow) and self.session.can(Permission.CHECK_IN):
+            self.dialog = MemberCardDialog(self.session, row.person_id, "club", DAY_COLUMNS[0].value(row), self)
+            self.dialog.setModal(True)
+            self.dialog.show()
+
+    def open_correction(self) -> None:
+        """Cancel or correct the selected member's check-in or check-out (coordinators)."""
+        row = selected_row(self.table)
+        if isinstance(row, club.ClubDayRow) and row.check_in_id and self.session.can(Permission.MANAGE_ENROLLMENTS):
+            dialog = CorrectionDialog(self.session, row.check_in_id, DAY_COLUMNS[0].value(row), self)
+            dialog.corrected.connect(lambda _c: self.refresh())
+            dialog.setModal(True)
+            dialog.show()
+            self.dialog = dialog
 
     def new_record(self) -> None:
         if not self.session.can(Permission.MANAGE_ENROLLMENTS):

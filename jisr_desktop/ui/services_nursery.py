@@ -35,6 +35,7 @@ from jisr_desktop.services.enrollments import Enrollment
 from jisr_desktop.ui.dialogs import show_error
 from jisr_desktop.ui.language import RetranslateMixin
 from jisr_desktop.ui.models import Column, RowsModel
+from jisr_desktop.ui.services_cards import MemberCardDialog
 from jisr_desktop.ui.services_common import (
     ALERT_STYLE,
     ScanBox,
@@ -42,6 +43,8 @@ from jisr_desktop.ui.services_common import (
     selected_row,
     time_text,
 )
+from jisr_desktop.ui.services_corrections import CorrectionDialog
+from jisr_desktop.ui.services_pickups import PickupsDialog
 from jisr_desktop.ui.session import Session
 from jisr_desktop.ui.widgets import PersonPicker
 
@@ -323,6 +326,15 @@ class NurseryScreen(RetranslateMixin, QWidget):
         self.enroll_button = QPushButton()
         self.enroll_button.setObjectName("enrollButton")
         manage = session.can(Permission.MANAGE_ENROLLMENTS)
+        self.card_button = QPushButton()
+        self.card_button.setObjectName("cardButton")
+        self.card_button.setVisible(session.can(Permission.CHECK_IN))
+        self.pickups_button = QPushButton()
+        self.pickups_button.setObjectName("pickupsButton")
+        self.pickups_button.setVisible(manage)
+        self.correct_button = QPushButton()
+        self.correct_button.setObjectName("correctButton")
+        self.correct_button.setVisible(manage)
         self.enroll_button.setVisible(manage)
         self.waitlist_title = QLabel()
         self.waitlist_title.setVisible(manage)
@@ -335,6 +347,8 @@ class NurseryScreen(RetranslateMixin, QWidget):
         buttons = QHBoxLayout()
         buttons.addWidget(self.summary, 1)
         buttons.addWidget(self.check_out_button)
+        for extra in (self.card_button, self.pickups_button, self.correct_button):
+            buttons.addWidget(extra)
         box = QVBoxLayout(self)
         box.addLayout(top)
         box.addWidget(self.scan)
@@ -346,12 +360,18 @@ class NurseryScreen(RetranslateMixin, QWidget):
         self.scan.acknowledged.connect(lambda _id: self.refresh())
         self.check_out_button.clicked.connect(self.open_check_out)
         self.enroll_button.clicked.connect(self.new_record)
+        self.card_button.clicked.connect(self.open_card)
+        self.pickups_button.clicked.connect(self.open_pickups)
+        self.correct_button.clicked.connect(self.open_correction)
         self.retranslate()
         self.refresh()
 
     def retranslate(self) -> None:
         self.title.setText(_("Nursery"))
         self.check_out_button.setText(_("Check out…"))
+        self.card_button.setText(_("Member card…"))
+        self.pickups_button.setText(_("Pick-up list…"))
+        self.correct_button.setText(_("Correct…"))
         self.enroll_button.setText(_("Enroll a child…"))
         self.waitlist_title.setText(_("Waitlist"))
         board = self.board
@@ -393,6 +413,33 @@ class NurseryScreen(RetranslateMixin, QWidget):
         dialog.setModal(True)
         dialog.show()
         self.dialog = dialog
+
+    def _open(self, dialog: QDialog) -> None:
+        dialog.setModal(True)
+        dialog.show()
+        self.dialog = dialog
+
+    def open_card(self) -> None:
+        """The selected child's member card: its code, print it, or a new one for a lost card."""
+        row = selected_row(self.table)
+        if isinstance(row, nursery.NurseryDayRow) and self.session.can(Permission.CHECK_IN):
+            self._open(MemberCardDialog(self.session, row.child_id, "nursery",
+                                        _name(row.child_name_ar, row.child_name_lat), self))
+
+    def open_pickups(self) -> None:
+        """Who may take the selected child home (coordinators add and remove)."""
+        row = selected_row(self.table)
+        if isinstance(row, nursery.NurseryDayRow) and self.session.can(Permission.MANAGE_ENROLLMENTS):
+            self._open(PickupsDialog(self.session, row.child_id, _name(row.child_name_ar, row.child_name_lat), self))
+
+    def open_correction(self) -> None:
+        """Cancel or correct the selected child's check-in or check-out (coordinators)."""
+        row = selected_row(self.table)
+        if (isinstance(row, nursery.NurseryDayRow) and row.check_in_id
+                and self.session.can(Permission.MANAGE_ENROLLMENTS)):
+            dialog = CorrectionDialog(self.session, row.check_in_id, _name(row.child_name_ar, row.child_name_lat), self)
+            dialog.corrected.connect(lambda _c: self.refresh())
+            self._open(dialog)
 
     def new_record(self) -> None:
         if not self.session.can(Permission.MANAGE_ENROLLMENTS):
