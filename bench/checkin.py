@@ -27,6 +27,7 @@ import sys
 import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 os.environ.setdefault("JISR_NO_KEYRING", "1")
 ROOT = Path(__file__).resolve().parent
@@ -73,7 +74,7 @@ def seed_events(db: sqlite_utils.Database, person_ids: list[str], total: int, rn
     check_in_ids: list[str] = []
     ins, outs = [], []
 
-    def flush(table: str, sql: str, batch: list[tuple[object, ...]]) -> None:
+    def flush(table: str, sql: str, batch: list[Any]) -> None:
         with db.conn:
             db.conn.executemany(sql, batch)
         batch.clear()

@@ -293,7 +293,8 @@ class CampaignsScreen(RetranslateMixin, QWidget):
         for name, text in (("topic", _("Topic")), ("day", _("Date")), ("place", _("Location")),
                            ("partner", _("Partner")), ("notes", _("Notes"))):
             self.form_labels[name].setText(text)
-        self.topic.lineEdit().setPlaceholderText(_("e.g. disease prevention, violence, environment, water"))
+        if (line := self.topic.lineEdit()) is not None:
+            line.setPlaceholderText(_("e.g. disease prevention, violence, environment, water"))
         typed = self.topic.currentText()
         self.topic.blockSignals(True)
         self.topic.clear()

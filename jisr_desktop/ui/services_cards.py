@@ -166,7 +166,7 @@ class MemberCardDialog(RetranslateMixin, QDialog):
                 if i:
                     printer.newPage()
                 paper = printer.paperRect(QPrinter.Unit.DevicePixel).toRect()
-                painter.drawImage(QRect(0, 0, paper.width(), paper.height()), QImage.fromData(png, "PNG"))
+                painter.drawImage(QRect(0, 0, paper.width(), paper.height()), QImage.fromData(png))
         finally:
             painter.end()
         self.print_button.setEnabled(True)

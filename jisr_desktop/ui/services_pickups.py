@@ -126,8 +126,8 @@ class PickupsDialog(RetranslateMixin, QDialog):
         box.addLayout(shared)
         box.addLayout(adding, 2)
         box.addWidget(self.status)
-        for widget in (self.remove_button, self.relationship, self.person_box, self.other_box):
-            widget.setVisible(manage)
+        for part in (self.remove_button, self.relationship, self.person_box, self.other_box):
+            part.setVisible(manage)
         self.remove_button.clicked.connect(self.remove)
         self.add_person_button.clicked.connect(self.add_person)
         self.picker.picked.connect(lambda _pid: self.add_person())
