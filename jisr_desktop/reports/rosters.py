@@ -16,6 +16,7 @@ from typing import IO
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, PageBreak, Spacer
 
+from jisr_desktop.domain.person import format_phone
 from jisr_desktop.domain.workshops import MARK_LABELS, Mark
 from jisr_desktop.i18n import N_
 from jisr_desktop.reports.common import center_name, label, person_name, time_of_day
@@ -103,7 +104,7 @@ def _nursery_story(ctx: Context, r: RosterRequest) -> list[Flowable]:
     for i, row in enumerate(listed, start=1):
         child = person_name(row.child_name_ar, row.child_name_lat, lang)
         notes = [a.text(lang) for a in row.alerts if a.needs_ack]
-        guardian = "\n".join(x for x in (row.guardian_name, row.guardian_phone or "") if x)
+        guardian = "\n".join(x for x in (row.guardian_name, format_phone(row.guardian_phone)) if x)
         if r.blank:
             rows.append([str(i), "\n".join([child, *notes]), guardian, "", "", "", ""])
         else:
