@@ -10,9 +10,12 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtPrintSupport import QPrinter
+from PySide6.QtWidgets import QApplication
 
 from jisr_desktop.domain.nursery import PickupClaim
+from jisr_desktop.i18n import translate
 from jisr_desktop.services import cards, club, nursery, registry
+from jisr_desktop.ui.language import apply_language
 from jisr_desktop.ui.services_cards import MemberCardDialog
 from jisr_desktop.ui.services_corrections import CorrectionDialog
 from jisr_desktop.ui.services_elderly import ElderlyClubScreen
@@ -261,3 +264,27 @@ def test_club_check_in_cancelled_and_card_shown(qtbot, shell_factory, coordinato
     idle(qtbot, shell)
     assert screen.rows == []
     assert db.execute("SELECT target_table, kind FROM event_correction").fetchall() == [("check_in", "void")]
+
+
+def test_in_arabic_the_card_code_stays_left_to_right(qtbot, shell_factory, receptionist, kid, ctx, clock) -> None:  # type: ignore[no-untyped-def]
+    child, _ = kid
+    card = cards.card_of(ctx=ctx, person_id=child.id, service="nursery")
+    shell = _shell(shell_factory, clock)
+    main = sign_in(qtbot, shell, "recep")
+    apply_language("ar")
+    screen = _board(qtbot, shell, main)
+    assert QApplication.layoutDirection() == Qt.LayoutDirection.RightToLeft
+    assert screen.card_button.text() == "بطاقة العضوية…"
+    row = next(i for i, r in enumerate(screen.model.rows) if r.child_id == child.id)
+    cell = screen.table.visualRect(screen.model.index(row, 0)).center()
+    qtbot.mouseClick(screen.table.viewport(), Qt.MouseButton.LeftButton, pos=cell)
+    assert screen.table.currentIndex().row() == row
+    _click(qtbot, screen.card_button)
+    dialog = screen.dialog
+    assert isinstance(dialog, MemberCardDialog)
+    qtbot.waitUntil(lambda: dialog.card is not None, timeout=10_000)
+    assert dialog.layoutDirection() == Qt.LayoutDirection.RightToLeft
+    assert dialog.code.layoutDirection() == Qt.LayoutDirection.LeftToRight
+    assert dialog.code.text() == card.display_code
+    assert dialog.print_button.text() == "طباعة البطاقة…"
+    assert "Rayan Alami" in dialog.heading.text() and translate("Nursery") in dialog.heading.text()
