@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from jisr_desktop import paths
-from jisr_desktop.settings import SETTINGS, Settings, SettingError
+from jisr_desktop.settings import SETTINGS, SettingError, Settings
 
 
 def test_defaults_types_and_persistence(home: Path) -> None:
