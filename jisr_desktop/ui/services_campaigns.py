@@ -336,7 +336,7 @@ class CampaignsScreen(RetranslateMixin, QWidget):
             if c.id == campaign_id:
                 selection = self.list_table.selectionModel()
                 selection.blockSignals(True)
-                self.list_table.selectRow(i)
+                self.list_table.setCurrentIndex(self.list_model.index(i, 0))  # selectRow ignores RTL
                 selection.blockSignals(False)
                 return True
         return False
@@ -345,7 +345,7 @@ class CampaignsScreen(RetranslateMixin, QWidget):
         """Show a campaign of the list (as a click on its row does)."""
         for i, c in enumerate(self.list_model.rows):
             if c.id == campaign_id:
-                self.list_table.selectRow(i)
+                self.list_table.setCurrentIndex(self.list_model.index(i, 0))  # selectRow ignores RTL
                 return True
         return False
 

@@ -310,13 +310,13 @@ class ClubActivitiesScreen(RetranslateMixin, QWidget):
         for i, a in enumerate(self.list_model.rows):
             if a.id == activity_id:
                 selection.blockSignals(True)
-                self.list_table.selectRow(i)
+                self.list_table.setCurrentIndex(self.list_model.index(i, 0))  # selectRow ignores RTL
                 selection.blockSignals(False)
 
     def select_activity(self, activity_id: str) -> bool:
         for i, a in enumerate(self.list_model.rows):
             if a.id == activity_id:
-                self.list_table.selectRow(i)
+                self.list_table.setCurrentIndex(self.list_model.index(i, 0))  # selectRow ignores RTL
                 return True
         return False
 

@@ -341,7 +341,8 @@ class WorkshopsScreen(RetranslateMixin, QWidget):
         self.sheet = sheet
         self.sheet_model.set_rows(sheet.rows)
         if self.select_after_load is not None and sheet.rows:
-            self.sheet_table.selectRow(min(self.select_after_load, len(sheet.rows) - 1))
+            # (not selectRow: under a right-to-left layout it sets no current row)
+            self.sheet_table.setCurrentIndex(self.sheet_model.index(min(self.select_after_load, len(sheet.rows) - 1), 0))
         self.select_after_load = None
         self.sheet_loaded.emit(sheet)
 
