@@ -36,6 +36,7 @@ from jisr_desktop.services.enrollments import Enrollment
 from jisr_desktop.ui.dialogs import show_error
 from jisr_desktop.ui.language import RetranslateMixin
 from jisr_desktop.ui.models import Column, RowsModel
+from jisr_desktop.ui.services_cards import MemberCardDialog
 from jisr_desktop.ui.services_common import make_table, selected_row, time_text
 from jisr_desktop.ui.session import Session
 from jisr_desktop.ui.widgets import PersonPicker
@@ -200,6 +201,9 @@ class WorkshopsScreen(RetranslateMixin, QWidget):
         self.enroll_button = QPushButton()
         self.enroll_button.setObjectName("enrollParticipant")
         self.enroll_button.setVisible(manage)
+        self.card_button = QPushButton()
+        self.card_button.setObjectName("cardButton")
+        self.card_button.setVisible(session.can(Permission.CHECK_IN))
         self.enroll_message = QLabel()
         self.enroll_message.setObjectName("enrollMessage")
         self.session_combo = QComboBox()
@@ -237,6 +241,7 @@ class WorkshopsScreen(RetranslateMixin, QWidget):
         left_box.addLayout(top)
         left_box.addWidget(self.list_table, 2)
         left_box.addWidget(self.participants_table, 2)
+        left_box.addWidget(self.card_button)
         left_box.addWidget(self.enroll_picker, 2)
         left_box.addWidget(self.enroll_button)
         left_box.addWidget(self.enroll_message)
@@ -259,6 +264,7 @@ class WorkshopsScreen(RetranslateMixin, QWidget):
         self.session_combo.currentIndexChanged.connect(lambda _i: self.load_sheet())
         self.new_button.clicked.connect(self.new_record)
         self.enroll_button.clicked.connect(self.enroll)
+        self.card_button.clicked.connect(self.open_card)
         self.add_session_button.clicked.connect(self.add_session)
         self.retranslate()
         self.refresh()
@@ -271,6 +277,7 @@ class WorkshopsScreen(RetranslateMixin, QWidget):
         self.title.setText(_("Workshops"))
         self.new_button.setText(_("New workshop…"))
         self.enroll_button.setText(_("Enroll the person found"))
+        self.card_button.setText(_("Member card…"))
         self.add_session_button.setText(_("Add a session (2 hours)"))
         self.reason.setPlaceholderText(_("Reason (needed for excused)"))
         for mark, button in self.mark_buttons.items():
@@ -403,6 +410,16 @@ class WorkshopsScreen(RetranslateMixin, QWidget):
             self.message.setText(exc.message())
         else:
             show_error(self, exc)
+
+    def open_card(self) -> None:
+        """The selected participant's card: its code, print it, or a new one for a lost card."""
+        row = selected_row(self.participants_table)
+        if isinstance(row, tuple) and self.session.can(Permission.CHECK_IN):
+            person = row[1]
+            self.dialog = MemberCardDialog(self.session, person.id, "workshop",
+                                           _name(person.display_name_ar, person.display_name_lat), self)
+            self.dialog.setModal(True)
+            self.dialog.show()
 
     def new_record(self) -> None:
         if not self.session.can(Permission.MANAGE_ENROLLMENTS):

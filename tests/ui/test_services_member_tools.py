@@ -14,13 +14,14 @@ from PySide6.QtWidgets import QApplication
 
 from jisr_desktop.domain.nursery import PickupClaim
 from jisr_desktop.i18n import translate
-from jisr_desktop.services import cards, club, nursery, registry
+from jisr_desktop.services import cards, club, nursery, registry, workshops
 from jisr_desktop.ui.language import apply_language
 from jisr_desktop.ui.services_cards import MemberCardDialog
 from jisr_desktop.ui.services_corrections import CorrectionDialog
 from jisr_desktop.ui.services_elderly import ElderlyClubScreen
 from jisr_desktop.ui.services_nursery import NurseryScreen
 from jisr_desktop.ui.services_pickups import PickupsDialog
+from jisr_desktop.ui.services_workshops import WorkshopsScreen
 from tests.ui.conftest import idle, sign_in
 
 
@@ -288,3 +289,31 @@ def test_in_arabic_the_card_code_stays_left_to_right(qtbot, shell_factory, recep
     assert dialog.code.text() == card.display_code
     assert dialog.print_button.text() == "طباعة البطاقة…"
     assert "Rayan Alami" in dialog.heading.text() and translate("Nursery") in dialog.heading.text()
+
+
+def test_workshop_participant_card_reprinted(qtbot, shell_factory, receptionist, system_ctx, coord_ctx, ctx,  # type: ignore[no-untyped-def]
+                                             db, clock) -> None:
+    w = workshops.save_workshop(ctx=coord_ctx, data={"category_code": "crafts", "title": "Pottery",
+                                                     "trainer": "Mme Lahlou", "capacity": 4})
+    learner = registry.register_person(ctx=system_ctx, data={"given_name_lat": "Imane", "family_name_lat": "Sqalli"})
+    workshops.enroll_participant(ctx=coord_ctx, workshop_id=w.id, person_id=learner.id)
+    old = cards.card_of(ctx=ctx, person_id=learner.id, service="workshop")
+    shell = _shell(shell_factory, clock)
+    main = sign_in(qtbot, shell, "recep")
+    screen = main.show_section("workshops")
+    assert isinstance(screen, WorkshopsScreen)
+    qtbot.waitUntil(lambda: screen.list_model.rowCount() == 1, timeout=10_000)
+    with qtbot.waitSignal(screen.detail_loaded, timeout=10_000):
+        screen.select_workshop(w.id)
+    cell = screen.participants_table.visualRect(screen.participants.index(0, 0)).center()
+    qtbot.mouseClick(screen.participants_table.viewport(), Qt.MouseButton.LeftButton, pos=cell)
+    _click(qtbot, screen.card_button)
+    dialog = screen.dialog
+    assert isinstance(dialog, MemberCardDialog)
+    qtbot.waitUntil(lambda: dialog.card is not None, timeout=10_000)
+    assert old is not None and dialog.code.text() == old.display_code
+    with qtbot.waitSignal(dialog.reprinted, timeout=10_000) as reprinted:
+        _click(qtbot, dialog.reprint_button)
+    assert reprinted.args[0].service == "workshop" and reprinted.args[0].code != old.code
+    assert db.execute("SELECT count(*) FROM member_card WHERE person_id = ? AND revoked_at IS NULL",
+                      [learner.id]).fetchone()[0] == 1
