@@ -137,7 +137,7 @@ class PersonSearchModel(QAbstractTableModel):
     searched = Signal(str, int)
     rows_loaded = Signal()
 
-    def __init__(self, runner: TaskRunner, *, limit: int = 500, page: int = 50,
+    def __init__(self, runner: TaskRunner, *, limit: int = 200, page: int = 50,
                  debounce_ms: int = DEBOUNCE_MS, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.runner = runner
