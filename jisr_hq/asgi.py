@@ -7,6 +7,7 @@ import os
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
+from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
 from django.core.asgi import get_asgi_application
 
 from jisr_desktop.sync.protocol import MAX_WIRE_BODY_BYTES
@@ -69,4 +70,6 @@ async def _refuse(send: Send) -> None:
     await send({"type": "http.response.body", "body": _TOO_LARGE})
 
 
-application = BodyLimit(get_asgi_application(), MAX_WIRE_BODY_BYTES)
+# The static handler serves the admin's CSS and scripts, so `jisr-hq serve` is complete on
+# its own; a large deployment may put a web server in front for /static/ instead.
+application = BodyLimit(ASGIStaticFilesHandler(get_asgi_application()), MAX_WIRE_BODY_BYTES)

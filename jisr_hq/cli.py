@@ -68,6 +68,11 @@ def cmd_create_center(args: argparse.Namespace) -> int:
     )
     center.save()
     sys.stdout.write(f"{center.id}\n")
+    if args.codes:
+        from jisr_hq.devices import issue_code
+
+        for _ in range(args.codes):
+            sys.stdout.write(f"{issue_code(center, hours=48, counselling=args.counselling)}\n")
     return 0
 
 
@@ -152,6 +157,8 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--name-fr", required=True)
     c.add_argument("--name-ar", required=True)
     c.add_argument("--province", required=True)
+    c.add_argument("--codes", type=int, default=0, help="also print N enrollment codes")
+    c.add_argument("--counselling", action="store_true", help="codes for counselling devices")
     c.set_defaults(func=cmd_create_center)
 
     e = sub.add_parser("enrollment-code", help="issue a single-use enrollment code")

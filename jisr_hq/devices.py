@@ -20,6 +20,7 @@ from jisr_desktop.sync.protocol import DEVICE_HEADER, SECRET_HEADER
 from jisr_hq.errors import ApiError
 from jisr_hq.models import Center, Device, EnrollmentCode
 
+_SEEN_EVERY = timedelta(hours=1)
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read over the phone
 
 
@@ -80,6 +81,9 @@ def authenticate(request: HttpRequest) -> Device:
         raise ApiError("unauthenticated", "Unknown device or wrong secret.")
     if device.revoked:
         raise ApiError("device_revoked", "This device has been revoked by HQ.")
+    now = timezone.now()
+    if device.last_seen is None or now - device.last_seen > _SEEN_EVERY:
+        Device.objects.filter(id=device.id).update(last_seen=now)  # at most one write per hour
     return device
 
 

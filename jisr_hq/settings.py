@@ -41,7 +41,9 @@ def _secret_key(home: Path) -> str:
 
 def _database(home: Path) -> dict[str, object]:
     url = os.environ.get("DATABASE_URL") or f"sqlite:///{home / 'hq.sqlite3'}"
-    db: dict[str, object] = dict(dj_database_url.parse(url, conn_max_age=60))
+    # Under ASGI every request may run on a new thread, and a persistent connection per
+    # thread would pile up until PostgreSQL refuses clients: close at the end of each request.
+    db: dict[str, object] = dict(dj_database_url.parse(url, conn_max_age=0))
     if db["ENGINE"] == "django.db.backends.sqlite3":
         # IMMEDIATE transactions take the write lock up front: concurrent pushes queue
         # instead of failing with "database is locked" halfway through a batch.

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from tests.hq.hqkit import HqServer, SimDesktop
-from tests.hq.pg_server import PgCluster, free_port, postgres  # noqa: F401  (fixture)
+from tests.hq.pg_server import ExternalPg, PgCluster, free_port, postgres  # noqa: F401  (fixture)
 
 BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 
@@ -21,7 +21,7 @@ def _server(backend: str, request: pytest.FixtureRequest) -> Iterator[HqServer]:
     home = Path(tempfile.mkdtemp(prefix="jisr-hq-test-"))
     dbname = ""
     if backend == "postgres":
-        cluster: PgCluster = request.getfixturevalue("postgres")
+        cluster: PgCluster | ExternalPg = request.getfixturevalue("postgres")
         dbname = "hq_" + uuid.uuid4().hex[:12]
         url = cluster.create_database(dbname)
     else:

@@ -147,8 +147,10 @@ class HqServer:
     # -- fixtures helpers --------------------------------------------------------------------
 
     def new_center(self, *, codes: int = 2, counselling: bool = False) -> tuple[str, list[str]]:
+        """A new center and `codes` enrollment codes, in one CLI call."""
         code = "C" + uuid.uuid4().hex[:8].upper()
-        self.cli(
+        extra = ["--counselling"] if counselling else []
+        out = self.cli(
             "create-center",
             "--code",
             code,
@@ -158,10 +160,11 @@ class HqServer:
             f"مركز {code}",
             "--province",
             "CAS",
-        )
-        extra = ["--counselling"] if counselling else []
-        out = self.cli("enrollment-code", "--center", code, "--count", str(codes), *extra).stdout
-        return code, out.split()
+            "--codes",
+            str(codes),
+            *extra,
+        ).stdout.split()
+        return code, out[1:]
 
 
 @dataclass

@@ -131,8 +131,35 @@ def pg_cluster() -> Iterator[PgCluster]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+@dataclass
+class ExternalPg:
+    """An existing server named by JISR_TEST_PG_URL (e.g. a CI service container)."""
+
+    admin_url: str
+
+    def url(self, dbname: str) -> str:
+        return self.admin_url.rsplit("/", 1)[0] + "/" + dbname
+
+    def create_database(self, name: str) -> str:
+        import psycopg
+
+        with psycopg.connect(self.admin_url, autocommit=True) as con:
+            con.execute(f'CREATE DATABASE "{name}"')
+        return self.url(name)
+
+    def drop_database(self, name: str) -> None:
+        import psycopg
+
+        with psycopg.connect(self.admin_url, autocommit=True) as con:
+            con.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 @pytest.fixture(scope="session")
-def postgres() -> Iterator[PgCluster]:
-    """Session-wide PostgreSQL cluster; modules create their own databases in it."""
+def postgres() -> Iterator[PgCluster | ExternalPg]:
+    """Session-wide PostgreSQL: JISR_TEST_PG_URL if set, else a throwaway local cluster;
+    test modules create their own databases in it."""
+    if url := os.environ.get("JISR_TEST_PG_URL"):
+        yield ExternalPg(url)
+        return
     with pg_cluster() as cluster:
         yield cluster
