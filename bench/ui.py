@@ -269,7 +269,8 @@ def main() -> int:
         "start": start,
         "typing": typing,
         "targets": {"start_s": 1.5, "typing_p95_ms": 100},
-        "qt_platform": os.environ.get("QT_QPA_PLATFORM", ""),
+        "qt_platform": os.environ.get("QT_QPA_PLATFORM", "") or "default",
+        "load_average_1min": round(os.getloadavg()[0], 2),  # other work on the machine
         "machine": f"{platform.machine()} {os.cpu_count()} cores (shared), Python {platform.python_version()}",
         "date": time.strftime("%Y-%m-%d"),
     }

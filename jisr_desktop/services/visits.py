@@ -96,6 +96,13 @@ def visits_on(*, ctx: Context, day: date) -> list[VisitRow]:
 
 
 def visits_of(*, ctx: Context, person_id: str) -> list[Visit]:
-    rows = ctx.db.execute(f"SELECT {_VISIT_COLUMNS} FROM visit WHERE person_id = ?"
-                          " ORDER BY visited_at DESC", [person_id]).fetchall()
+    """A person's visits, latest first, including those of records merged into this one.
+
+    Visits are events and are never re-pointed by a merge; they are followed through
+    `merged_into` when read, so that undoing a merge gives them back at once."""
+    rows = ctx.db.execute(
+        "WITH RECURSIVE same(id) AS (SELECT ? UNION SELECT p.id FROM person p"
+        " JOIN same s ON p.merged_into = s.id)"
+        f" SELECT {_VISIT_COLUMNS} FROM visit WHERE person_id IN (SELECT id FROM same)"
+        " ORDER BY visited_at DESC", [person_id]).fetchall()
     return [Visit(*r) for r in rows]

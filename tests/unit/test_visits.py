@@ -75,3 +75,15 @@ def test_a_role_without_log_visit_is_refused(system_ctx: Context, person) -> Non
     with pytest.raises(errors.PermissionDenied):
         visits.log_visit(ctx=outsider, data={"person_id": person.id, "program_code": "rsu",
                                              "channel": "phone", "outcome": "informed"})
+
+
+def test_visits_follow_a_merge_and_its_undo(ctx: Context, coord_ctx: Context, person) -> None:  # type: ignore[no-untyped-def]
+    twin = registry.register_person(ctx=ctx, data={"given_name_lat": "Fatima", "family_name_lat": "Alaoui"})
+    visits.log_visit(ctx=ctx, data={"person_id": twin.id, "program_code": "rsu",
+                                    "channel": "phone", "outcome": "informed"})
+    assert visits.visits_of(ctx=ctx, person_id=person.id) == []
+    merge_id = registry.merge_persons(ctx=coord_ctx, survivor_id=person.id, merged_id=twin.id)
+    assert [v.person_id for v in visits.visits_of(ctx=ctx, person_id=person.id)] == [twin.id]
+    registry.undo_merge(ctx=coord_ctx, merge_id=merge_id)
+    assert visits.visits_of(ctx=ctx, person_id=person.id) == []
+    assert len(visits.visits_of(ctx=ctx, person_id=twin.id)) == 1
