@@ -19,11 +19,14 @@ import pytest
 
 
 def find_pg_bin() -> Path | None:
-    """Newest /usr/lib/postgresql/<version>/bin holding initdb and pg_ctl (or $JISR_PG_BIN)."""
-    if env := os.environ.get("JISR_PG_BIN"):
-        return Path(env)
+    """Newest /usr/lib/postgresql/<version>/bin holding initdb and pg_ctl.
+
+    $PG_BIN overrides the search (a folder; if it lacks initdb, PostgreSQL counts as missing).
+    """
+    override = os.environ.get("PG_BIN")
+    candidates = [Path(override)] if override else Path("/usr/lib/postgresql").glob("*/bin")
     found = []
-    for path in Path("/usr/lib/postgresql").glob("*/bin"):
+    for path in candidates:
         if (path / "initdb").exists() and (path / "pg_ctl").exists():
             version = re.sub(r"\D", "", path.parent.name) or "0"
             found.append((int(version), path))
