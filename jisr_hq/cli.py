@@ -184,14 +184,19 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--older-than-days", type=float, default=None)
     t.set_defaults(func=cmd_purge_tombstones)
 
-    u = sub.add_parser("createsuperuser", help="create an admin-site user")
-    u.add_argument("rest", nargs=argparse.REMAINDER)
+    u = sub.add_parser(
+        "createsuperuser", help="create an admin-site user (Django's options pass through)"
+    )
     u.set_defaults(func=cmd_createsuperuser)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, rest = parser.parse_known_args(argv)
+    if rest and args.command != "createsuperuser":
+        parser.error(f"unrecognized arguments: {' '.join(rest)}")
+    args.rest = rest
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s %(message)s")
     try:
         _setup()

@@ -97,3 +97,40 @@ def test_admin_speaks_arabic_right_to_left_and_openapi_is_served(hq: HqServer) -
         assert 'lang="fr"' in fr.text and 'dir="rtl"' not in fr.text
         spec = client.get("/api/sync/openapi.json").json()
         assert {"/api/sync/push", "/api/sync/pull", "/api/sync/enroll"} <= set(spec["paths"])
+
+
+def test_admin_lists_hq_tables_in_arabic(hq: HqServer) -> None:
+    import re
+
+    import httpx
+
+    name = "admin" + uuid.uuid4().hex[:6]
+    hq.cli(
+        "createsuperuser",
+        "--noinput",
+        "--username",
+        name,
+        "--email",
+        "a@example.org",
+        env={"DJANGO_SUPERUSER_PASSWORD": "a-long-test-password"},
+    )
+    with httpx.Client(base_url=hq.base_url, follow_redirects=True) as client:
+        login = client.get("/ar/admin/login/")
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', login.text)
+        assert token is not None
+        r = client.post(
+            "/ar/admin/login/?next=/ar/admin/",
+            data={
+                "csrfmiddlewaretoken": token.group(1),
+                "username": name,
+                "password": "a-long-test-password",
+                "next": "/ar/admin/",
+            },
+            headers={"Referer": hq.base_url + "/ar/admin/login/"},
+        )
+        assert r.status_code == 200 and 'dir="rtl"' in r.text
+        assert "المراكز" in r.text and "حسابات الموظفين" in r.text
+        fr = client.get("/fr/admin/")
+        assert "Centres" in fr.text or "centres" in fr.text
+        css = client.get("/static/admin/css/base.css")
+        assert css.status_code == 200
