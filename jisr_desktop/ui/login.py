@@ -38,6 +38,7 @@ class LoginForm(RetranslateMixin, QWidget):
         self.lock_user = lock_user
         self.title = QLabel()
         self.title.setObjectName("loginTitle")
+        self.title.setStyleSheet("font-size: 15pt; font-weight: bold;")
         self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.username = QLineEdit()
         self.username.setObjectName("username")
@@ -51,9 +52,12 @@ class LoginForm(RetranslateMixin, QWidget):
         self.button = QPushButton()
         self.button.setObjectName("signIn")
         self.button.setDefault(True)
+        self.username_label, self.password_label = QLabel(), QLabel()
+        self.username_label.setBuddy(self.username)
+        self.password_label.setBuddy(self.password)
         self.form = QFormLayout()
-        self.form.addRow("", self.username)
-        self.form.addRow("", self.password)
+        self.form.addRow(self.username_label, self.username)
+        self.form.addRow(self.password_label, self.password)
         box = QVBoxLayout(self)
         box.addStretch(1)
         box.addWidget(self.title)
@@ -77,12 +81,8 @@ class LoginForm(RetranslateMixin, QWidget):
         else:
             self.title.setText(_("Sign in to Jisr Desktop"))
             self.button.setText(_("Sign in"))
-        label = self.form.labelForField(self.username)
-        if isinstance(label, QLabel):
-            label.setText(_("User name"))
-        label = self.form.labelForField(self.password)
-        if isinstance(label, QLabel):
-            label.setText(_("Password"))
+        self.username_label.setText(_("User name"))
+        self.password_label.setText(_("Password"))
 
     def reset(self) -> None:
         self.password.clear()

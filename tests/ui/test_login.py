@@ -14,6 +14,8 @@ def test_wrong_then_right_password(qtbot, shell_factory, receptionist) -> None: 
     with qtbot.waitSignal(shell.login_shown, timeout=10_000):
         shell.start()
     form = shell.login.form
+    assert (form.username_label.text(), form.password_label.text()) == ("User name", "Password")
+    assert form.username_label.isVisible() and form.username.hasFocus()
     qtbot.keyClicks(form.username, "recep")
     qtbot.keyClicks(form.password, "not the password")
     with qtbot.waitSignal(form.failed, timeout=10_000) as failed:
