@@ -22,12 +22,13 @@ from jisr_desktop.services import registry
 from jisr_desktop.ui.household import HouseholdView, MergePanel
 from jisr_desktop.ui.language import RetranslateMixin
 from jisr_desktop.ui.person_form import PersonForm
+from jisr_desktop.ui.reception import PersonVisits
 from jisr_desktop.ui.session import Session
 from jisr_desktop.ui.widgets import PersonPicker
 
 
 class PersonPanel(RetranslateMixin, QTabWidget):
-    """One person: details, household and (coordinators) merge.
+    """One person: details, household, visits and (coordinators) merge.
 
     Signals:
         open_person(str): show another person (a household member).
@@ -43,6 +44,8 @@ class PersonPanel(RetranslateMixin, QTabWidget):
         self.household.open_person.connect(self.open_person)
         self.addTab(self.form, "")
         self.addTab(self.household, "")
+        self.visits = PersonVisits(session, person)
+        self.addTab(self.visits, "")
         self.merge: MergePanel | None = None
         if session.can(Permission.MERGE_PERSONS):
             self.merge = MergePanel(session, person)
@@ -52,8 +55,9 @@ class PersonPanel(RetranslateMixin, QTabWidget):
     def retranslate(self) -> None:
         self.setTabText(0, _("Details"))
         self.setTabText(1, _("Household"))
+        self.setTabText(2, _("Visits"))
         if self.merge is not None:
-            self.setTabText(2, _("Merge duplicates"))
+            self.setTabText(3, _("Merge duplicates"))
 
 
 class PeopleScreen(RetranslateMixin, QWidget):

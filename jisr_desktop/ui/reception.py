@@ -312,3 +312,51 @@ class ReceptionDesk(RetranslateMixin, QWidget):
 
     def activated(self) -> None:
         self.picker.query.setFocus()
+
+
+def _when(visit: visits.Visit) -> str:
+    at = datetime.fromisoformat(visit.visited_at).astimezone()
+    return _("{date} at {time}", date=i18n.format_date(at), time=i18n.format_time(at))
+
+
+class PersonVisits(RetranslateMixin, QWidget):
+    """The visits of one person, latest first (a tab of the person's panel).
+
+    Signals:
+        loaded(int): the list was loaded (how many visits).
+    """
+
+    loaded = Signal(int)
+
+    def __init__(self, session: Session, person: Person, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.programs: dict[str, Program] = {}
+        self.model = RowsModel((
+            Column(N_("Date"), _when),
+            Column(N_("About"), lambda v: self.programs[v.program_code].name(i18n.current_language())
+                   if v.program_code in self.programs else v.program_code),
+            Column(N_("Channel"), lambda v: translate(CHANNEL_LABELS.get(v.channel, v.channel))),
+            Column(N_("Outcome"), lambda v: translate(OUTCOME_LABELS.get(v.outcome, v.outcome))),
+            Column(N_("Referred to"), lambda v: v.referral_to),
+        ), self)
+        self.table = QTableView()
+        self.table.setObjectName("personVisits")
+        self.table.setModel(self.model)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setMinimumSectionSize(40)
+        box = QVBoxLayout(self)
+        box.addWidget(self.table)
+        pid = person.id
+        session.call(lambda ctx: (visits.list_programs(ctx=ctx), visits.visits_of(ctx=ctx, person_id=pid)),
+                     self._loaded)
+
+    def _loaded(self, result: tuple[list[Program], list[visits.Visit]]) -> None:
+        programs, rows = result
+        self.programs = {p.code: p for p in programs}
+        self.model.set_rows(rows)
+        self.loaded.emit(len(rows))
+
+    def retranslate(self) -> None:
+        self.model.retranslate()

@@ -76,3 +76,19 @@ def test_no_person_chosen_is_explained(qtbot, shell_factory, receptionist) -> No
     qtbot.mouseClick(desk.log_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not desk.messages["person_id"].isHidden(), timeout=10_000)
     assert desk.messages["person_id"].text() == "Find or register the person first."
+
+
+def test_a_person_shows_their_visits(qtbot, shell_factory, receptionist, ctx) -> None:  # type: ignore[no-untyped-def]
+    person = registry.register_person(ctx=ctx, data={"given_name_lat": "Omar", "family_name_lat": "Tazi"})
+    visits.log_visit(ctx=ctx, data={"person_id": person.id, "program_code": "forsa",
+                                    "channel": "in_person", "outcome": "follow_up"})
+    main = sign_in(qtbot, shell_factory(lang="fr"), "recep")
+    screen = main.show_section("people")
+    with qtbot.waitSignal(screen.person_opened, timeout=10_000):
+        screen.open_person(person.id)
+    tab = screen.panel.visits
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 1, timeout=10_000)
+    assert screen.panel.tabText(2) == "Visites"
+    assert tab.model.data(tab.model.index(0, 1)) == "Forsa"
+    assert tab.model.data(tab.model.index(0, 3)) == "Suivi nécessaire"
+
