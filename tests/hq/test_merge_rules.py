@@ -114,3 +114,33 @@ def test_edit_then_delete_keeps_the_tombstone(
     row = desk2.row("person", pid)
     assert row is not None and row["deleted"] is True and row["fields"]["phone"] == "0600"
     assert _conflicts(hq, pid) == [("phone", "edit_of_deleted")]
+
+
+def test_slow_clock_still_orders_after_pulled_edits(
+    hq: HqServer, desk: SimDesktop, desk2: SimDesktop
+) -> None:  # 13 (the protocol side: pulled clocks let a slow desktop's next edit win)
+    pid = _shared_person(desk, desk2)
+    assert desk.push([desk.op("person", pid, patch={"first_name": "Seen"})]).status_code == 200
+    desk2.clock_offset_ms = -YEAR_MS  # a year slow
+    desk2.pull_all()  # merges the pulled clocks into its HLC
+    assert (
+        desk2.push([desk2.op("person", pid, patch={"first_name": "After"})]).json()["rejected"]
+        == []
+    )
+    desk.pull_all()
+    assert desk.row("person", pid)["fields"]["first_name"] == "After"  # type: ignore[index]
+    assert _conflicts(hq, pid) == []
+
+
+def test_new_epoch_after_restore_loses_nothing(hq: HqServer, desk: SimDesktop) -> None:  # 8
+    first = [desk.op("person", uuid.uuid4(), patch={"first_name": f"e1-{i}"}) for i in range(3)]
+    assert desk.push(first).json()["acked_through"] == 3
+    desk.epoch, desk.next_seq = 2, 1  # restored from a backup: seqs start again, new epoch
+    second = [desk.op("person", uuid.uuid4(), patch={"first_name": f"e2-{i}"}) for i in range(3)]
+    r = desk.push(second)
+    assert r.status_code == 200 and r.json()["acked_through"] == 3
+    names = {row["fields"]["first_name"] for row in desk.pull_all() if row["entity"] == "person"}
+    assert names == {"e1-0", "e1-1", "e1-2", "e2-0", "e2-1", "e2-2"}
+    desk.epoch = 1  # the same seqs in the old epoch with new content would be refused
+    reused = dict(first[0], op_id=str(uuid.uuid4()))
+    assert desk.push([reused], first_seq=1).status_code == 409

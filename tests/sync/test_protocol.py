@@ -7,9 +7,12 @@ import typing
 import uuid
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from jisr_desktop.sync import protocol as p
+from jisr_desktop.sync.hlc import Timestamp
 
 DEV = str(uuid.uuid4())
 
@@ -95,3 +98,14 @@ def test_cursor_round_trip_and_refusals() -> None:
     for bad in ["x", "1.2.3", "1.-1.0.0", "2.0.0.0", "1.0.0.0 ", "1." + "9" * 19 + ".0.0"]:
         with pytest.raises(ValueError):
             p.Cursor.parse(bad)
+
+
+@given(
+    wall=st.integers(0, 9_999_999_999_999),
+    counter=st.integers(0, 0xFFFF),
+    device=st.uuids().map(str) | st.sampled_from(["hq"]),
+)
+def test_every_hlc_timestamp_is_accepted_on_the_wire(wall: int, counter: int, device: str) -> None:
+    text = str(Timestamp(wall, counter, device))
+    op = p.Op.model_validate_json(json.dumps(_op(hlc=text, base={"first_name": text})))
+    assert Timestamp.parse(op.hlc) == Timestamp(wall, counter, device)
