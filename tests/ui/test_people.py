@@ -165,6 +165,12 @@ def test_household_create_add_member_and_head(qtbot, shell_factory, receptionist
         qtbot.mouseClick(view.head_button, Qt.MouseButton.LeftButton)
     idle(qtbot, shell)
     assert [m.person.id for m in view.model.rows if m.is_head] == [child.id]
+    view.table.selectRow([m.person.id for m in view.model.rows].index(child.id))
+    with qtbot.waitSignal(view.changed, timeout=10_000):
+        qtbot.mouseClick(view.remove_button, Qt.MouseButton.LeftButton)
+    idle(qtbot, shell)
+    assert [m.person.id for m in view.model.rows] == [known.id]
+    assert not any(m.is_head for m in view.model.rows)  # the head left; a new one can be set
 
 
 def test_merge_and_undo_for_coordinators_only(qtbot, shell_factory, coordinator, receptionist, known, ctx, db) -> None:  # type: ignore[no-untyped-def]
