@@ -8,6 +8,7 @@ inside the push transaction, on SQLite and PostgreSQL alike.
 
 from __future__ import annotations
 
+import functools
 import json
 import uuid
 from collections.abc import Callable, Iterable
@@ -113,8 +114,10 @@ def _hex(u: uuid.UUID | None) -> Any:
     return None if u is None else u.hex
 
 
+@functools.cache
 def _uuid_adapter() -> Callable[[uuid.UUID | None], Any]:
-    """UUIDs as the backend stores them (PostgreSQL natively, SQLite as 32 hex chars)."""
+    """UUIDs as the backend stores them (PostgreSQL natively, SQLite as 32 hex chars).
+    Cached: an HQ process talks to one database."""
     return _native if connection.features.has_native_uuid_field else _hex
 
 
