@@ -72,13 +72,20 @@ class IdleWatcher(QObject):
         self.timeout_ms = timeout_ms
         self.last_activity = time.monotonic()
         self.timer = QTimer(self)
-        self.timer.setInterval(max(50, min(15_000, timeout_ms // 4 or 50)))
         self.timer.timeout.connect(self.check)
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self)
+        self.set_timeout(timeout_ms)
+
+    def set_timeout(self, timeout_ms: int) -> None:
+        """Lock after `timeout_ms` of inactivity (0: never)."""
+        self.timeout_ms = timeout_ms
+        self.timer.setInterval(max(20, min(15_000, timeout_ms // 4)))
         if timeout_ms > 0:
             self.timer.start()
+        else:
+            self.timer.stop()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() in _INPUT_EVENTS:
@@ -150,6 +157,7 @@ class MainWindow(RetranslateMixin, QMainWindow):
         minutes = int(session.settings["idle_lock_minutes"])
         self.idle = IdleWatcher(minutes * 60_000, self)
         self.idle.idle.connect(self.lock)
+        session.setting_changed.connect(self._setting_changed)
         self.resize(1180, 760)
         self.retranslate()
         self.nav.setCurrentRow(0)
@@ -247,6 +255,10 @@ class MainWindow(RetranslateMixin, QMainWindow):
         self.sync_label.setStyleSheet(f"color: {SYNC_LEVEL_COLORS.get(level, '#555555')};")
 
     # --- lock ----------------------------------------------------------------------------
+
+    def _setting_changed(self, name: str) -> None:
+        if name == "idle_lock_minutes":
+            self.idle.set_timeout(int(self.session.settings[name]) * 60_000)
 
     def is_locked(self) -> bool:
         return self.stack.currentWidget() is self.lock_form

@@ -22,9 +22,11 @@ class Session(QObject):
 
     Signals:
         user_changed(object): someone signed in or out (the `User` or None).
+        setting_changed(str): a setting was changed from the program (its name).
     """
 
     user_changed = Signal(object)
+    setting_changed = Signal(str)
 
     def __init__(self, root: Path, *, runner: TaskRunner | None = None,
                  clock: Callable[[], datetime] = utc_now, parent: QObject | None = None) -> None:
@@ -38,6 +40,11 @@ class Session(QObject):
     def sign_in(self, user: User | None) -> None:
         self.user = user
         self.user_changed.emit(user)
+
+    def set_setting(self, name: str, value: Any) -> None:
+        """Store a setting (validated, written at once) and tell the screens."""
+        self.settings.set(name, value)
+        self.setting_changed.emit(name)
 
     def can(self, permission: Permission) -> bool:
         return self.user is not None and self.user.can(permission)

@@ -64,7 +64,7 @@ class SettingsScreen(RetranslateMixin, QWidget):
         box.addWidget(self.message)
         box.addStretch(1)
         self.language.currentIndexChanged.connect(self._language_chosen)
-        self.idle.valueChanged.connect(lambda v: session.settings.set("idle_lock_minutes", v))
+        self.idle.valueChanged.connect(lambda v: session.set_setting("idle_lock_minutes", v))
         self.change_button.clicked.connect(self.change_password)
         self.retranslate()
 
@@ -77,7 +77,7 @@ class SettingsScreen(RetranslateMixin, QWidget):
 
     def _language_chosen(self) -> None:
         lang = self.language.currentData()
-        self.session.settings.set("language", lang)
+        self.session.set_setting("language", lang)
         apply_language(lang)
 
     def change_password(self) -> None:

@@ -75,7 +75,7 @@ class CenterPage(RetranslateMixin, QWizardPage):
 
     def _language(self) -> None:
         lang = self.language.currentData()
-        self.session.settings.set("language", lang)
+        self.session.set_setting("language", lang)
         apply_language(lang)
 
     def retranslate(self) -> None:

@@ -73,9 +73,7 @@ def test_coordinator_manages_accounts(qtbot, shell_factory, coordinator, recepti
 def test_idle_lock_and_unlock(qtbot, shell_factory, receptionist) -> None:  # type: ignore[no-untyped-def]
     shell = shell_factory()
     main = sign_in(qtbot, shell, "recep")
-    main.idle.timeout_ms = 50
-    main.idle.timer.setInterval(20)
-    main.idle.timer.start()
+    main.idle.set_timeout(50)
     with qtbot.waitSignal(main.locked_changed, timeout=5_000) as locked:
         pass
     assert locked.args == [True] and main.is_locked()

@@ -64,3 +64,9 @@ def test_idle_minutes_only_for_coordinators(qtbot, shell_factory, request, role_
     main = sign_in(qtbot, shell_factory(), user.username)
     settings = main.show_section("settings")
     assert settings.idle.isEnabled() == (role_fixture == "coordinator")
+    if role_fixture == "coordinator":
+        settings.idle.setValue(3)
+        assert main.idle.timeout_ms == 3 * 60_000 and main.idle.timer.isActive()
+        settings.idle.setValue(0)  # never lock
+        assert not main.idle.timer.isActive()
+        assert main.session.settings["idle_lock_minutes"] == 0
