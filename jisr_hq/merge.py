@@ -21,7 +21,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from jisr_desktop.sync.protocol import ENTITIES, EntitySpec, Op
+from jisr_desktop.sync.protocol import ENTITIES, RESOLUTION_CHOICES, EntitySpec, Op
 from jisr_hq import clock, store
 from jisr_hq.models import ChangeCounter, Conflict, Device, StaffAccount
 from jisr_hq.store import EventState, RecState
@@ -68,6 +68,7 @@ class BatchMerger:
         self.dirty: dict[Key, RecState] = {}
         self.new_events: list[tuple[object, ...]] = []
         self.conflicts: list[Conflict] = []
+        self.resolutions: list[tuple[Conflict, str]] = []
         self.staff: dict[str, StaffAccount | None] = {}
         self.counters = _lock_counters(self.center_id)
         self.loaded: set[uuid.UUID] = set()
@@ -146,6 +147,11 @@ class BatchMerger:
         return self.staff[user_id]
 
     def _apply_event(self, op: Op, patch: dict[str, Any]) -> str | None:
+        resolved: Conflict | None = None
+        if op.entity == "conflict_resolution":
+            resolved, reason = self._check_resolution(op, patch)
+            if reason:
+                return reason
         key = (op.entity, op.entity_id)
         canonical = json.dumps(patch, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
         digest = hashlib.sha256(canonical.encode()).hexdigest()  # == content_digest(patch)
@@ -166,7 +172,31 @@ class BatchMerger:
                 self._next("center"),
             )
         )
+        if resolved is not None:
+            self.resolutions.append((resolved, str(patch["choice"])))
         return None
+
+    def _check_resolution(
+        self, op: Op, patch: dict[str, Any]
+    ) -> tuple[Conflict | None, str | None]:
+        """A coordinator's choice on a conflict of this center (HQ records it; the data
+        change itself, for keep_loser, is an ordinary upsert)."""
+        if patch.get("choice") not in RESOLUTION_CHOICES:
+            return None, "invalid_value"
+        try:
+            conflict_id = uuid.UUID(str(patch.get("conflict_id")))
+        except ValueError:
+            return None, "invalid_value"
+        conflict = Conflict.objects.filter(id=conflict_id).first()
+        if conflict is None:
+            return None, "unknown_conflict"
+        if conflict.center_id != self.center_id:
+            return None, "wrong_center"
+        if conflict.partition == "counselling":  # case-note conflicts: counsellors only
+            reason = self._check_author(op.user_id, ENTITIES["counselling_note"])
+            if reason:
+                return None, reason
+        return conflict, None
 
     def _apply_record(self, op: Op, spec: EntitySpec, patch: dict[str, Any]) -> None:
         key = (op.entity, op.entity_id)
@@ -277,6 +307,11 @@ class BatchMerger:
         store.write_records(self.dirty.values())
         store.write_events(self.new_events)
         Conflict.objects.bulk_create(self.conflicts, batch_size=500)
+        now = timezone.now()
+        for conflict, choice in self.resolutions:
+            Conflict.objects.filter(id=conflict.id).update(
+                resolution=choice, resolved_at=now, counter=self._next(conflict.partition)
+            )
         for counter in self.counters.values():
             counter.save(update_fields=["value"])
 

@@ -211,5 +211,6 @@ def _conflict_row(c: Conflict) -> tuple[int, str]:
         "loser_clock": c.loser_clock,
         "loser_device": str(c.loser_device) if c.loser_device else None,
         "op_id": str(c.op_id),
+        "resolution": c.resolution or None,
     }
     return _row_json("sync.conflict", c.id, c.center_id, fields, {}, False, c.counter)

@@ -97,6 +97,7 @@ ENTITIES: dict[str, EntitySpec] = {
         EntitySpec("void", "event"),
         EntitySpec("amend", "event"),
         EntitySpec("merge", "event"),
+        EntitySpec("conflict_resolution", "event", fields=frozenset({"conflict_id", "choice"})),
         EntitySpec(
             "counselling_note",
             "record",
@@ -132,6 +133,7 @@ EntityName = Literal[
     "void",
     "amend",
     "merge",
+    "conflict_resolution",
     "counselling_note",
     "mediation_note",
 ]
@@ -269,8 +271,15 @@ REJECT_REASONS = (
     "author_role",
     "schema_too_new",
     "event_conflict",
-    "bad_base",
+    "unknown_conflict",
+    "invalid_value",
 )
+
+RESOLUTION_CHOICES = ("keep_winner", "keep_loser")
+"""A `conflict_resolution` event: {conflict_id, choice}. Its id is
+uuid5(RESOLUTION_NS, conflict_id) so two coordinators resolving one conflict converge; the
+data change for `keep_loser` is an ordinary upsert pushed with it."""
+RESOLUTION_NS = UUID("0b1f6a52-6c1e-4d59-9a49-3a4c0f7d2e61")
 
 
 _CURSOR = re.compile(r"^1\.(\d{1,18})\.(\d{1,18})\.(\d{1,18})$")

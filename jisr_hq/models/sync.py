@@ -169,6 +169,8 @@ class Conflict(models.Model):
     op_id = models.UUIDField()
     counter = models.BigIntegerField()
     created = models.DateTimeField(auto_now_add=True)
+    resolution = models.CharField(max_length=20, blank=True, default="")
+    resolved_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("conflict")

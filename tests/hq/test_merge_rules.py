@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 
 from jisr_desktop.sync.hlc import Timestamp
+from jisr_desktop.sync.protocol import RESOLUTION_NS
 from tests.hq.hqkit import YEAR_MS, HqServer, SimDesktop, wall_ms
 
 
@@ -144,3 +146,57 @@ def test_new_epoch_after_restore_loses_nothing(hq: HqServer, desk: SimDesktop) -
     desk.epoch = 1  # the same seqs in the old epoch with new content would be refused
     reused = dict(first[0], op_id=str(uuid.uuid4()))
     assert desk.push([reused], first_seq=1).status_code == 409
+
+
+def test_conflict_resolution_reaches_the_other_desktops(
+    hq: HqServer, desk: SimDesktop, desk2: SimDesktop, enroll: Callable[..., SimDesktop]
+) -> None:
+    pid = _shared_person(desk, desk2)
+    desk.push([desk.op("person", pid, patch={"first_name": "Mine"})])
+    desk2.push([desk2.op("person", pid, patch={"first_name": "Theirs"})])
+    desk.pull_all()
+    (conflict,) = [r for r in desk.state.values() if r["entity"] == "sync.conflict"]
+    assert conflict["fields"]["resolution"] is None
+    rid = uuid.uuid5(RESOLUTION_NS, conflict["entity_id"])
+    loser = conflict["fields"]["loser_value"]
+    r = desk.push(
+        [
+            desk.op("person", pid, patch={"first_name": loser}),
+            desk.op(
+                "conflict_resolution",
+                rid,
+                "event",
+                {"conflict_id": conflict["entity_id"], "choice": "keep_loser"},
+            ),
+            desk.op(
+                "conflict_resolution",
+                uuid.uuid4(),
+                "event",
+                {"conflict_id": conflict["entity_id"], "choice": "whatever"},
+            ),
+            desk.op(
+                "conflict_resolution",
+                uuid.uuid4(),
+                "event",
+                {"conflict_id": str(uuid.uuid4()), "choice": "keep_winner"},
+            ),
+        ]
+    )
+    assert [x["reason"] for x in r.json()["rejected"]] == ["invalid_value", "unknown_conflict"]
+    desk2.pull_all()
+    row = desk2.row("sync.conflict", conflict["entity_id"])
+    assert row is not None and row["fields"]["resolution"] == "keep_loser"
+    assert desk2.row("person", pid)["fields"]["first_name"] == loser  # type: ignore[index]
+    _, other_codes = hq.new_center(codes=1)
+    stranger = enroll(other_codes[0])
+    r = stranger.push(
+        [
+            stranger.op(
+                "conflict_resolution",
+                uuid.uuid4(),
+                "event",
+                {"conflict_id": conflict["entity_id"], "choice": "keep_winner"},
+            )
+        ]
+    )
+    assert [x["reason"] for x in r.json()["rejected"]] == ["wrong_center"]
