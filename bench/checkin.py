@@ -113,9 +113,10 @@ def seed_events(db: sqlite_utils.Database, person_ids: list[str], total: int, rn
         if len(marks) == BATCH:
             flush("attendance", mark_sql, marks)
     flush("attendance", mark_sql, marks)
+    check_in_ids = list(dict.fromkeys(check_in_ids))  # a repeated random draw is one check-in
     acks = [(changes.deterministic_id("ack", cid), cid, "", "Allergy", "2025-01-01T08:00:00+00:00", "bench", "")
             for cid in check_in_ids[:n_acks]]
-    flush("alert_ack", "INSERT INTO alert_ack(id, check_in_id, person_id, alerts, at, recorded_by, created_at)"
+    flush("alert_ack", "INSERT OR IGNORE INTO alert_ack(id, check_in_id, person_id, alerts, at, recorded_by, created_at)"
                        " VALUES (?,?,?,?,?,?,?)", acks)
     corrections = [(changes.new_id(), "check_in", rng.choice(check_in_ids), rng.choice(("void", "amend")),
                     "{}", "wrong child scanned", "2025-01-01T09:00:00+00:00", "bench", "")
