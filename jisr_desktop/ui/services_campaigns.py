@@ -381,6 +381,8 @@ class CampaignsScreen(RetranslateMixin, QWidget):
     def _clear(self) -> None:
         self.detail = None
         self.list_table.clearSelection()
+        today = self.session.clock().astimezone().date()
+        self.day.setDate(QDate(today.year, today.month, today.day))
         self.topic.setEditText("")
         self.place.clear()
         self.partner.clear()

@@ -132,6 +132,8 @@ class PickupsDialog(RetranslateMixin, QDialog):
         self.add_person_button.clicked.connect(self.add_person)
         self.picker.picked.connect(lambda _pid: self.add_person())
         self.add_other_button.clicked.connect(self.add_other)
+        for line in (self.name, self.cin, self.phone):
+            line.returnPressed.connect(self.add_other)  # Enter adds, as the button does
         self.resize(760, 640)
         self.retranslate()
         self.reload()
