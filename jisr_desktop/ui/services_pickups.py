@@ -134,6 +134,8 @@ class PickupsDialog(RetranslateMixin, QDialog):
         self.add_other_button.clicked.connect(self.add_other)
         for line in (self.name, self.cin, self.phone):
             line.returnPressed.connect(self.add_other)  # Enter adds, as the button does
+        for button in self.findChildren(QPushButton):
+            button.setAutoDefault(False)  # Enter is handled by the field it is pressed in, once
         self.resize(760, 640)
         self.retranslate()
         self.reload()
