@@ -57,22 +57,44 @@ class LoadDesktop(threading.Thread):
             if roll < 0.3 or not self.persons:
                 pid = str(uuid.uuid4())
                 self.persons.append(pid)
-                ops.append(self.writer.op("person", pid, "upsert", person_patch(len(self.persons)), {}))
+                ops.append(
+                    self.writer.op("person", pid, "upsert", person_patch(len(self.persons)), {})
+                )
                 self.created += 1
             elif roll < 0.5:
                 pid = self.rng.choice(self.persons)
-                ops.append(self.writer.op("person", pid, "upsert", {"phone": f"+2126{self.rng.randrange(10**8):08d}"}, {}))
+                ops.append(
+                    self.writer.op(
+                        "person",
+                        pid,
+                        "upsert",
+                        {"phone": f"+2126{self.rng.randrange(10**8):08d}"},
+                        {},
+                    )
+                )
             else:
-                ops.append(self.writer.op("check_in", str(uuid.uuid4()), "event",
-                                          {"person_id": self.rng.choice(self.persons), "kind": "visit"}, {}))
+                ops.append(
+                    self.writer.op(
+                        "check_in",
+                        str(uuid.uuid4()),
+                        "event",
+                        {"person_id": self.rng.choice(self.persons), "kind": "visit"},
+                        {},
+                    )
+                )
                 self.created += 1
         return ops
 
     def run(self) -> None:
         while not self.stop_event.is_set():
             ops = self._ops()
-            req = p.PushRequest(protocol_v=1, device_id=uuid.UUID(str(self.t.device_id)), epoch=1,
-                                first_seq=ops[0].seq, ops=ops)
+            req = p.PushRequest(
+                protocol_v=1,
+                device_id=uuid.UUID(str(self.t.device_id)),
+                epoch=1,
+                first_seq=ops[0].seq,
+                ops=ops,
+            )
             for _attempt in range(5):  # an unanswered push is retried as is, like the client
                 if self._timed("push", lambda req=req: self.t.push(req)):  # type: ignore[misc]
                     break
@@ -146,21 +168,34 @@ def summarise(desks: list[LoadDesktop], elapsed: float, url: str, args: Any) -> 
     pulls = [x for d in desks for x in d.latency["pull"]]
     acked_ops = sum(d.writer.seq for d in desks)
     with psycopg.connect(url) as con:
-        receipts = dict(con.execute(
-            "SELECT device_id::text, count(*) FROM jisr_hq_opreceipt GROUP BY device_id").fetchall())
+        receipts: dict[str, int] = dict(
+            con.execute(
+                "SELECT device_id::text, count(*) FROM jisr_hq_opreceipt GROUP BY device_id"
+            ).fetchall()
+        )
         dup = con.execute(
             "SELECT count(*) FROM (SELECT device_id, epoch, seq FROM jisr_hq_opreceipt"
-            " GROUP BY 1, 2, 3 HAVING count(*) > 1) x").fetchone()[0]  # type: ignore[index]
-        rows = con.execute("SELECT (SELECT count(*) FROM jisr_hq_record)"
-                           " + (SELECT count(*) FROM jisr_hq_event)").fetchone()[0]  # type: ignore[index]
+            " GROUP BY 1, 2, 3 HAVING count(*) > 1) x"
+        ).fetchone()[0]  # type: ignore[index]
+        rows = con.execute(
+            "SELECT (SELECT count(*) FROM jisr_hq_record) + (SELECT count(*) FROM jisr_hq_event)"
+        ).fetchone()[0]  # type: ignore[index]
     sent_ok = all(receipts.get(str(d.t.device_id), 0) == d.writer.seq for d in desks)
     created = sum(d.created for d in desks)
     return {
-        "desktops": args.desktops, "centers": args.centers, "seconds": round(elapsed, 1),
-        "hq_workers": args.workers, "python": platform.python_version(),
-        "ops_acked": acked_ops, "ops_per_second": round(acked_ops / elapsed, 1),
-        "push": {"requests": len(pushes), "p50_ms": pct(pushes, 0.5), "p99_ms": pct(pushes, 0.99),
-                 "mean_ms": round(1000 * statistics.fmean(pushes), 1) if pushes else 0},
+        "desktops": args.desktops,
+        "centers": args.centers,
+        "seconds": round(elapsed, 1),
+        "hq_workers": args.workers,
+        "python": platform.python_version(),
+        "ops_acked": acked_ops,
+        "ops_per_second": round(acked_ops / elapsed, 1),
+        "push": {
+            "requests": len(pushes),
+            "p50_ms": pct(pushes, 0.5),
+            "p99_ms": pct(pushes, 0.99),
+            "mean_ms": round(1000 * statistics.fmean(pushes), 1) if pushes else 0,
+        },
         "pull": {"requests": len(pulls), "p50_ms": pct(pulls, 0.5), "p99_ms": pct(pulls, 0.99)},
         "errors": sum(len(d.errors) for d in desks),
         "error_samples": [e for d in desks for e in d.errors][:5],

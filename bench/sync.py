@@ -25,7 +25,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT.parent))
@@ -48,21 +48,39 @@ class OpWriter:
         self.seq = 0
         self.clock = HybridLogicalClock(device_id)
 
-    def op(self, entity: str, entity_id: str, kind: str, patch: dict[str, Any],
-           base: dict[str, str | None]) -> p.Op:
+    def op(
+        self,
+        entity: str,
+        entity_id: str,
+        kind: str,
+        patch: dict[str, Any],
+        base: dict[str, str | None],
+    ) -> p.Op:
         self.seq += 1
         return p.Op(
-            op_id=uuid.uuid4(), device_id=uuid.UUID(self.device_id), epoch=1, seq=self.seq,
-            entity=entity, entity_id=uuid.UUID(entity_id), kind=kind, patch=patch, base=base,  # type: ignore[arg-type]
-            schema_v=1, user_id=None, hlc=str(self.clock.now(time.time_ns() // 1_000_000)),
+            op_id=uuid.uuid4(),
+            device_id=uuid.UUID(self.device_id),
+            epoch=1,
+            seq=self.seq,
+            entity=cast(Any, entity),
+            entity_id=uuid.UUID(entity_id),
+            kind=cast(Any, kind),
+            patch=patch,
+            base=base,
+            schema_v=1,
+            user_id=None,
+            hlc=str(self.clock.now(time.time_ns() // 1_000_000)),
         )
 
 
 def person_patch(i: int) -> dict[str, Any]:
     return {
-        "first_name": FIRST[i % len(FIRST)], "last_name": LAST[i % len(LAST)],
-        "cin": f"BK{100000 + i}", "phone": f"+2126{i % 100000000:08d}",
-        "birth_date": f"19{60 + i % 40}-0{1 + i % 9}-1{i % 9}", "sex": "F" if i % 2 else "M",
+        "first_name": FIRST[i % len(FIRST)],
+        "last_name": LAST[i % len(LAST)],
+        "cin": f"BK{100000 + i}",
+        "phone": f"+2126{i % 100000000:08d}",
+        "birth_date": f"19{60 + i % 40}-0{1 + i % 9}-1{i % 9}",
+        "sex": "F" if i % 2 else "M",
         "address": f"{i % 300} Derb {LAST[i % len(LAST)]}, Casablanca",
         "household_id": str(uuid.UUID(int=i // 4 + 1)),
     }
@@ -73,15 +91,27 @@ def first_ops(writer: OpWriter, n: int) -> Iterator[p.Op]:
         pid = str(uuid.UUID(int=(1 << 100) + i))
         yield writer.op("person", pid, "upsert", person_patch(i), {})
         for k in range(5):
-            yield writer.op("check_in", str(uuid.uuid4()), "event",
-                            {"person_id": pid, "at": f"2026-11-{1 + k:02d}T09:00:00", "kind": "visit"}, {})
+            yield writer.op(
+                "check_in",
+                str(uuid.uuid4()),
+                "event",
+                {"person_id": pid, "at": f"2026-11-{1 + k:02d}T09:00:00", "kind": "visit"},
+                {},
+            )
 
 
 def push_all(t: SyncTransport, device_id: str, ops: Iterator[p.Op]) -> int:
     count = 0
     for batch in iter_batches(ops):
-        answer = t.push(p.PushRequest(protocol_v=p.PROTOCOL_VERSION, device_id=uuid.UUID(device_id),
-                                      epoch=1, first_seq=batch[0].seq, ops=batch))
+        answer = t.push(
+            p.PushRequest(
+                protocol_v=p.PROTOCOL_VERSION,
+                device_id=uuid.UUID(device_id),
+                epoch=1,
+                first_seq=batch[0].seq,
+                ops=batch,
+            )
+        )
         assert answer.acked_through == batch[-1].seq and not answer.rejected, answer
         count += len(batch)
     return count
@@ -123,7 +153,9 @@ def run(n: int, hq: HqServer) -> dict[str, Any]:
     gzip_jsonl = len(gzip.compress(jsonl))
     persons = [(pid, row) for (entity, pid), row in state_b.items() if entity == "person"]
     edits = [
-        writer.op("person", pid, "upsert", {"phone": f"+2127{i:08d}"}, {"phone": row["clocks"]["phone"]})
+        writer.op(
+            "person", pid, "upsert", {"phone": f"+2127{i:08d}"}, {"phone": row["clocks"]["phone"]}
+        )
         for i, (pid, row) in enumerate(persons)
         if i % 100 == 0
     ]
@@ -133,14 +165,23 @@ def run(n: int, hq: HqServer) -> dict[str, Any]:
     a.close()
     b.close()
     return {
-        "n_persons": n, "n_events": 5 * n, "ops_pushed": pushed, "rows_pulled": len(center_rows),
-        "first_push": first_push, "fresh_pull": fresh_pull,
+        "n_persons": n,
+        "n_events": 5 * n,
+        "ops_pushed": pushed,
+        "rows_pulled": len(center_rows),
+        "first_push": first_push,
+        "fresh_pull": fresh_pull,
         "edit_round": {"edited": len(edits), "push": edit_push, "pull": edit_pull},
         "noop_sync": noop,
         "gzip_jsonl_bytes": gzip_jsonl,
         "pull_bytes_over_gzip_jsonl": round(fresh_pull["bytes_down"] / gzip_jsonl, 3),
-        "targets_n100k": {"first_push_s": 60, "fresh_pull_s": 60, "noop_requests": 2,
-                          "noop_bytes": 4096, "wire_over_gzip": 1.3},
+        "targets_n100k": {
+            "first_push_s": 60,
+            "fresh_pull_s": 60,
+            "noop_requests": 2,
+            "noop_bytes": 4096,
+            "wire_over_gzip": 1.3,
+        },
     }
 
 
@@ -162,11 +203,20 @@ def main() -> int:
         finally:
             hq.stop()
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps({
-        "machine": {"python": platform.python_version(), "cpus": __import__("os").cpu_count()},
-        "hq": {"database": "postgresql (throwaway, fsync off)", "workers": args.workers},
-        "runs": results,
-    }, indent=2) + "\n")
+    args.out.write_text(
+        json.dumps(
+            {
+                "machine": {
+                    "python": platform.python_version(),
+                    "cpus": __import__("os").cpu_count(),
+                },
+                "hq": {"database": "postgresql (throwaway, fsync off)", "workers": args.workers},
+                "runs": results,
+            },
+            indent=2,
+        )
+        + "\n"
+    )
     return 0
 
 

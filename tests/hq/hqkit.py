@@ -135,8 +135,8 @@ class HqServer:
                 con.close()
         import psycopg
 
-        with psycopg.connect(self.database_url) as con:
-            return con.execute(sql.replace("?", "%s"), params).fetchall()  # type: ignore[arg-type]
+        with psycopg.connect(self.database_url) as pg:
+            return pg.execute(sql.replace("?", "%s"), params).fetchall()  # type: ignore[arg-type]
 
     def scalar(self, sql: str, *params: Any) -> Any:
         return self.query(sql, *params)[0][0]
@@ -292,7 +292,10 @@ class SimDesktop:
 
     def pull_page(self, limit: int = 500, cursor: str | None = None) -> httpx.Response:
         self.requests += 1
-        params = {"cursor": self.cursor if cursor is None else cursor, "limit": limit}
+        params: dict[str, str | int] = {
+            "cursor": self.cursor if cursor is None else cursor,
+            "limit": limit,
+        }
         return self.http.get("/pull", params=params, headers=self.headers)
 
     def apply_page(self, body: dict[str, Any]) -> None:

@@ -43,7 +43,13 @@ def test_puller_misses_nothing_while_three_pushers_commit(
         t.start()
     seen: list[str] = []
     pages_during = 0
-    watcher = threading.Thread(target=lambda: ([t.join() for t in threads], done.set()))
+
+    def wait_for_pushers() -> None:
+        for t in threads:
+            t.join()
+        done.set()
+
+    watcher = threading.Thread(target=wait_for_pushers)
     watcher.start()
     while not done.is_set():
         body = puller.pull_page(limit=7).json()
