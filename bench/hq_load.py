@@ -15,6 +15,7 @@ import argparse
 import json
 import platform
 import random
+import shutil
 import statistics
 import sys
 import tempfile
@@ -157,6 +158,7 @@ def main() -> int:
             result = summarise(desks, elapsed, url, args)
         finally:
             hq.stop()
+            shutil.rmtree(hq.home, ignore_errors=True)
     sys.stdout.write(json.dumps(result, indent=1) + "\n")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2) + "\n")

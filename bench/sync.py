@@ -19,6 +19,7 @@ import argparse
 import gzip
 import json
 import platform
+import shutil
 import sys
 import tempfile
 import time
@@ -202,6 +203,7 @@ def main() -> int:
                 sys.stdout.write(json.dumps(results[-1], indent=1) + "\n")
         finally:
             hq.stop()
+            shutil.rmtree(hq.home, ignore_errors=True)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(
         json.dumps(

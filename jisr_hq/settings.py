@@ -5,6 +5,7 @@ DATABASE_URL            default: SQLite file hq.sqlite3 in the data folder; post
 DJANGO_SECRET_KEY       default: a generated key kept in <home>/secret_key (owner-only)
 JISR_HQ_ALLOWED_HOSTS   comma-separated (default: localhost,127.0.0.1,[::1])
 JISR_HQ_DEBUG           1 to turn Django's debug mode on (never in production)
+JISR_HQ_CSRF_TRUSTED_ORIGINS  comma-separated origins for the admin behind HTTPS (https://hq.example.ma)
 JISR_HQ_TOMBSTONE_DAYS  tombstone retention horizon used by purge-tombstones (default 180)
 """
 
@@ -64,6 +65,9 @@ ALLOWED_HOSTS = [
     h.strip()
     for h in os.environ.get("JISR_HQ_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",")
     if h.strip()
+]
+CSRF_TRUSTED_ORIGINS = [
+    o.strip() for o in os.environ.get("JISR_HQ_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
 ]
 TOMBSTONE_DAYS = int(os.environ.get("JISR_HQ_TOMBSTONE_DAYS", "180"))
 

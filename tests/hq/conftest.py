@@ -3,6 +3,7 @@ embedded SQLite and once on a throwaway PostgreSQL (see pg_server.py)."""
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 import uuid
 from collections.abc import Callable, Iterator
@@ -34,6 +35,7 @@ def _server(backend: str, request: pytest.FixtureRequest) -> Iterator[HqServer]:
         server.stop()
         if dbname:
             cluster.drop_database(dbname)
+        shutil.rmtree(home, ignore_errors=True)
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
