@@ -12,8 +12,10 @@ from typing import Any
 
 import sqlite_utils
 from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
+from jisr_desktop import paths
 from jisr_desktop.services import accounts
 from jisr_desktop.services.center import current_center
 from jisr_desktop.services.context import User, utc_now
@@ -63,12 +65,18 @@ class Shell(QObject):
         self.wizard: Any = None  # FirstRunWizard, imported when needed
         self.login: LoginWindow | None = None
         self.main: Any = None  # MainWindow
+        self.daily_backup: Any = None  # DailyBackup, started once the database is open
 
     def start(self) -> None:
         apply_language(self.session.settings["language"])
         self.session.runner.run_db(start_state, self._started, self._start_failed)
 
     def _started(self, state: StartState) -> None:
+        from jisr_desktop.ui.backups_screen import DailyBackup
+
+        if self.daily_backup is None:  # today's backup now, then hourly, on the pool
+            self.daily_backup = DailyBackup(self.session, parent=self)
+            self.daily_backup.start()
         if state.has_center and state.has_accounts:
             self.show_login()
             return
@@ -93,6 +101,7 @@ class Shell(QObject):
         self.login.form.submitted.connect(prepare_main_window)
         self.login.show()
         self.login.form.reset()
+        log.info("login window shown")
         self.login_shown.emit(self.login)
 
     def show_main(self, user: User) -> None:
@@ -106,6 +115,7 @@ class Shell(QObject):
             self.login.close()
             self.login.deleteLater()
             self.login = None
+        log.info("main window shown for %s", user.username)
         self.main_shown.emit(self.main)
 
     def _signed_out(self) -> None:
@@ -118,6 +128,8 @@ class Shell(QObject):
         for window in (self.wizard, self.login, self.main):
             if window is not None:
                 window.close()
+        if self.daily_backup is not None:
+            self.daily_backup.stop()
         self.session.close()
 
 
@@ -135,6 +147,7 @@ def make_application(argv: list[str] | None = None) -> QApplication:
         app = QApplication(argv if argv is not None else sys.argv[:1])
     app.setApplicationName("Jisr Desktop")
     app.setOrganizationName("Jisr")
+    app.setWindowIcon(QIcon(str(paths.resource("icons", "jisr.png"))))
     load_fonts(app)
     return app
 
