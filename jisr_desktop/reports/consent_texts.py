@@ -10,6 +10,7 @@ the legal paragraphs stay here as reviewed whole texts. Replace an entry
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Any
 
 from jisr_desktop.i18n import N_, translate
 
@@ -237,5 +238,5 @@ def catalog_texts(lang: str) -> ConsentTexts:
     """The built-in texts of ``lang`` with the short strings taken from the gettext catalogs
     (each one kept as built in when the catalog has no translation)."""
     base = TEXTS[lang]
-    found = {name: translate(msgid, lang) for name, msgid in LABEL_MSGIDS.items()}
+    found: dict[str, Any] = {name: translate(msgid, lang) for name, msgid in LABEL_MSGIDS.items()}
     return replace(base, **{name: text for name, text in found.items() if text != LABEL_MSGIDS[name]})

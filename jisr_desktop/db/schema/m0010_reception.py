@@ -32,7 +32,7 @@ def reception(db: sqlite_utils.Database) -> None:
             name_en TEXT NOT NULL,
             position INTEGER NOT NULL DEFAULT 0,
             active INTEGER NOT NULL DEFAULT 1)""")
-    db["program"].insert_all(
+    db.table("program").insert_all(
         {"code": code, "name_ar": ar, "name_fr": fr, "name_en": en, "position": i}
         for i, (code, ar, fr, en) in enumerate(PROGRAMS))
     db.execute("""
