@@ -146,10 +146,13 @@ class MainWindow(RetranslateMixin, QMainWindow):
         self.user_label.setObjectName("userLabel")
         self.sync_label = QLabel()
         self.sync_label.setObjectName("syncState")
-        for label in (self.user_label, self.sync_label):
+        self.notice_label = QLabel()
+        self.notice_label.setObjectName("backgroundNotice")
+        for label in (self.user_label, self.sync_label, self.notice_label):
             label.setContentsMargins(12, 0, 12, 0)
         self.statusBar().addPermanentWidget(self.user_label)
         self.statusBar().addPermanentWidget(self.sync_label)
+        self.statusBar().addPermanentWidget(self.notice_label)
         self._sync_state: tuple[str, str] | None = None
         self.actions_by_name: dict[str, QAction] = {}
         self._make_actions()
@@ -158,6 +161,8 @@ class MainWindow(RetranslateMixin, QMainWindow):
         self.idle = IdleWatcher(minutes * 60_000, self)
         self.idle.idle.connect(self.lock)
         session.setting_changed.connect(self._setting_changed)
+        session.notice_changed.connect(self._show_notice)
+        session.database_replaced.connect(self.sign_out)  # a restore: everyone signs in again
         self.resize(1180, 760)
         self.retranslate()
         self.nav.setCurrentRow(0)
@@ -191,6 +196,7 @@ class MainWindow(RetranslateMixin, QMainWindow):
         self.user_label.setText(_("Signed in: {name}", name=self.user.display_name))
         if self._sync_state is None:
             self.sync_label.setText(_("Sync: not yet connected"))
+        self._show_notice()
         names = {"search": _("Search"), "new_person": _("New person"), "refresh": _("Refresh"),
                  "lock": _("Lock the screen"), "sign_out": _("Sign out")}
         for name, text in names.items():
@@ -253,6 +259,15 @@ class MainWindow(RetranslateMixin, QMainWindow):
         self._sync_state = (text, level)
         self.sync_label.setText(text)
         self.sync_label.setStyleSheet(f"color: {SYNC_LEVEL_COLORS.get(level, '#555555')};")
+
+    def _show_notice(self) -> None:
+        """The session's background notice (the daily backup's outcome), in this language."""
+        notice = self.session.notice
+        self.notice_label.setVisible(notice is not None)
+        if notice is not None:
+            msgid, params, level = notice
+            self.notice_label.setText(translate(msgid, **params))
+            self.notice_label.setStyleSheet(f"color: {SYNC_LEVEL_COLORS.get(level, '#555555')};")
 
     # --- lock ----------------------------------------------------------------------------
 

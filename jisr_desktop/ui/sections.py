@@ -44,6 +44,7 @@ SECTIONS: list[Section] = [
     Section("sync", N_("Sync"), "jisr_desktop.ui.sync_screen:SyncScreen", Permission.SYNC),
     Section("accounts", N_("Accounts"), "jisr_desktop.ui.accounts_screen:AccountsScreen",
             Permission.MANAGE_ACCOUNTS),
+    Section("backups", N_("Backups"), "jisr_desktop.ui.backups_screen:BackupsScreen", Permission.MANAGE_SETTINGS),
     Section("settings", N_("Settings"), "jisr_desktop.ui.settings_screen:SettingsScreen"),
 ]
 

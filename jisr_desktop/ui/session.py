@@ -23,10 +23,14 @@ class Session(QObject):
     Signals:
         user_changed(object): someone signed in or out (the `User` or None).
         setting_changed(str): a setting was changed from the program (its name).
+        notice_changed(): background work left a line for the status bar (`notice`).
+        database_replaced(): a restore replaced the database; everyone signs in again.
     """
 
     user_changed = Signal(object)
     setting_changed = Signal(str)
+    notice_changed = Signal()
+    database_replaced = Signal()
 
     def __init__(self, root: Path, *, runner: TaskRunner | None = None,
                  clock: Callable[[], datetime] = utc_now, parent: QObject | None = None) -> None:
@@ -36,6 +40,7 @@ class Session(QObject):
         self.runner = runner or TaskRunner(root, create=True, parent=self)
         self.clock = clock
         self.user: User | None = None
+        self.notice: tuple[str, dict[str, Any], str] | None = None  # (msgid, params, level)
 
     def sign_in(self, user: User | None) -> None:
         self.user = user
@@ -45,6 +50,12 @@ class Session(QObject):
         """Store a setting (validated, written at once) and tell the screens."""
         self.settings.set(name, value)
         self.setting_changed.emit(name)
+
+    def set_notice(self, msgid: str, level: str = "idle", **params: Any) -> None:
+        """A calm status-bar line from background work (the daily backup): a msgid marked
+        with `N_`, translated when shown; `level` as in `MainWindow.set_sync_state`."""
+        self.notice = (msgid, params, level)
+        self.notice_changed.emit()
 
     def can(self, permission: Permission) -> bool:
         return self.user is not None and self.user.can(permission)

@@ -96,6 +96,15 @@ class TaskRunner(QObject):
         self._queue.put(task)
         return task.ticket
 
+    def run_without_db(self, fn: Callable[[], Any], on_done: Done | None = None,
+                       on_error: Failed | None = None) -> int:
+        """Run `fn()` on the database worker after closing its connection (the next task
+        opens a new one): for work that replaces the database file (a restore), which must
+        not be open anywhere (Windows cannot move an open file) nor written meanwhile."""
+        task = Task(self._ticket(None), fn, on_done, on_error, None, extra={"without_db": True})
+        self._queue.put(task)
+        return task.ticket
+
     def run_net(self, fn: Callable[[], Any], on_done: Done | None = None,
                 on_error: Failed | None = None, *, key: str | None = None) -> int:
         """Run `fn()` on the network pool (never the database: it has no connection)."""
@@ -127,10 +136,17 @@ class TaskRunner(QObject):
                 task.extra["skipped"] = True
             else:
                 try:
-                    task.result = task.fn(self._open())
+                    if task.extra.get("without_db"):
+                        self._close_db()
+                        task.result = task.fn()
+                    else:
+                        task.result = task.fn(self._open())
                 except BaseException as exc:  # delivered to the GUI thread, never lost
                     task.error = exc
             self._deliver.emit(task)
+        self._close_db()
+
+    def _close_db(self) -> None:
         if self._db is not None:
             self._db.close()
             self._db = None
