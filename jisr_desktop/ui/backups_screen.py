@@ -59,6 +59,7 @@ KIND_LABELS = {
     "daily": N_("Automatic"),
     "before-restore": N_("Before a restore"),
     "before-upgrade": N_("Before an upgrade"),
+    "other": N_("Other backup"),
 }
 # The record counts shown before a restore: the tables a coordinator recognises.
 COUNTED_TABLES = (
@@ -162,7 +163,7 @@ def format_size(size: int) -> str:
 BACKUP_COLUMNS = (
     Column(N_("Date"), lambda b: _("{date} {time}", date=i18n.format_date(b.when),
                                    time=i18n.format_time(b.when))),
-    Column(N_("Kind"), lambda b: translate(KIND_LABELS.get(b.kind, N_("Copy")))),
+    Column(N_("Kind"), lambda b: translate(KIND_LABELS[b.kind])),
     Column(N_("Size"), lambda b: format_size(b.size)),
     Column(N_("File"), lambda b: isolate(b.path.name)),
 )
