@@ -64,7 +64,8 @@ def test_daily_backup_at_start_and_status_bar(qtbot, shell_factory, coordinator)
     assert len(backup.daily_backups(shell.session.root)) == 1
 
 
-def test_a_failed_daily_backup_is_shown_calmly(qtbot, shell_factory, coordinator, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_failed_daily_backup_is_shown_calmly(qtbot, shell_factory, coordinator, monkeypatch,
+                                               caplog) -> None:  # type: ignore[no-untyped-def]
     shell = shell_factory()
     main = sign_in(qtbot, shell, "coord")
     idle(qtbot, shell)
@@ -84,6 +85,8 @@ def test_a_failed_daily_backup_is_shown_calmly(qtbot, shell_factory, coordinator
     text = main.notice_label.text()
     assert "The automatic backup failed" in text and "disk full" in text
     assert main.isVisible() and shell.main is main
+    logged = [r for r in caplog.records if r.name == "jisr.ui.backups" and r.exc_info]
+    assert logged and "disk full" in str(logged[0].exc_info[1])
 
 
 def test_back_up_now_and_to_a_folder(qtbot, shell_factory, coordinator, fatima, tmp_path,
