@@ -203,6 +203,7 @@ class RestoreDialog(QDialog):
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         for r, row in enumerate(rows):
             for c, text in enumerate(row):
                 self.table.setItem(r, c, QTableWidgetItem(text))
@@ -215,7 +216,7 @@ class RestoreDialog(QDialog):
         box.addWidget(self.question)
         box.addWidget(self.table)
         box.addWidget(buttons)
-        self.resize(520, 420)
+        self.resize(640, 480)
 
 
 class BackupsScreen(RetranslateMixin, QWidget):
@@ -263,6 +264,8 @@ class BackupsScreen(RetranslateMixin, QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.horizontalHeader().setMinimumSectionSize(60)
+        self.table.horizontalHeader().setSectionResizeMode(  # the file name, never elided
+            len(BACKUP_COLUMNS) - 1, QHeaderView.ResizeMode.ResizeToContents)
         self.message = QLabel()
         self.message.setObjectName("backupMessage")
         self.message.setWordWrap(True)
