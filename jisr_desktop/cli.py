@@ -75,6 +75,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     cli_reports.add_parsers(sub)
 
+    from jisr_desktop.sync import cli_sync  # enroll, sync
+
+    cli_sync.add_parsers(sub)
+
     sub.add_parser("check", help="integrity check and migration state")
     return parser
 

@@ -77,26 +77,36 @@ class EntitySpec:
     write_roles: frozenset[str] | None = None
 
 
+RECORD_ENTITIES = (
+    "person",
+    "household",
+    "household_member",
+    "enrollment",
+    "pickup_authorisation",
+    "workshop",
+    "workshop_session",
+    "club_activity",
+    "member_card",
+    "campaign",
+    "campaign_count",
+    "campaign_participant",
+)
+"""Desktop record tables (merge per field; `rev`, `dirty`, `deleted` columns)."""
+EVENT_ENTITIES = (
+    "check_in",
+    "check_out",
+    "alert_ack",
+    "attendance",
+    "event_correction",
+    "visit",
+)
+"""Desktop event tables (insert only; a correction is a new `event_correction`)."""
+
 ENTITIES: dict[str, EntitySpec] = {
     spec.name: spec
     for spec in (
-        EntitySpec("person", "record"),
-        EntitySpec("household", "record"),
-        EntitySpec("enrollment", "record"),
-        EntitySpec("membership", "record"),
-        EntitySpec("case_header", "record"),
-        EntitySpec("workshop", "record"),
-        EntitySpec("session", "record"),
-        EntitySpec("duplicate_flag", "record"),
-        EntitySpec("attendance", "event"),
-        EntitySpec("check_in", "event"),
-        EntitySpec("check_out", "event"),
-        EntitySpec("visit", "event"),
-        EntitySpec("session_note", "event"),
-        EntitySpec("nursery_day", "event"),
-        EntitySpec("void", "event"),
-        EntitySpec("amend", "event"),
-        EntitySpec("merge", "event"),
+        *(EntitySpec(name, "record") for name in RECORD_ENTITIES),
+        *(EntitySpec(name, "event") for name in EVENT_ENTITIES),
         EntitySpec("conflict_resolution", "event", fields=frozenset({"conflict_id", "choice"})),
         EntitySpec(
             "counselling_note",
@@ -112,27 +122,30 @@ ENTITIES: dict[str, EntitySpec] = {
         ),
     )
 }
-"""Entities a desktop may push. Reference entities (``ref.*``) and ``sync.conflict`` flow down
-only, in pull."""
+"""Entities a desktop may push: the desktop's record and event tables (same names), the
+coordinator's conflict resolutions and the counselling partition (desktop tables to come).
+Field names are not pinned (`fields` None): a newer desktop may add columns and HQ keeps them.
+Reference entities (``ref.*``) and ``sync.conflict`` flow down only, in pull."""
 
 EntityName = Literal[
     "person",
     "household",
+    "household_member",
     "enrollment",
-    "membership",
-    "case_header",
+    "pickup_authorisation",
     "workshop",
-    "session",
-    "duplicate_flag",
-    "attendance",
+    "workshop_session",
+    "club_activity",
+    "member_card",
+    "campaign",
+    "campaign_count",
+    "campaign_participant",
     "check_in",
     "check_out",
+    "alert_ack",
+    "attendance",
+    "event_correction",
     "visit",
-    "session_note",
-    "nursery_day",
-    "void",
-    "amend",
-    "merge",
     "conflict_resolution",
     "counselling_note",
     "mediation_note",

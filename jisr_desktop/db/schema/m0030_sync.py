@@ -1,0 +1,58 @@
+"""Sync state (docs/sync.md): enrollment with HQ, pushed high-water marks, pull cursor, and
+the conflicts HQ reported, kept for the coordinator's review.
+
+`sync_state` is a single row (id = 1). `device_id` is the id HQ gave at enrollment; it names
+this desktop on the wire (ops, headers). The local `meta.device_id` keeps naming it inside
+HLC strings (clocks written before enrollment stay valid; HLC device parts only break ties).
+`sync_acked(epoch, acked_through)` is HQ's high-water mark per outbox epoch.
+"""
+
+from __future__ import annotations
+
+import sqlite_utils
+
+from jisr_desktop.db.migrations import MIGRATIONS
+
+
+@MIGRATIONS(name="0030_sync")
+def sync(db: sqlite_utils.Database) -> None:
+    db.execute("""
+        CREATE TABLE sync_state (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            server_url TEXT NOT NULL DEFAULT '',
+            device_id TEXT NOT NULL DEFAULT '',
+            device_secret TEXT NOT NULL DEFAULT '',
+            counselling INTEGER NOT NULL DEFAULT 0,
+            enrolled_at TEXT,
+            cursor TEXT NOT NULL DEFAULT '',
+            last_attempt_at TEXT,
+            last_success_at TEXT,
+            last_error_code TEXT NOT NULL DEFAULT '',
+            last_error TEXT NOT NULL DEFAULT '',
+            clock_skew_ms INTEGER NOT NULL DEFAULT 0)""")
+    db.execute("INSERT INTO sync_state(id) VALUES (1)")
+    db.execute("""
+        CREATE TABLE sync_acked (
+            epoch INTEGER PRIMARY KEY, acked_through INTEGER NOT NULL DEFAULT 0)""")
+    db.execute("""
+        CREATE TABLE sync_rejected (
+            op_id TEXT PRIMARY KEY, epoch INTEGER NOT NULL, seq INTEGER NOT NULL,
+            reason TEXT NOT NULL, at TEXT NOT NULL)""")
+    db.execute("""
+        CREATE TABLE conflict (
+            id TEXT PRIMARY KEY,
+            entity TEXT NOT NULL,
+            entity_id TEXT NOT NULL,
+            field TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            winner_value TEXT,
+            winner_clock TEXT NOT NULL DEFAULT '',
+            loser_value TEXT,
+            loser_clock TEXT NOT NULL DEFAULT '',
+            loser_device TEXT,
+            op_id TEXT,
+            resolution TEXT,
+            resolved_locally TEXT,
+            received_at TEXT NOT NULL)""")
+    db.execute("CREATE INDEX conflict_open ON conflict(resolution) WHERE resolution IS NULL")
+    db.execute("CREATE INDEX conflict_entity ON conflict(entity, entity_id)")

@@ -1,0 +1,209 @@
+"""Applying a pulled page to the local database, in ONE transaction with its cursor.
+
+HQ is the authority on merged state: it has already run field-level last-writer-wins over
+every desktop's ops and logged the losers of concurrent edits. So a pulled record field
+replaces the local one (value and clock), except a field this desktop has changed and HQ has
+not acknowledged yet: that local edit is kept and HQ decides when it arrives. Events are
+insert-only; tombstones stick (a row deleted at HQ is deleted here, unless a local
+delete/restore is on its way). Applied rows bump `rev` (so the dirty trigger stays quiet) and
+write no outbox op. Reference rows land in `center`, `program`, `workshop_category` and
+`user_account` (source 'hq'); `sync.conflict` rows in `conflict`.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlite_utils
+
+from jisr_desktop.db.connection import transaction
+from jisr_desktop.domain.person import search_columns
+from jisr_desktop.sync import outbox
+from jisr_desktop.sync import protocol as p
+from jisr_desktop.sync.hlc import Timestamp
+
+LIFE = "_deleted"
+
+
+@dataclass
+class Applied:
+    rows: int = 0
+    records: int = 0
+    events: int = 0
+    reference: int = 0
+    conflicts: int = 0
+    new_conflicts: list[str] = field(default_factory=list)
+    max_clock: str = ""
+
+
+class PageApplier:
+    """Applies pages of one pull; caches table columns."""
+
+    def __init__(self, db: sqlite_utils.Database, now_iso: str) -> None:
+        self.db = db
+        self.now = now_iso
+        self._cols: dict[str, list[str]] = {}
+
+    def cols(self, table: str) -> list[str]:
+        if table not in self._cols:
+            self._cols[table] = outbox.table_columns(self.db, table)
+        return self._cols[table]
+
+    def apply(self, page: p.PullResponse, result: Applied) -> None:
+        with transaction(self.db):
+            pending = outbox.unacked_fields(self.db)
+            for row in page.rows:
+                self._row(row, pending, result)
+                for c in row.clocks.values():
+                    if c > result.max_clock:
+                        result.max_clock = c
+            self.db.execute("UPDATE sync_state SET cursor = ? WHERE id = 1", [page.next_cursor])
+
+    def _row(self, row: p.Row, pending: dict[tuple[str, str], set[str]], out: Applied) -> None:
+        out.rows += 1
+        entity, entity_id = row.entity, str(row.entity_id)
+        if entity.startswith("ref."):
+            out.reference += 1
+            self._reference(entity[4:], entity_id, row)
+        elif entity == "sync.conflict":
+            if self._conflict(entity_id, row.fields):
+                out.new_conflicts.append(entity_id)
+            out.conflicts += 1
+        elif entity in p.RECORD_ENTITIES:
+            out.records += 1
+            self._record(entity, entity_id, row, pending.get((entity, entity_id), set()))
+        elif entity in p.EVENT_ENTITIES:
+            out.events += 1
+            self._event(entity, entity_id, row.fields)
+        # other entities (conflict_resolution events, counselling notes) have no local table yet
+
+    # -- center rows -----------------------------------------------------------------------
+
+    def _record(self, table: str, entity_id: str, row: p.Row, pending: set[str]) -> None:
+        if "*" in pending:
+            return  # a row written outside the services: its full-row op goes first
+        cols = set(self.cols(table))
+        values = {k: v for k, v in row.fields.items()
+                  if k in cols and k not in outbox.NOT_SYNCED and k not in pending}
+        clocks = {k: row.clocks[k] for k in values if k in row.clocks}
+        if "deleted" not in pending:
+            values["deleted"] = int(row.deleted)
+            if LIFE in row.clocks:
+                clocks["deleted"] = row.clocks[LIFE]
+        current = self.db.execute(f"SELECT * FROM {table} WHERE id = ?", [entity_id])
+        names = [c[0] for c in current.description]
+        found = current.fetchone()
+        local = dict(zip(names, found, strict=True)) if found else None
+        if table == "person":
+            merged = {**(local or {}), **values}
+            values |= search_columns(merged, merged.get("file_no") or "")
+        if local is None:
+            full = {"id": entity_id, **values, "rev": 1, "dirty": 0,
+                    "created_at": self.now, "updated_at": self.now}
+            self.db.execute(
+                f"INSERT INTO {table} ({', '.join(full)}) VALUES ({', '.join('?' * len(full))})",
+                list(full.values()))
+        else:
+            changed = {k: v for k, v in values.items() if local.get(k) != v}
+            if changed:
+                changed |= {"rev": local["rev"] + 1, "updated_at": self.now}
+                sets = ", ".join(f"{k} = ?" for k in changed)
+                self.db.execute(f"UPDATE {table} SET {sets} WHERE id = ?",
+                                [*changed.values(), entity_id])
+        for name, hlc in clocks.items():
+            self.db.execute(
+                "INSERT INTO field_clock(entity, entity_id, field, hlc) VALUES (?,?,?,?)"
+                " ON CONFLICT(entity, entity_id, field) DO UPDATE SET hlc = excluded.hlc",
+                [table, entity_id, name, hlc])
+
+    def _event(self, table: str, entity_id: str, fields: dict[str, Any]) -> None:
+        cols = set(self.cols(table)) - {"rid", "id"}
+        values = {k: v for k, v in fields.items() if k in cols}
+        if self.db.execute(f"SELECT 1 FROM {table} WHERE id = ?", [entity_id]).fetchone():
+            # Insert only: HQ's copy is the first one recorded. The same fact recorded here
+            # with other details (a deterministic id) was refused by HQ; take HQ's version.
+            if values:
+                sets = ", ".join(f"{k} = ?" for k in values)
+                self.db.execute(f"UPDATE {table} SET {sets} WHERE id = ?",
+                                [*values.values(), entity_id])
+            return
+        if "created_at" in cols and not values.get("created_at"):
+            values["created_at"] = self.now
+        full = {"id": entity_id, **values}
+        self.db.execute(
+            f"INSERT INTO {table} ({', '.join(full)}) VALUES ({', '.join('?' * len(full))})",
+            list(full.values()))
+
+    def _conflict(self, conflict_id: str, f: dict[str, Any]) -> bool:
+        """Store HQ's conflict row; True when it is new here."""
+        new = self.db.execute("SELECT 1 FROM conflict WHERE id = ?", [conflict_id]).fetchone() is None
+        self.db.execute(
+            "INSERT INTO conflict(id, entity, entity_id, field, reason, winner_value, winner_clock,"
+            " loser_value, loser_clock, loser_device, op_id, resolution, received_at)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET"
+            " resolution = excluded.resolution",
+            [conflict_id, f.get("entity"), f.get("entity_id"), f.get("field"), f.get("reason"),
+             json.dumps(f.get("winner_value"), ensure_ascii=False), f.get("winner_clock") or "",
+             json.dumps(f.get("loser_value"), ensure_ascii=False), f.get("loser_clock") or "",
+             f.get("loser_device"), f.get("op_id"), f.get("resolution"), self.now])
+        return new
+
+    # -- reference rows --------------------------------------------------------------------
+
+    def _reference(self, kind: str, entity_id: str, row: p.Row) -> None:
+        f = row.fields
+        if kind == "center":
+            province = f.get("province_code")
+            if not self.db.execute("SELECT 1 FROM admin_division WHERE code = ?",
+                                   [province]).fetchone():
+                province = None
+            self.db.execute("DELETE FROM center WHERE code = ? AND id != ?", [f["code"], entity_id])
+            self.db.execute(
+                "INSERT INTO center(id, code, name_fr, name_ar, province_code) VALUES (?,?,?,?,?)"
+                " ON CONFLICT(id) DO UPDATE SET code = excluded.code, name_fr = excluded.name_fr,"
+                " name_ar = excluded.name_ar, province_code = excluded.province_code",
+                [entity_id, f["code"], f["name_fr"], f["name_ar"], province])
+        elif kind == "program":
+            self.db.execute(
+                "INSERT INTO program(code, name_ar, name_fr, name_en, position, active)"
+                " VALUES (?,?,?,?,?,?) ON CONFLICT(code) DO UPDATE SET name_ar = excluded.name_ar,"
+                " name_fr = excluded.name_fr, name_en = excluded.name_en,"
+                " position = excluded.position, active = excluded.active",
+                [f["code"], f["name_ar"], f["name_fr"], f["name_en"], f.get("sort_order", 0),
+                 int(bool(f.get("active", True)))])
+        elif kind == "workshop_category":
+            self.db.execute(
+                "INSERT INTO workshop_category(code, name_ar, name_fr, name_en, sort, active)"
+                " VALUES (?,?,?,?,?,?) ON CONFLICT(code) DO UPDATE SET"
+                " name_ar = excluded.name_ar, name_fr = excluded.name_fr,"
+                " name_en = excluded.name_en, sort = excluded.sort, active = excluded.active",
+                [f["code"], f["name_ar"], f["name_fr"], f["name_en"], f.get("sort_order", 0),
+                 int(bool(f.get("active", True)))])
+        elif kind == "staff":
+            self._staff(entity_id, row.center_id, f)
+
+    def _staff(self, staff_id: str, center_id: Any, f: dict[str, Any]) -> None:
+        # A local account holding the same name steps aside: HQ's account is the real one.
+        self.db.execute(
+            "UPDATE user_account SET username = username || '.local' WHERE username = ?"
+            " AND id != ?", [f["username"], staff_id])
+        self.db.execute(
+            "INSERT INTO user_account(id, username, display_name, role, password_hash, center_id,"
+            " active, source, created_at) VALUES (?,?,?,?,?,?,?, 'hq', ?) ON CONFLICT(id) DO UPDATE"
+            " SET username = excluded.username, display_name = excluded.display_name,"
+            " role = excluded.role, password_hash = excluded.password_hash,"
+            " center_id = excluded.center_id, active = excluded.active, source = 'hq'",
+            [staff_id, f["username"], f.get("full_name") or f["username"], f["role"],
+             f.get("password_hash"), str(center_id) if center_id else None,
+             int(bool(f.get("active", True))), self.now])
+
+
+def newest(a: str, b: str) -> str:
+    """The later of two HLC strings ('' counts as none)."""
+    if not a:
+        return b
+    if not b:
+        return a
+    return a if Timestamp.parse(a) >= Timestamp.parse(b) else b

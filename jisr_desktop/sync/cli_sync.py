@@ -1,0 +1,62 @@
+"""`jisr enroll --server URL --code CODE` and `jisr sync` (plain words; non-zero on failure)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from jisr_desktop import i18n
+from jisr_desktop.cli import command
+
+
+def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("enroll", help="enroll this desktop with HQ (a single-use code from HQ)")
+    p.add_argument("--server", required=True, help="HQ address, e.g. https://hq.example.ma")
+    p.add_argument("--code", required=True, help="enrollment code, e.g. ABCD-EFGH-JKMN")
+    p.add_argument("--name", help="this desktop's name at HQ (default: the computer's name)")
+    sub.add_parser("sync", help="send this desktop's changes to HQ and receive the center's")
+
+
+@command("enroll")
+def cmd_enroll(args: argparse.Namespace, root: Path) -> int:
+    from jisr_desktop.db.connection import open_database
+    from jisr_desktop.sync.client import SyncClient, SyncFailed
+
+    client = SyncClient(open_database(root, create=True), owns_db=True)
+    try:
+        answer = client.enroll(args.server, args.code, args.name)
+        report = client.sync()
+    except SyncFailed as exc:
+        print("jisr: " + exc.message(), file=sys.stderr)
+        return 3
+    finally:
+        client.close()
+    print(i18n._("Enrolled with HQ for the center {code} ({name}).", code=answer.center.code,
+                 name=answer.center.name_fr or answer.center.name_ar))
+    print(i18n._("Received {n} rows from HQ.", n=report.pulled))
+    return 0
+
+
+@command("sync")
+def cmd_sync(args: argparse.Namespace, root: Path) -> int:
+    from jisr_desktop.sync.client import MESSAGES, SyncClient, SyncFailed
+
+    client = SyncClient.open(root)
+    try:
+        report = client.sync()
+    except SyncFailed as exc:
+        print("jisr: " + exc.message(), file=sys.stderr)
+        return 3
+    finally:
+        client.close()
+    print(i18n._("Sent {n} changes to HQ; received {m} rows.", n=report.pushed, m=report.pulled))
+    if report.rejected:
+        print(i18n._("HQ refused {n} changes (kept on this desktop): {reasons}",
+                     n=len(report.rejected),
+                     reasons=", ".join(sorted({r for _, r in report.rejected}))))
+    if report.open_conflicts:
+        print(i18n._("{n} conflicts are waiting for a coordinator's review.", n=report.open_conflicts))
+    for warning in report.warnings:
+        print(i18n._(MESSAGES.get(warning, warning)))
+    return 0

@@ -1,0 +1,332 @@
+"""The desktop sync client: enroll once, then sync = capture dirty rows, push, pull.
+
+Runs off the GUI thread with its OWN database connection (`SyncClient.open(root)`). Push
+sends each epoch's unacknowledged ops in contiguous batches (a 409 gap resends from HQ's
+expected seq); pull applies each page with its cursor in one local transaction
+(`apply.PageApplier`). HQ's clock is merged into the persisted HLC after every answer; a
+desktop clock more than 5 minutes off HQ's is reported (it never blocks a push).
+
+Identity: HQ issues the device id at enrollment; it names this desktop on the wire. The local
+`meta.device_id` (made at install) keeps naming it in HLC strings, before and after
+enrollment, so clocks already written stay valid. At enrollment the local center is re-keyed to
+HQ's center id (rows, outbox patches, accounts) before anything is sent.
+"""
+
+from __future__ import annotations
+
+import logging
+import platform
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from jisr_desktop import __version__
+from jisr_desktop.db import meta
+from jisr_desktop.db.connection import open_database, transaction
+from jisr_desktop.i18n import N_
+from jisr_desktop.services import changes
+from jisr_desktop.services.context import SYSTEM_USER, Context, User
+from jisr_desktop.sync import apply, outbox
+from jisr_desktop.sync import protocol as p
+from jisr_desktop.sync.hlc import HybridLogicalClock, Timestamp
+from jisr_desktop.sync.transport import HqError, HqUnreachable, SyncTransport, iter_batches
+
+log = logging.getLogger("jisr.sync")
+
+SKEW_WARNING_MS = 5 * 60 * 1000
+
+MESSAGES: dict[str, str] = {
+    "unreachable": N_("HQ cannot be reached. Your work is kept and will be sent at the next sync."),
+    "not_enrolled": N_("This desktop is not enrolled with HQ yet."),
+    "already_enrolled": N_("This desktop is already enrolled with HQ."),
+    "bad_code": N_("HQ refused the enrollment code: it is wrong, used already or expired."),
+    "device_revoked": N_("HQ has revoked this desktop. Its data is kept here; ask HQ to enroll it again."),
+    "unauthenticated": N_("HQ did not recognise this desktop. Ask HQ to enroll it again."),
+    "please_update": N_("HQ needs a newer version of Jisr Desktop. Please update this program."),
+    "rebootstrap": N_("This desktop was away too long; it is downloading its center's data again."),
+    "seq_reused": N_("HQ holds different changes under the same numbers. Restore procedure needed: contact support."),
+    "clock_skew": N_("This computer's clock is more than 5 minutes off HQ's. Please set the date and time."),
+    "other": N_("Sync failed: {detail}"),
+}
+"""Plain-words messages by error code (translate with `i18n._` where shown)."""
+
+
+class SyncFailed(Exception):
+    def __init__(self, code: str, detail: str = "") -> None:
+        super().__init__(f"{code}: {detail}")
+        self.code = code
+        self.detail = detail
+
+    def message(self) -> str:
+        from jisr_desktop.i18n import _
+
+        return _(MESSAGES.get(self.code, MESSAGES["other"]), **(
+            {"detail": self.detail} if self.code not in MESSAGES or self.code == "other" else {}))
+
+
+@dataclass
+class SyncReport:
+    captured: int = 0
+    pushed: int = 0
+    rejected: list[tuple[int, str]] = field(default_factory=list)
+    pulled: int = 0
+    new_conflicts: int = 0
+    open_conflicts: int = 0
+    requests: int = 0
+    bytes_up: int = 0
+    bytes_down: int = 0
+    clock_skew_ms: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class SyncState:
+    server_url: str
+    device_id: str
+    secret: str
+    cursor: str
+    last_success_at: str | None
+    last_error_code: str
+    last_error: str
+    clock_skew_ms: int
+
+    @property
+    def enrolled(self) -> bool:
+        return bool(self.device_id and self.secret)
+
+
+def state(db: sqlite_utils.Database) -> SyncState:
+    row = db.execute(
+        "SELECT server_url, device_id, device_secret, cursor, last_success_at, last_error_code,"
+        " last_error, clock_skew_ms FROM sync_state WHERE id = 1").fetchone()
+    return SyncState(*row)
+
+
+def open_conflicts(db: sqlite_utils.Database) -> list[dict[str, Any]]:
+    cur = db.execute("SELECT * FROM conflict WHERE resolution IS NULL AND resolved_locally IS NULL"
+                     " ORDER BY received_at, id")
+    names = [c[0] for c in cur.description]
+    return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+
+
+def resolve_conflict(ctx: Context, conflict_id: str, choice: str) -> None:
+    """A coordinator's choice, sent as a `conflict_resolution` event (id uuid5 over the
+    conflict), plus for keep_loser an ordinary edit restoring the losing value."""
+    import json
+
+    if choice not in p.RESOLUTION_CHOICES:
+        raise ValueError(choice)
+    row = ctx.db.execute("SELECT entity, entity_id, field, loser_value FROM conflict WHERE id = ?",
+                         [conflict_id]).fetchone()
+    if row is None:
+        raise KeyError(conflict_id)
+    entity, entity_id, fname, loser = row
+    with transaction(ctx.db):
+        if (choice == "keep_loser" and entity in p.RECORD_ENTITIES
+                and fname in set(outbox.synced_columns(ctx.db, entity))
+                and changes.current_row(ctx.db, entity, entity_id) is not None):
+            changes.write_record(ctx, entity, entity_id, {"deleted": 0, fname: json.loads(loser)},
+                                 action="resolve_conflict")
+        event_id = str(uuid.uuid5(p.RESOLUTION_NS, conflict_id))
+        ts = changes.next_hlc(ctx)
+        at = ctx.now().isoformat()
+        changes._outbox(ctx, "conflict_resolution", event_id, "event",
+                        {"conflict_id": conflict_id, "choice": choice}, {}, ts, at)
+        ctx.db.execute("UPDATE conflict SET resolved_locally = ? WHERE id = ?", [choice, conflict_id])
+        changes.audit(ctx, "resolve_conflict", "conflict", conflict_id, {"choice": [None, choice]})
+
+
+class SyncClient:
+    def __init__(self, db: sqlite_utils.Database, *, user: User = SYSTEM_USER,
+                 clock: Callable[[], datetime] | None = None,
+                 transport_factory: Callable[..., SyncTransport] = SyncTransport,
+                 owns_db: bool = False) -> None:
+        self.db = db
+        self.ctx = Context(db=db, user=user, clock=clock or (lambda: datetime.now(UTC)))
+        self.transport_factory = transport_factory
+        self._owns_db = owns_db
+
+    @classmethod
+    def open(cls, root: Path, **kw: Any) -> SyncClient:
+        """A client with its own connection (call in the thread that will use it)."""
+        return cls(open_database(root), owns_db=True, **kw)
+
+    def close(self) -> None:
+        if self._owns_db:
+            self.db.close()
+
+    def __enter__(self) -> SyncClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _wall_ms(self) -> int:
+        return int(self.ctx.now().timestamp() * 1000)
+
+    # -- enrollment ------------------------------------------------------------------------
+
+    def enroll(self, server_url: str, code: str, device_name: str | None = None) -> p.EnrollResponse:
+        if state(self.db).enrolled:
+            raise SyncFailed("already_enrolled")
+        with self.transport_factory(server_url) as t:
+            try:
+                answer = t.enroll(code.strip(), device_name or platform.node() or "desktop",
+                                  __version__)
+            except HqError as exc:
+                raise SyncFailed(exc.code, exc.body.message) from exc
+            except HqUnreachable as exc:
+                raise SyncFailed("unreachable", str(exc)) from exc
+        with transaction(self.db):
+            _adopt_center(self.db, answer.center)
+            self.db.execute(
+                "UPDATE sync_state SET server_url = ?, device_id = ?, device_secret = ?,"
+                " counselling = ?, enrolled_at = ?, cursor = '', last_error_code = '',"
+                " last_error = '' WHERE id = 1",
+                [server_url.rstrip("/"), str(answer.device_id), answer.device_secret,
+                 int(answer.counselling), self.ctx.now().isoformat()])
+            self._merge_clock(answer.server_hlc)
+        return answer
+
+    # -- sync ------------------------------------------------------------------------------
+
+    def sync(self) -> SyncReport:
+        """Capture, push, pull. Raises SyncFailed (its state is recorded first)."""
+        st = state(self.db)
+        if not st.enrolled:
+            raise SyncFailed("not_enrolled")
+        report = SyncReport()
+        now = self.ctx.now().isoformat()
+        self.db.execute("UPDATE sync_state SET last_attempt_at = ? WHERE id = 1", [now])
+        user = None if self.ctx.user.id == SYSTEM_USER.id else self.ctx.user.id
+        transport = self.transport_factory(st.server_url, device_id=st.device_id, secret=st.secret,
+                                           user=user)
+        try:
+            report.captured = outbox.capture_dirty(self.ctx)
+            self._push(transport, st.device_id, report)
+            self._pull(transport, report)
+        except HqError as exc:
+            self._fail(exc.code, exc.body.message)
+            raise SyncFailed(exc.code, exc.body.message) from exc
+        except HqUnreachable as exc:
+            self._fail("unreachable", str(exc))
+            raise SyncFailed("unreachable", str(exc)) from exc
+        finally:
+            report.requests = transport.stats.requests
+            report.bytes_up, report.bytes_down = transport.stats.bytes_up, transport.stats.bytes_down
+            transport.close()
+        report.open_conflicts = len(open_conflicts(self.db))
+        if abs(report.clock_skew_ms) > SKEW_WARNING_MS:
+            report.warnings.append("clock_skew")
+        self.db.execute(
+            "UPDATE sync_state SET last_success_at = ?, last_error_code = ?, last_error = ?,"
+            " clock_skew_ms = ? WHERE id = 1",
+            [self.ctx.now().isoformat(), "clock_skew" if report.warnings else "", "",
+             report.clock_skew_ms])
+        return report
+
+    def _fail(self, code: str, detail: str) -> None:
+        log.warning("sync failed: %s %s", code, detail)
+        self.db.execute("UPDATE sync_state SET last_error_code = ?, last_error = ? WHERE id = 1",
+                        [code, detail[:500]])
+
+    def _push(self, t: SyncTransport, device_id: str, report: SyncReport) -> None:
+        for epoch, acked in outbox.epochs_with_pending(self.db):
+            guard = 0
+            while True:
+                ops = outbox.load_ops(self.db, device_id, epoch, acked)
+                if not ops:
+                    break
+                for batch in iter_batches(ops):
+                    req = p.PushRequest(protocol_v=p.PROTOCOL_VERSION, device_id=uuid.UUID(device_id),
+                                        epoch=epoch, first_seq=batch[0].seq, ops=batch)
+                    try:
+                        answer = t.push(req)
+                    except HqError as exc:
+                        guard += 1
+                        if exc.code != "seq_gap" or exc.expected_seq is None or guard > 5:
+                            raise
+                        acked = exc.expected_seq - 1  # HQ's mark: resend from there
+                        break
+                    with transaction(self.db):
+                        acked = answer.acked_through
+                        outbox.set_acked(self.db, epoch, acked)
+                        for r in answer.rejected:
+                            self.db.execute(
+                                "INSERT OR IGNORE INTO sync_rejected(op_id, epoch, seq, reason, at)"
+                                " VALUES (?,?,?,?,?)",
+                                [str(r.op_id), epoch, r.seq, r.reason, self.ctx.now().isoformat()])
+                            report.rejected.append((r.seq, r.reason))
+                        self._merge_clock(answer.server_hlc, report)
+                    report.pushed += len(batch)
+
+    def _pull(self, t: SyncTransport, report: SyncReport) -> None:
+        applier = apply.PageApplier(self.db, self.ctx.now().isoformat())
+        result = apply.Applied()
+        cursor = state(self.db).cursor
+        restarted = False
+        while True:
+            try:
+                page = t.pull(cursor)
+            except HqError as exc:
+                if exc.code == "rebootstrap" and not restarted:
+                    restarted, cursor = True, ""
+                    report.warnings.append("rebootstrap")
+                    continue
+                raise
+            applier.apply(page, result)
+            cursor = page.next_cursor
+            with transaction(self.db):
+                self._merge_clock(page.server_hlc, report)
+                if result.max_clock:
+                    self._merge_clock(result.max_clock)
+            if not page.more:
+                break
+        report.pulled = result.rows
+        report.new_conflicts = len(result.new_conflicts)
+
+    def _merge_clock(self, remote: str, report: SyncReport | None = None) -> None:
+        """Advance the persisted HLC past HQ's clock; note how far off our wall clock is."""
+        ts = Timestamp.parse(remote)
+        wall = self._wall_ms()
+        if report is not None:
+            report.clock_skew_ms = wall - ts.wall_ms
+        dev = changes.device_id(self.db)
+        last = meta.get(self.db, "hlc")
+        clock = HybridLogicalClock(dev, Timestamp.parse(last) if last else None)
+        meta.put(self.db, "hlc", str(clock.merge(Timestamp(ts.wall_ms, ts.counter, dev), wall)))
+
+
+def _adopt_center(db: sqlite_utils.Database, center: p.CenterInfo) -> None:
+    """Make HQ's center this database's center, re-keying a center created locally."""
+    new_id = str(center.id)
+    old_id = meta.get(db, "center_id")
+    province = center.province_code if db.execute(
+        "SELECT 1 FROM admin_division WHERE code = ?", [center.province_code]).fetchone() else None
+    if old_id and old_id != new_id:
+        tables = [r[0] for r in db.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('center', 'meta')"
+            " AND name NOT LIKE '%fts%'").fetchall()]
+        for table in tables:
+            cols = outbox.table_columns(db, table)
+            if "center_id" not in cols:
+                continue
+            bump = ", rev = rev + 1" if "rev" in cols and "dirty" in cols else ""
+            db.execute(f"UPDATE {table} SET center_id = ?{bump} WHERE center_id = ?", [new_id, old_id])
+        db.execute("UPDATE outbox SET patch = json_set(patch, '$.center_id', ?)"
+                   " WHERE json_extract(patch, '$.center_id') = ?", [new_id, old_id])
+        db.execute("DELETE FROM center WHERE id = ?", [old_id])
+    db.execute("DELETE FROM center WHERE code = ? AND id != ?", [center.code, new_id])
+    db.execute(
+        "INSERT INTO center(id, code, name_fr, name_ar, province_code) VALUES (?,?,?,?,?)"
+        " ON CONFLICT(id) DO UPDATE SET code = excluded.code, name_fr = excluded.name_fr,"
+        " name_ar = excluded.name_ar, province_code = excluded.province_code",
+        [new_id, center.code, center.name_fr, center.name_ar, province])
+    meta.put(db, "center_id", new_id)
+    meta.put(db, "center_code", center.code)
+    changes.device_id(db)

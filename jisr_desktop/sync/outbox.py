@@ -1,0 +1,135 @@
+"""The desktop's side of push: dirty rows become full-row ops, unacked ops become wire ops.
+
+Ops are written by `services.changes` (the one write path). Rows written outside the services
+are flagged `dirty` by a trigger; `capture_dirty` turns each into one upsert op carrying every
+synced column (SYNC.md "Capturing changes"). Outbox rows are never deleted: HQ's high-water
+mark per epoch (`sync_acked`) says which were delivered.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+import sqlite_utils
+
+from jisr_desktop.db.connection import transaction
+from jisr_desktop.services import changes
+from jisr_desktop.services.context import Context
+from jisr_desktop.sync import protocol as p
+
+NOT_SYNCED = changes.SYSTEM_FIELDS | {"deleted"}
+"""Columns never sent as fields (`deleted` travels as the op kind)."""
+
+
+def table_columns(db: sqlite_utils.Database, table: str) -> list[str]:
+    return [r[1] for r in db.execute(f"PRAGMA table_info({table})").fetchall()]
+
+
+def synced_columns(db: sqlite_utils.Database, table: str) -> list[str]:
+    return [c for c in table_columns(db, table) if c not in NOT_SYNCED]
+
+
+def capture_dirty(ctx: Context) -> int:
+    """One full-row upsert op per dirty record row (then `dirty = 0`); returns how many."""
+    made = 0
+    for table in p.RECORD_ENTITIES:
+        cols = synced_columns(ctx.db, table)
+        ids = [r[0] for r in ctx.db.execute(f"SELECT id FROM {table} WHERE dirty = 1").fetchall()]
+        for entity_id in ids:
+            with transaction(ctx.db):
+                row = changes.current_row(ctx.db, table, entity_id)
+                if row is None or not row["dirty"]:
+                    continue
+                ts = changes.next_hlc(ctx)
+                at = ctx.now().isoformat()
+                patch = {c: row[c] for c in cols}
+                base = {c: _clock(ctx.db, table, entity_id, c) for c in cols}
+                for c in cols:
+                    ctx.db.execute(
+                        "INSERT INTO field_clock(entity, entity_id, field, hlc) VALUES (?,?,?,?)"
+                        " ON CONFLICT(entity, entity_id, field) DO UPDATE SET hlc = excluded.hlc",
+                        [table, entity_id, c, str(ts)])
+                changes._outbox(ctx, table, entity_id, "upsert", patch, base, ts, at)
+                ctx.db.execute(f"UPDATE {table} SET dirty = 0 WHERE id = ?", [entity_id])
+                made += 1
+    return made
+
+
+def _clock(db: sqlite_utils.Database, entity: str, entity_id: str, field: str) -> str | None:
+    row = db.execute("SELECT hlc FROM field_clock WHERE entity = ? AND entity_id = ? AND field = ?",
+                     [entity, entity_id, field]).fetchone()
+    return row[0] if row else None
+
+
+def acked(db: sqlite_utils.Database) -> dict[int, int]:
+    return dict(db.execute("SELECT epoch, acked_through FROM sync_acked").fetchall())
+
+
+def set_acked(db: sqlite_utils.Database, epoch: int, through: int) -> None:
+    db.execute("INSERT INTO sync_acked(epoch, acked_through) VALUES (?, ?) ON CONFLICT(epoch)"
+               " DO UPDATE SET acked_through = excluded.acked_through", [epoch, through])
+
+
+def pending_count(db: sqlite_utils.Database) -> int:
+    """Changes not yet acknowledged by HQ (ops past each epoch's mark, plus dirty rows)."""
+    n = db.execute(
+        "SELECT count(*) FROM outbox o LEFT JOIN sync_acked a ON a.epoch = o.epoch"
+        " WHERE o.seq > coalesce(a.acked_through, 0)").fetchone()[0]
+    for table in p.RECORD_ENTITIES:
+        n += db.execute(f"SELECT count(*) FROM {table} WHERE dirty = 1").fetchone()[0]
+    return int(n)
+
+
+def epochs_with_pending(db: sqlite_utils.Database) -> list[tuple[int, int]]:
+    """(epoch, acked_through) for every epoch holding ops HQ has not acknowledged."""
+    return [(int(e), int(a)) for e, a in db.execute(
+        "SELECT o.epoch, coalesce(a.acked_through, 0) FROM outbox o"
+        " LEFT JOIN sync_acked a ON a.epoch = o.epoch GROUP BY o.epoch"
+        " HAVING max(o.seq) > coalesce(a.acked_through, 0) ORDER BY o.epoch").fetchall()]
+
+
+def load_ops(db: sqlite_utils.Database, device_id: str, epoch: int, after: int,
+             limit: int = 2000) -> list[p.Op]:
+    rows = db.execute(
+        "SELECT seq, op_id, entity, entity_id, kind, patch, base, schema_v, user_id, hlc"
+        " FROM outbox WHERE epoch = ? AND seq > ? ORDER BY seq LIMIT ?",
+        [epoch, after, limit]).fetchall()
+    out: list[p.Op] = []
+    expected = after + 1
+    for seq, op_id, entity, entity_id, kind, patch, base, schema_v, user_id, hlc in rows:
+        if seq != expected:  # never happens with the services' gap-free counter
+            break
+        expected += 1
+        out.append(p.Op(
+            op_id=uuid.UUID(op_id), device_id=uuid.UUID(device_id), epoch=epoch, seq=seq,
+            entity=entity, entity_id=uuid.UUID(entity_id), kind=kind,
+            patch=_scalars(json.loads(patch)), base=json.loads(base), schema_v=schema_v,
+            user_id=user_id, hlc=hlc))
+    return out
+
+
+def _scalars(patch: dict[str, Any]) -> dict[str, Any]:
+    """Values as the wire accepts them (anything else, e.g. a list, as JSON text)."""
+    return {k: v if v is None or isinstance(v, str | int | float | bool)
+            else json.dumps(v, ensure_ascii=False) for k, v in patch.items()}
+
+
+def unacked_fields(db: sqlite_utils.Database) -> dict[tuple[str, str], set[str]]:
+    """Fields of local edits HQ has not acknowledged yet, per (entity, id): a pulled value
+    must not overwrite them (HQ will decide when they arrive). `deleted` stands for a
+    delete/restore; `*` for a dirty row (all fields)."""
+    out: dict[tuple[str, str], set[str]] = {}
+    for entity, entity_id, kind, patch in db.execute(
+            "SELECT o.entity, o.entity_id, o.kind, o.patch FROM outbox o"
+            " LEFT JOIN sync_acked a ON a.epoch = o.epoch"
+            " WHERE o.seq > coalesce(a.acked_through, 0) AND o.kind != 'event'").fetchall():
+        fields = out.setdefault((entity, entity_id), set())
+        fields |= set(json.loads(patch))
+        if kind in ("delete", "restore"):
+            fields.add("deleted")
+    for table in p.RECORD_ENTITIES:
+        for (entity_id,) in db.execute(f"SELECT id FROM {table} WHERE dirty = 1").fetchall():
+            out.setdefault((table, entity_id), set()).add("*")
+    return out
