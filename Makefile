@@ -21,7 +21,9 @@ system-deps:
 
 compile-translations: $(STAMP)
 	$(VENV)/bin/pybabel compile --use-fuzzy -d $(LOCALE) -D jisr --statistics 2>&1 | grep -v '^$$' || true
+	$(VENV)/bin/pybabel compile -d jisr_hq/locale -D django 2>&1 | grep -v '^$$' || true
 	@test -f $(LOCALE)/ar/LC_MESSAGES/jisr.mo || { echo "catalog compilation failed" >&2; exit 1; }
+	@test -f jisr_hq/locale/ar/LC_MESSAGES/django.mo || { echo "HQ catalog compilation failed" >&2; exit 1; }
 
 # Extract the program's strings and update the catalogs (then translate the new entries).
 translations: $(STAMP)
