@@ -131,8 +131,8 @@ class CorrectionDialog(RetranslateMixin, QDialog):
         self.group.buttonToggled.connect(lambda _b, _on: self._choice_changed())
         self.apply_button.clicked.connect(self.apply)
         self.reason.returnPressed.connect(self.apply)
-        for button in self.findChildren(QPushButton):
-            button.setAutoDefault(False)  # Enter in the reason applies, once
+        for push in self.findChildren(QPushButton):
+            push.setAutoDefault(False)  # Enter in the reason applies, once
         self.resize(520, 420)
         self.retranslate()
         self._choice_changed()
