@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
-from jisr_desktop.errors import JisrError
+from jisr_desktop.errors import JisrError, ValidationFailed
 from jisr_desktop.i18n import _
 
 log = logging.getLogger("jisr.ui")
@@ -48,3 +48,14 @@ def show_error(parent: QWidget | None, exc: BaseException) -> None:
     if not isinstance(exc, JisrError):
         log.error("unexpected error", exc_info=exc)
     Dialogs.error(parent, _("Jisr Desktop"), message_for(exc))
+
+
+def show_failure(parent: QWidget, label: QLabel, exc: BaseException) -> None:
+    """A failed action of a form: a known problem in the form's message line (every field
+    message of a failed validation), a bug as one calm dialog."""
+    if isinstance(exc, ValidationFailed):
+        label.setText("\n".join(m.text() for m in exc.messages))
+    elif isinstance(exc, JisrError):
+        label.setText(exc.message())
+    else:
+        show_error(parent, exc)

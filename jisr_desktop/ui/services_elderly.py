@@ -20,13 +20,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from jisr_desktop import errors, i18n
+from jisr_desktop import i18n
 from jisr_desktop.domain.person import format_phone
 from jisr_desktop.domain.roles import Permission
 from jisr_desktop.i18n import N_, _, translate_plural
 from jisr_desktop.services import club
 from jisr_desktop.services.enrollments import Enrollment
-from jisr_desktop.ui.dialogs import show_error
+from jisr_desktop.ui.dialogs import show_failure
 from jisr_desktop.ui.language import RetranslateMixin
 from jisr_desktop.ui.models import Column, RowsModel
 from jisr_desktop.ui.services_cards import MemberCardDialog
@@ -125,12 +125,7 @@ class EnrollMemberDialog(RetranslateMixin, QDialog):
         self.accept()
 
     def _failed(self, exc: BaseException) -> None:
-        if isinstance(exc, errors.ValidationFailed):
-            self.message.setText("\n".join(m.text() for m in exc.messages))
-        elif isinstance(exc, errors.JisrError):
-            self.message.setText(exc.message())
-        else:
-            show_error(self, exc)
+        show_failure(self, self.message, exc)
 
 
 class ElderlyClubScreen(RetranslateMixin, QWidget):

@@ -32,7 +32,7 @@ from jisr_desktop.i18n import N_, _, translate_plural
 from jisr_desktop.services import accounts, nursery
 from jisr_desktop.services.context import SYSTEM_USER, Context
 from jisr_desktop.services.enrollments import Enrollment
-from jisr_desktop.ui.dialogs import show_error
+from jisr_desktop.ui.dialogs import show_error, show_failure
 from jisr_desktop.ui.language import RetranslateMixin
 from jisr_desktop.ui.models import Column, RowsModel
 from jisr_desktop.ui.services_cards import MemberCardDialog
@@ -288,12 +288,7 @@ class EnrollChildDialog(RetranslateMixin, QDialog):
         self.accept()
 
     def _failed(self, exc: BaseException) -> None:
-        if isinstance(exc, errors.ValidationFailed):
-            self.message.setText("\n".join(m.text() for m in exc.messages))
-        elif isinstance(exc, errors.JisrError):
-            self.message.setText(exc.message())
-        else:
-            show_error(self, exc)
+        show_failure(self, self.message, exc)
 
 
 class NurseryScreen(RetranslateMixin, QWidget):

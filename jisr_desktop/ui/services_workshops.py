@@ -33,7 +33,7 @@ from jisr_desktop.i18n import N_, _, translate
 from jisr_desktop.services import workshops
 from jisr_desktop.services.context import Context
 from jisr_desktop.services.enrollments import Enrollment
-from jisr_desktop.ui.dialogs import show_error
+from jisr_desktop.ui.dialogs import show_error, show_failure
 from jisr_desktop.ui.language import RetranslateMixin
 from jisr_desktop.ui.models import Column, RowsModel
 from jisr_desktop.ui.services_cards import MemberCardDialog
@@ -404,12 +404,7 @@ class WorkshopsScreen(RetranslateMixin, QWidget):
         self.select_workshop(workshop_id)
 
     def _failed(self, exc: BaseException) -> None:
-        if isinstance(exc, errors.ValidationFailed):
-            self.message.setText("\n".join(m.text() for m in exc.messages))
-        elif isinstance(exc, errors.JisrError):
-            self.message.setText(exc.message())
-        else:
-            show_error(self, exc)
+        show_failure(self, self.message, exc)
 
     def open_card(self) -> None:
         """The selected participant's card: its code, print it, or a new one for a lost card."""
