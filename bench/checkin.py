@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import random
 import shutil
 import statistics
@@ -34,6 +33,7 @@ ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT.parent))
 
 import sqlite_utils  # noqa: E402
+from _common import machine, percentile, write_result  # noqa: E402
 
 from jisr_desktop.db.connection import open_database  # noqa: E402
 from jisr_desktop.services import accounts, changes, club, nursery, registry  # noqa: E402
@@ -159,11 +159,6 @@ def build(home: Path, persons: int, events: int) -> dict[str, object]:
     return {"build_seconds": round(time.perf_counter() - started, 1), "events": counts}
 
 
-def percentile(values: list[float], pct: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
-
-
 def summary(values: list[float]) -> dict[str, float]:
     return {"p50_ms": round(statistics.median(values), 2), "p95_ms": round(percentile(values, 95), 2),
             "max_ms": round(max(values), 2)}
@@ -237,13 +232,9 @@ def main() -> int:
         "target_p95_ms": 50,
         "build_seconds": built["build_seconds"],
         "database_mb": round(size / 1e6, 1),
-        "machine": f"{platform.machine()} {os.cpu_count()} cores (shared), Python {platform.python_version()}",
-        "date": time.strftime("%Y-%m-%d"),
+        **machine(),
     }
-    out = ROOT / "results" / "checkin.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
-    print(json.dumps(result, indent=2, ensure_ascii=False))
+    write_result("checkin", result)
     return 0
 
 

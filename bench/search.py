@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import random
 import shutil
 import statistics
@@ -25,6 +24,8 @@ from pathlib import Path
 os.environ.setdefault("JISR_NO_KEYRING", "1")
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT.parent))
+
+from _common import machine, percentile, write_result  # noqa: E402
 
 from jisr_desktop.db.connection import open_database  # noqa: E402
 from jisr_desktop.services import registry  # noqa: E402
@@ -89,11 +90,6 @@ def queries(ctx: Context, count: int, seed: int = 7) -> list[tuple[str, str]]:
     return out
 
 
-def percentile(values: list[float], pct: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
-
-
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--persons", type=int, default=200_000)
@@ -130,13 +126,9 @@ def main() -> int:
         "by_kind": {k: {"n": len(v), "p50_ms": round(statistics.median(v), 2),
                         "p95_ms": round(percentile(v, 95), 2)} for k, v in timings.items()},
         "target_p95_ms": 20,
-        "machine": f"{platform.machine()} {os.cpu_count()} cores, Python {platform.python_version()}",
-        "date": time.strftime("%Y-%m-%d"),
+        **machine(),
     }
-    out = ROOT / "results" / "search.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
-    print(json.dumps(result, indent=2, ensure_ascii=False))
+    write_result("search", result)
     return 0
 
 

@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import random
 import shutil
 import statistics
@@ -33,6 +32,8 @@ if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.env
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # a headless machine (CI, a server)
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT.parent))
+
+from _common import machine, percentile, write_result  # noqa: E402
 
 USERNAME, PASSWORD = "bench", "bench password"
 
@@ -58,11 +59,6 @@ def build(home: Path, persons: int) -> float:
     ctx.db.close()
     Settings(home).set("language", "ar")
     return time.perf_counter() - started
-
-
-def percentile(values: list[float], pct: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
 
 
 # --- start-up (child process) --------------------------------------------------------------
@@ -270,14 +266,9 @@ def main() -> int:
         "typing": typing,
         "targets": {"start_s": 1.5, "typing_p95_ms": 100},
         "qt_platform": os.environ.get("QT_QPA_PLATFORM", "") or "default",
-        "load_average_1min": round(os.getloadavg()[0], 2),  # other work on the machine
-        "machine": f"{platform.machine()} {os.cpu_count()} cores (shared), Python {platform.python_version()}",
-        "date": time.strftime("%Y-%m-%d"),
+        **machine(),
     }
-    out = ROOT / "results" / "ui.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
-    print(json.dumps(result, indent=2, ensure_ascii=False), flush=True)
+    write_result("ui", result)
     # Skip interpreter teardown: PySide6's shutdown after a finished QApplication can crash
     # at garbage collection; the results are written.
     os._exit(0)
