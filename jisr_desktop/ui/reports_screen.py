@@ -22,7 +22,6 @@ from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter, QPixmap
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -38,6 +37,7 @@ from jisr_desktop.services.context import Context
 from jisr_desktop.ui.dialogs import Dialogs, show_error
 from jisr_desktop.ui.language import RetranslateMixin
 from jisr_desktop.ui.session import Session
+from jisr_desktop.ui.widgets import DateEdit
 
 PREVIEW_DPI = 60
 PRINT_DPI_MAX = 300
@@ -114,11 +114,11 @@ class ReportsScreen(RetranslateMixin, QWidget):
         self.title.setStyleSheet("font-size: 15pt; font-weight: bold;")
         self.report = QComboBox()
         self.report.setObjectName("reportKind")
-        self.day = QDateEdit(QDate.currentDate())
+        self.day = DateEdit(QDate.currentDate())
         self.day.setObjectName("reportDay")
         self.day.setCalendarPopup(True)
         self.day.setDisplayFormat("dd/MM/yyyy")
-        self.month = QDateEdit(QDate.currentDate())
+        self.month = DateEdit(QDate.currentDate())
         self.month.setObjectName("reportMonth")
         self.month.setDisplayFormat("MM/yyyy")
         self.language = QComboBox()

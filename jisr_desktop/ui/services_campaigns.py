@@ -14,7 +14,6 @@ from datetime import date
 from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QFormLayout,
     QGridLayout,
     QHBoxLayout,
@@ -43,7 +42,7 @@ from jisr_desktop.ui.language import RetranslateMixin
 from jisr_desktop.ui.models import Column, RowsModel, ltr
 from jisr_desktop.ui.services_common import make_table, selected_row
 from jisr_desktop.ui.session import Session
-from jisr_desktop.ui.widgets import PersonPicker, message_label, show_messages
+from jisr_desktop.ui.widgets import DateEdit, PersonPicker, message_label, show_messages
 
 Counts = dict[tuple[str, str], int]
 SEX_LABELS = {"F": N_("Female"), "M": N_("Male")}
@@ -185,9 +184,9 @@ class CampaignsScreen(RetranslateMixin, QWidget):
         self.new_button = QPushButton()
         self.new_button.setObjectName("newCampaign")
         self.new_button.setVisible(self.manage)
-        self.first = QDateEdit(QDate(today.year, 1, 1))
+        self.first = DateEdit(QDate(today.year, 1, 1))
         self.first.setObjectName("periodFirst")
-        self.last = QDateEdit(QDate(today.year, 12, 31))
+        self.last = DateEdit(QDate(today.year, 12, 31))
         self.last.setObjectName("periodLast")
         for edit in (self.first, self.last):
             edit.setCalendarPopup(True)
@@ -203,7 +202,7 @@ class CampaignsScreen(RetranslateMixin, QWidget):
         self.topic = QComboBox()
         self.topic.setObjectName("campaignTopic")
         self.topic.setEditable(True)
-        self.day = QDateEdit(QDate(today.year, today.month, today.day))
+        self.day = DateEdit(QDate(today.year, today.month, today.day))
         self.day.setObjectName("campaignDay")
         self.day.setCalendarPopup(True)
         self.day.setDisplayFormat("yyyy-MM-dd")

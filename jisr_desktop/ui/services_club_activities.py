@@ -14,7 +14,6 @@ from datetime import date
 from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QDialog,
     QFormLayout,
     QHBoxLayout,
@@ -40,7 +39,7 @@ from jisr_desktop.ui.models import Column, RowsModel
 from jisr_desktop.ui.sections import Section, register_section
 from jisr_desktop.ui.services_common import make_table, selected_row
 from jisr_desktop.ui.session import Session
-from jisr_desktop.ui.widgets import PersonPicker, message_label, show_messages
+from jisr_desktop.ui.widgets import DateEdit, PersonPicker, message_label, show_messages
 
 register_section(Section("club_activities", N_("Club activities"),
                          "jisr_desktop.ui.services_club_activities:ClubActivitiesScreen"), before="workshops")
@@ -108,7 +107,7 @@ class ActivityDialog(RetranslateMixin, QDialog):
         self.kind.setObjectName("activityKind")
         self.title_edit = QLineEdit()
         self.title_edit.setObjectName("activityTitle")
-        self.day = QDateEdit(QDate(today.year, today.month, today.day))
+        self.day = DateEdit(QDate(today.year, today.month, today.day))
         self.day.setObjectName("activityDay")
         self.day.setCalendarPopup(True)
         self.day.setDisplayFormat("yyyy-MM-dd")
@@ -190,9 +189,9 @@ class ClubActivitiesScreen(RetranslateMixin, QWidget):
         self.new_button.setObjectName("newActivity")
         self.new_button.setVisible(manage)
         self.period_label = QLabel()
-        self.first = QDateEdit(QDate(today.year, 1, 1))
+        self.first = DateEdit(QDate(today.year, 1, 1))
         self.first.setObjectName("periodFirst")
-        self.last = QDateEdit(QDate(today.year, 12, 31))
+        self.last = DateEdit(QDate(today.year, 12, 31))
         self.last.setObjectName("periodLast")
         for edit in (self.first, self.last):
             edit.setCalendarPopup(True)

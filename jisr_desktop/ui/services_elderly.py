@@ -9,7 +9,6 @@ from datetime import date
 from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
-    QDateEdit,
     QDialog,
     QFormLayout,
     QHBoxLayout,
@@ -33,7 +32,7 @@ from jisr_desktop.ui.services_cards import MemberCardDialog
 from jisr_desktop.ui.services_common import ScanBox, make_table, selected_row, time_text
 from jisr_desktop.ui.services_corrections import CorrectionDialog
 from jisr_desktop.ui.session import Session
-from jisr_desktop.ui.widgets import PersonPicker
+from jisr_desktop.ui.widgets import DateEdit, PersonPicker
 
 
 def _membership(row: club.ClubDayRow) -> str:
@@ -67,7 +66,7 @@ class EnrollMemberDialog(RetranslateMixin, QDialog):
         self.session = session
         self.picker = PersonPicker(session)
         today = session.clock().astimezone().date()
-        self.end = QDateEdit(QDate(today.year + 1, today.month, min(today.day, 28)))
+        self.end = DateEdit(QDate(today.year + 1, today.month, min(today.day, 28)))
         self.end.setObjectName("membershipEnd")
         self.end.setCalendarPopup(True)
         self.open_ended = QCheckBox()

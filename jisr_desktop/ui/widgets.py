@@ -6,10 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 import sqlite_utils
-from PySide6.QtCore import QItemSelectionModel, Signal
+from PySide6.QtCore import QDate, QItemSelectionModel, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QDateEdit,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -163,6 +164,17 @@ class PersonPicker(RetranslateMixin, QWidget):
 
     def refresh(self) -> None:
         self.model.refresh()
+
+
+class DateEdit(QDateEdit):
+    """A date field that reads left to right in every language, as Moroccan dates are
+    written (in a right-to-left window Qt would otherwise show 2026/11/02 for 02/11/2026)."""
+
+    def __init__(self, value: QDate, display_format: str = "dd/MM/yyyy",
+                 parent: QWidget | None = None) -> None:
+        super().__init__(value, parent)
+        self.setDisplayFormat(display_format)
+        self.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
 
 
 def combo_select(combo: QComboBox, value: Any) -> None:
