@@ -18,6 +18,7 @@ from typing import Any
 
 import sqlite_utils
 
+from jisr_desktop.db import meta
 from jisr_desktop.db.connection import transaction
 from jisr_desktop.domain.person import search_columns
 from jisr_desktop.sync import outbox
@@ -70,6 +71,7 @@ class PageApplier:
         elif entity == "sync.conflict":
             if self._conflict(entity_id, row.fields):
                 out.new_conflicts.append(entity_id)
+                self._revert_lost_edit(row.fields)
             out.conflicts += 1
         elif entity in p.RECORD_ENTITIES:
             out.records += 1
@@ -82,16 +84,30 @@ class PageApplier:
     # -- center rows -----------------------------------------------------------------------
 
     def _record(self, table: str, entity_id: str, row: p.Row, pending: set[str]) -> None:
-        if "*" in pending:
-            return  # a row written outside the services: its full-row op goes first
+        if "*" in pending and not row.deleted:
+            # Written outside the services: its full-row op (made at the next sync, with a
+            # clock past everything pulled) will win every field at HQ. Only a delete at HQ
+            # is taken now, with HQ's fields (an edit of a deleted row never comes back).
+            return
         cols = set(self.cols(table))
-        values = {k: v for k, v in row.fields.items()
-                  if k in cols and k not in outbox.NOT_SYNCED and k not in pending}
-        clocks = {k: row.clocks[k] for k in values if k in row.clocks}
-        if "deleted" not in pending:
+        values: dict[str, Any] = {}
+        clocks: dict[str, str] = {}
+        for name, value in row.fields.items():
+            if name not in cols or name in outbox.NOT_SYNCED:
+                continue
+            incoming = row.clocks.get(name, "")
+            if name in pending and self._local_wins(table, entity_id, name, incoming):
+                continue
+            values[name] = value
+            if incoming:
+                clocks[name] = incoming
+        life = row.clocks.get(LIFE, "")
+        if "deleted" not in pending or not self._local_wins(table, entity_id, "deleted", life):
             values["deleted"] = int(row.deleted)
-            if LIFE in row.clocks:
-                clocks["deleted"] = row.clocks[LIFE]
+            if life:
+                clocks["deleted"] = life
+        if "*" in pending:  # a deleted row: HQ's state replaces the outside write
+            values["dirty"] = 0
         current = self.db.execute(f"SELECT * FROM {table} WHERE id = ?", [entity_id])
         names = [c[0] for c in current.description]
         found = current.fetchone()
@@ -117,6 +133,18 @@ class PageApplier:
                 "INSERT INTO field_clock(entity, entity_id, field, hlc) VALUES (?,?,?,?)"
                 " ON CONFLICT(entity, entity_id, field) DO UPDATE SET hlc = excluded.hlc",
                 [table, entity_id, name, hlc])
+        if "*" in pending:
+            self.db.execute("DELETE FROM sync_dirty WHERE entity = ? AND entity_id = ?",
+                            [table, entity_id])
+
+    def _local_wins(self, table: str, entity_id: str, name: str, incoming: str) -> bool:
+        """A local edit HQ has not acknowledged yet against HQ's value: the later clock
+        wins, as it will at HQ (HQ's effective clock of our op is later than any value it
+        held before receiving it, and our clock is merged with every value we pulled)."""
+        row = self.db.execute(
+            "SELECT hlc FROM field_clock WHERE entity = ? AND entity_id = ? AND field = ?",
+            [table, entity_id, name]).fetchone()
+        return bool(row) and (not incoming or row[0] > incoming)
 
     def _event(self, table: str, entity_id: str, fields: dict[str, Any]) -> None:
         cols = set(self.cols(table)) - {"rid", "id"}
@@ -149,6 +177,59 @@ class PageApplier:
              json.dumps(f.get("loser_value"), ensure_ascii=False), f.get("loser_clock") or "",
              f.get("loser_device"), f.get("op_id"), f.get("resolution"), self.now])
         return new
+
+    def _revert_lost_edit(self, f: dict[str, Any]) -> None:
+        """HQ kept another value than one of OUR edits (stale, concurrent, or an edit of a
+        deleted row): put HQ's value back here unless the field changed since."""
+        table, entity_id, name = f.get("entity"), f.get("entity_id"), f.get("field")
+        if table not in p.RECORD_ENTITIES or name not in set(self.cols(str(table))) \
+                or name in outbox.NOT_SYNCED:
+            return
+        ours = self.db.execute("SELECT hlc FROM outbox WHERE op_id = ?", [f.get("op_id")]).fetchone()
+        device = meta.get(self.db, "device_id")
+        if not ours or not device or _device_of(f.get("loser_clock") or "") != device:
+            return
+        clock = self.db.execute(
+            "SELECT hlc FROM field_clock WHERE entity = ? AND entity_id = ? AND field = ?",
+            [table, entity_id, name]).fetchone()
+        if not clock or clock[0] != ours[0]:
+            return
+        value = f.get("winner_value")
+        if value is None:
+            value = self._default(str(table), str(name))
+        local = self.db.execute(f"SELECT rev FROM {table} WHERE id = ?", [entity_id]).fetchone()
+        if local is None:
+            return
+        self.db.execute(f"UPDATE {table} SET {name} = ?, rev = rev + 1 WHERE id = ?",
+                        [value, entity_id])
+        if table == "person":
+            cur = self.db.execute("SELECT * FROM person WHERE id = ?", [entity_id])
+            row = dict(zip([c[0] for c in cur.description], cur.fetchone(), strict=True))
+            search = search_columns(row, row.get("file_no") or "")
+            self.db.execute(f"UPDATE person SET {', '.join(f'{k} = ?' for k in search)},"
+                            " rev = rev + 1 WHERE id = ?", [*search.values(), entity_id])
+        winner_clock = f.get("winner_clock") or ""
+        if winner_clock:
+            self.db.execute("UPDATE field_clock SET hlc = ? WHERE entity = ? AND entity_id = ?"
+                            " AND field = ?", [winner_clock, table, entity_id, name])
+        else:
+            self.db.execute("DELETE FROM field_clock WHERE entity = ? AND entity_id = ?"
+                            " AND field = ?", [table, entity_id, name])
+
+    def _default(self, table: str, name: str) -> Any:
+        for _cid, col, _type, notnull, default, _pk in self.db.execute(
+                f"PRAGMA table_info({table})").fetchall():
+            if col == name:
+                if default is None:
+                    return None
+                text = str(default)
+                if text.startswith("'"):
+                    return text[1:-1].replace("''", "'")
+                try:
+                    return float(text) if "." in text else int(text)
+                except ValueError:
+                    return None if not notnull else text
+        return None
 
     # -- reference rows --------------------------------------------------------------------
 
@@ -198,6 +279,11 @@ class PageApplier:
             [staff_id, f["username"], f.get("full_name") or f["username"], f["role"],
              f.get("password_hash"), str(center_id) if center_id else None,
              int(bool(f.get("active", True))), self.now])
+
+
+def _device_of(clock: str) -> str:
+    parts = clock.split(":", 2)
+    return parts[2] if len(parts) == 3 else ""
 
 
 def newest(a: str, b: str) -> str:

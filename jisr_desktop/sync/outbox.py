@@ -36,11 +36,15 @@ def capture_dirty(ctx: Context) -> int:
     made = 0
     for table in p.RECORD_ENTITIES:
         cols = synced_columns(ctx.db, table)
-        ids = [r[0] for r in ctx.db.execute(f"SELECT id FROM {table} WHERE dirty = 1").fetchall()]
+        ids = [r[0] for r in ctx.db.execute(
+            f"SELECT id FROM {table} WHERE dirty = 1 UNION SELECT entity_id FROM sync_dirty"
+            " WHERE entity = ?", [table]).fetchall()]
         for entity_id in ids:
             with transaction(ctx.db):
                 row = changes.current_row(ctx.db, table, entity_id)
-                if row is None or not row["dirty"]:
+                listed = ctx.db.execute("DELETE FROM sync_dirty WHERE entity = ? AND entity_id = ?",
+                                        [table, entity_id]).rowcount
+                if row is None or not (row["dirty"] or listed):
                     continue
                 ts = changes.next_hlc(ctx)
                 at = ctx.now().isoformat()
@@ -79,6 +83,7 @@ def pending_count(db: sqlite_utils.Database) -> int:
         " WHERE o.seq > coalesce(a.acked_through, 0)").fetchone()[0]
     for table in p.RECORD_ENTITIES:
         n += db.execute(f"SELECT count(*) FROM {table} WHERE dirty = 1").fetchone()[0]
+    n += db.execute("SELECT count(*) FROM sync_dirty").fetchone()[0]
     return int(n)
 
 
@@ -132,4 +137,6 @@ def unacked_fields(db: sqlite_utils.Database) -> dict[tuple[str, str], set[str]]
     for table in p.RECORD_ENTITIES:
         for (entity_id,) in db.execute(f"SELECT id FROM {table} WHERE dirty = 1").fetchall():
             out.setdefault((table, entity_id), set()).add("*")
+    for entity, entity_id in db.execute("SELECT entity, entity_id FROM sync_dirty").fetchall():
+        out.setdefault((entity, entity_id), set()).add("*")
     return out

@@ -166,6 +166,11 @@ class MainWindow(RetranslateMixin, QMainWindow):
         self.resize(1180, 760)
         self.retranslate()
         self.nav.setCurrentRow(0)
+        from jisr_desktop.domain.roles import Permission
+        from jisr_desktop.ui.sync_screen import SyncAgent
+
+        if session.can(Permission.SYNC):  # automatic background sync and its indicator
+            SyncAgent.attach(session, self)
 
     # --- actions -------------------------------------------------------------------------
 

@@ -124,3 +124,18 @@ def assert_same_as_hq(desk: Desk, hq: HqServer, center_entities: set[tuple[str, 
             assert row[name] == value, f"{desk.name}: {entity}.{name} of {entity_id}"
         if "deleted" in row:
             assert bool(row["deleted"]) == deleted, f"{desk.name}: {entity} {entity_id} deleted"
+
+
+def differences(a: Desk, b: Desk) -> list[str]:
+    """Readable differences between two desktops' content (empty when identical)."""
+    out: list[str] = []
+    ca, cb = a.content(), b.content()
+    for table in ca:
+        for entity_id in sorted(set(ca[table]) | set(cb[table])):
+            ra, rb = ca[table].get(entity_id), cb[table].get(entity_id)
+            if ra is None or rb is None:
+                out.append(f"{table} {entity_id}: only on {a.name if rb is None else b.name}")
+                continue
+            out += [f"{table} {entity_id}.{k}: {a.name}={ra[k]!r} {b.name}={rb.get(k)!r}"
+                    for k in ra if ra[k] != rb.get(k)]
+    return out

@@ -5,6 +5,12 @@ the conflicts HQ reported, kept for the coordinator's review.
 this desktop on the wire (ops, headers). The local `meta.device_id` keeps naming it inside
 HLC strings (clocks written before enrollment stay valid; HLC device parts only break ties).
 `sync_acked(epoch, acked_through)` is HQ's high-water mark per outbox epoch.
+
+Rows written outside the services: the foundation's `<table>_external_update` trigger recursed
+without end on a second outside write to a row already dirty ("too many levels of trigger
+recursion"), and a service write to a dirty row cleared `dirty` so the outside change was never
+sent. Here the trigger only fires on a clean row, and a service write clearing `dirty` leaves
+the row in `sync_dirty`, so that its full-row op is still made at the next sync.
 """
 
 from __future__ import annotations
@@ -12,6 +18,10 @@ from __future__ import annotations
 import sqlite_utils
 
 from jisr_desktop.db.migrations import MIGRATIONS
+
+RECORD_TABLES = ("person", "household", "household_member", "enrollment", "pickup_authorisation",
+                 "workshop", "workshop_session", "club_activity", "member_card", "campaign",
+                 "campaign_count", "campaign_participant")
 
 
 @MIGRATIONS(name="0030_sync")
@@ -56,3 +66,19 @@ def sync(db: sqlite_utils.Database) -> None:
             received_at TEXT NOT NULL)""")
     db.execute("CREATE INDEX conflict_open ON conflict(resolution) WHERE resolution IS NULL")
     db.execute("CREATE INDEX conflict_entity ON conflict(entity, entity_id)")
+    db.execute("""
+        CREATE TABLE sync_dirty (
+            entity TEXT NOT NULL, entity_id TEXT NOT NULL,
+            PRIMARY KEY (entity, entity_id)) WITHOUT ROWID""")
+    for table in RECORD_TABLES:
+        db.execute(f"DROP TRIGGER IF EXISTS {table}_external_update")
+        db.execute(f"""
+            CREATE TRIGGER {table}_external_update AFTER UPDATE ON {table}
+            WHEN NEW.rev = OLD.rev AND NEW.dirty = OLD.dirty AND OLD.dirty = 0 BEGIN
+                UPDATE {table} SET dirty = 1 WHERE rid = NEW.rid;
+            END""")
+        db.execute(f"""
+            CREATE TRIGGER {table}_dirty_cleared AFTER UPDATE ON {table}
+            WHEN OLD.dirty = 1 AND NEW.dirty = 0 AND NEW.rev != OLD.rev BEGIN
+                INSERT OR IGNORE INTO sync_dirty(entity, entity_id) VALUES ('{table}', NEW.id);
+            END""")

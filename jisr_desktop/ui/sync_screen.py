@@ -1,0 +1,400 @@
+"""The Sync section: enroll with HQ, see the state of sync, sync now, review conflicts; and the
+background agent that syncs every `sync_interval_minutes` and drives the status-bar indicator.
+
+A sync runs on the task helper's network pool with its OWN database connection
+(`SyncClient.open`), so the window never freezes and the database worker stays free for the
+screens. One sync at a time; a failure is shown in plain words and retried at the next tick.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from jisr_desktop.domain.roles import Permission
+from jisr_desktop.i18n import N_, _, format_date, translate
+from jisr_desktop.services.context import SYSTEM_USER, Context
+from jisr_desktop.sync import client as sync_client
+from jisr_desktop.sync import outbox
+from jisr_desktop.sync.client import MESSAGES, SyncClient, SyncFailed, SyncReport
+from jisr_desktop.ui.language import RetranslateMixin
+from jisr_desktop.ui.session import Session
+
+log = logging.getLogger("jisr.ui.sync")
+
+ENTITY_NAMES = {
+    "person": N_("Person"),
+    "household": N_("Household"),
+    "household_member": N_("Household member"),
+    "enrollment": N_("Enrollment"),
+    "pickup_authorisation": N_("Pick-up authorisation"),
+    "workshop": N_("Workshop"),
+    "workshop_session": N_("Workshop session"),
+    "club_activity": N_("Club activity"),
+    "member_card": N_("Member card"),
+    "campaign": N_("Campaign"),
+    "campaign_count": N_("Campaign count"),
+    "campaign_participant": N_("Campaign participant"),
+}
+
+
+def _error_text(code: str, detail: str = "") -> str:
+    if code in MESSAGES and code != "other":
+        return translate(MESSAGES[code])
+    return _(MESSAGES["other"], detail=detail or code)
+
+
+class SyncAgent(QObject):
+    """Runs syncs in the background (timer and "sync now"), one at a time.
+
+    Signals:
+        changed(): a sync or an enrollment finished (or failed): screens re-read the state.
+    """
+
+    changed = Signal()
+
+    def __init__(self, session: Session, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.busy = False
+        self.state_text: tuple[str, str] | None = None
+        self.last_report: SyncReport | None = None
+        self.last_failure: SyncFailed | None = None
+        self.timer = QTimer(self)
+        self.timer.timeout.connect(self.sync_now)
+        session.setting_changed.connect(self._setting_changed)
+        self._apply_interval()
+
+    window: QObject | None = None
+    """The main window whose status bar shows the sync state."""
+
+    @classmethod
+    def of(cls, session: Session) -> SyncAgent:
+        """The session's agent, made on first use (the main window makes it at start)."""
+        agent = getattr(session, "sync_agent", None)
+        if agent is None:
+            agent = cls(session, session)
+            session.sync_agent = agent  # type: ignore[attr-defined]
+        return agent
+
+    @classmethod
+    def attach(cls, session: Session, window: QObject) -> SyncAgent:
+        """Called by the main window: drive its indicator and start syncing."""
+        agent = cls.of(session)
+        agent.window = window
+        agent.start()
+        return agent
+
+    def _setting_changed(self, name: str) -> None:
+        if name == "sync_interval_minutes":
+            self._apply_interval()
+
+    def _apply_interval(self) -> None:
+        minutes = int(self.session.settings["sync_interval_minutes"])
+        if minutes > 0:
+            self.timer.start(minutes * 60_000)
+        else:
+            self.timer.stop()
+
+    def _indicator(self, text: str, level: str) -> None:
+        self.state_text = (text, level)
+        setter = getattr(self.window, "set_sync_state", None)
+        if callable(setter):
+            try:
+                setter(text, level)
+            except RuntimeError:  # that window is gone (signed out)
+                self.window = None
+
+    def start(self) -> None:
+        """Show the state at start-up and sync soon when enrolled and automatic."""
+        def read(db: Any) -> sync_client.SyncState:
+            return sync_client.state(db)
+
+        def shown(st: sync_client.SyncState) -> None:
+            if not st.enrolled:
+                return  # the status bar already says "not yet connected"
+            self._indicator(_("Sync: waiting"), "idle")
+            if int(self.session.settings["sync_interval_minutes"]) > 0:
+                QTimer.singleShot(3000, self.sync_now)
+
+        self.session.runner.run_db(read, shown, lambda exc: log.warning("sync state: %s", exc))
+
+    def _client(self) -> SyncClient:
+        user = self.session.user or SYSTEM_USER
+        return SyncClient.open(self.session.root, user=user, clock=self.session.clock)
+
+    def sync_now(self) -> bool:
+        """Start a sync in the background; False when one is running already."""
+        if self.busy:
+            return False
+        self.busy = True
+        self._indicator(_("Sync: in progress…"), "busy")
+
+        def job() -> SyncReport:
+            with self._client() as client:
+                return client.sync()
+
+        self.session.runner.run_net(job, self._done, self._failed)
+        return True
+
+    def enroll(self, server: str, code: str) -> None:
+        self.busy = True
+        self._indicator(_("Sync: in progress…"), "busy")
+
+        def job() -> SyncReport:
+            with self._client() as client:
+                client.enroll(server, code)
+                return client.sync()
+
+        def done(report: SyncReport) -> None:
+            self.session.set_setting("hq_url", server)
+            self._done(report)
+
+        self.session.runner.run_net(job, done, self._failed)
+
+    def _done(self, report: SyncReport) -> None:
+        self.busy = False
+        self.last_report, self.last_failure = report, None
+        if "clock_skew" in report.warnings:
+            self._indicator(_("Sync: done, but this computer's clock is wrong"), "warning")
+        elif report.open_conflicts:
+            self._indicator(_("Sync: done; {n} conflicts to review", n=report.open_conflicts),
+                            "warning")
+        else:
+            self._indicator(_("Sync: up to date"), "ok")
+        self.changed.emit()
+
+    def _failed(self, exc: BaseException) -> None:
+        self.busy = False
+        failure = exc if isinstance(exc, SyncFailed) else SyncFailed("other", str(exc))
+        self.last_failure = failure
+        if failure.code == "unreachable":
+            self._indicator(_("Sync: HQ not reachable, will retry"), "warning")
+        elif failure.code == "not_enrolled":
+            self._indicator(_("Sync: not enrolled with HQ"), "idle")
+        else:
+            self._indicator(_("Sync: failed"), "error")
+        self.changed.emit()
+
+
+class SyncScreen(RetranslateMixin, QWidget):
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.agent = SyncAgent.of(session)
+        self.agent.changed.connect(self.refresh)
+        self.state: sync_client.SyncState | None = None
+        self.pending = 0
+        self.conflicts: list[dict[str, Any]] = []
+
+        self.title = QLabel()
+        self.title.setObjectName("screenTitle")
+        self.enroll_box = QGroupBox()
+        self.server_edit = QLineEdit(str(session.settings["hq_url"] or ""))
+        self.server_edit.setObjectName("hqServer")
+        self.code_edit = QLineEdit()
+        self.code_edit.setObjectName("enrollCode")
+        self.enroll_button = QPushButton()
+        self.enroll_button.setObjectName("enrollButton")
+        self.enroll_button.clicked.connect(self.enroll)
+        self.captions: dict[str, QLabel] = {}
+        self.enroll_form = QFormLayout(self.enroll_box)
+        self.enroll_form.addRow(self._caption("server", self.server_edit), self.server_edit)
+        self.enroll_form.addRow(self._caption("code", self.code_edit), self.code_edit)
+        self.enroll_form.addRow(self.enroll_button)
+
+        self.state_box = QGroupBox()
+        self.server_label = QLabel()
+        self.server_label.setObjectName("syncServer")
+        self.last_label = QLabel()
+        self.last_label.setObjectName("lastSync")
+        self.pending_label = QLabel()
+        self.pending_label.setObjectName("pendingChanges")
+        self.error_label = QLabel()
+        self.error_label.setObjectName("lastError")
+        self.error_label.setWordWrap(True)
+        self.state_form = QFormLayout(self.state_box)
+        for key, widget in (("hq", self.server_label), ("last", self.last_label),
+                            ("pending", self.pending_label), ("error", self.error_label)):
+            self.state_form.addRow(self._caption(key, widget), widget)
+        self.sync_button = QPushButton()
+        self.sync_button.setObjectName("syncNow")
+        self.sync_button.clicked.connect(self.sync_now)
+
+        self.conflict_box = QGroupBox()
+        self.table = QTableWidget(0, 4)
+        self.table.setObjectName("conflicts")
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.keep_winner = QPushButton()
+        self.keep_winner.setObjectName("keepWinner")
+        self.keep_winner.clicked.connect(lambda: self.resolve("keep_winner"))
+        self.keep_loser = QPushButton()
+        self.keep_loser.setObjectName("keepLoser")
+        self.keep_loser.clicked.connect(lambda: self.resolve("keep_loser"))
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.keep_winner)
+        buttons.addWidget(self.keep_loser)
+        buttons.addStretch(1)
+        conflict_layout = QVBoxLayout(self.conflict_box)
+        conflict_layout.addWidget(self.table)
+        conflict_layout.addLayout(buttons)
+        self.conflict_box.setVisible(session.can(Permission.REVIEW_CONFLICTS))
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.enroll_box)
+        layout.addWidget(self.state_box)
+        layout.addWidget(self.sync_button)
+        layout.addWidget(self.conflict_box, 1)
+        self.retranslate()
+        self.refresh()
+
+    def _caption(self, key: str, buddy: QWidget) -> QLabel:
+        label = QLabel()
+        label.setBuddy(buddy)
+        self.captions[key] = label
+        return label
+
+    # --- text ----------------------------------------------------------------------------
+
+    def retranslate(self) -> None:
+        self.title.setText(_("Sync with headquarters"))
+        self.enroll_box.setTitle(_("Enroll this desktop"))
+        self.captions["server"].setText(_("HQ address"))
+        self.captions["code"].setText(_("Enrollment code"))
+        self.server_edit.setPlaceholderText("https://hq.example.ma")
+        self.code_edit.setPlaceholderText("XXXX-XXXX-XXXX")
+        self.enroll_button.setText(_("Enroll"))
+        self.state_box.setTitle(_("State"))
+        self.captions["hq"].setText(_("HQ"))
+        self.captions["last"].setText(_("Last successful sync"))
+        self.captions["pending"].setText(_("Changes waiting to be sent"))
+        self.captions["error"].setText(_("Last problem"))
+        self.sync_button.setText(_("Sync now"))
+        self.conflict_box.setTitle(_("Conflicts to review"))
+        self.table.setHorizontalHeaderLabels(
+            [_("Record"), _("Field"), _("Value kept"), _("Other value")])
+        self.keep_winner.setText(_("Keep the value kept"))
+        self.keep_loser.setText(_("Keep the other value"))
+        self._show()
+
+    # --- state ---------------------------------------------------------------------------
+
+    def activated(self) -> None:
+        self.refresh()
+
+    def refresh(self) -> None:
+        def read(db: Any) -> tuple[sync_client.SyncState, int, list[dict[str, Any]]]:
+            conflicts = sync_client.open_conflicts(db)
+            for c in conflicts:
+                c["label"] = _record_label(db, c["entity"], c["entity_id"])
+            return sync_client.state(db), outbox.pending_count(db), conflicts
+
+        def shown(result: tuple[sync_client.SyncState, int, list[dict[str, Any]]]) -> None:
+            self.state, self.pending, self.conflicts = result
+            self._show()
+
+        self.session.runner.run_db(read, shown, key="sync-screen")
+
+    def _show(self) -> None:
+        st = self.state
+        enrolled = bool(st and st.enrolled)
+        self.enroll_box.setVisible(not enrolled)
+        self.state_box.setVisible(enrolled)
+        self.sync_button.setEnabled(enrolled and not self.agent.busy)
+        self.enroll_button.setEnabled(not self.agent.busy)
+        if st is None:
+            return
+        self.server_label.setText(st.server_url or "—")
+        if st.last_success_at:
+            from datetime import datetime
+
+            when = datetime.fromisoformat(st.last_success_at)
+            self.last_label.setText(format_date(when, fmt="medium") + " " + when.astimezone()
+                                    .strftime("%H:%M"))
+        else:
+            self.last_label.setText(_("never"))
+        self.pending_label.setText(str(self.pending))
+        failure = self.agent.last_failure
+        if failure is not None:
+            self.error_label.setText(_error_text(failure.code, failure.detail))
+        elif st.last_error_code:
+            self.error_label.setText(_error_text(st.last_error_code, st.last_error))
+        else:
+            self.error_label.setText(_("none"))
+        self.table.setRowCount(len(self.conflicts))
+        for i, c in enumerate(self.conflicts):
+            cells = (c["label"], c["field"], _value(c["winner_value"]), _value(c["loser_value"]))
+            for j, text in enumerate(cells):
+                self.table.setItem(i, j, QTableWidgetItem(text))
+        has = bool(self.conflicts)
+        self.keep_winner.setEnabled(has)
+        self.keep_loser.setEnabled(has)
+        if has and not self.table.selectedItems():
+            self.table.selectRow(0)
+
+    # --- actions -------------------------------------------------------------------------
+
+    def enroll(self) -> None:
+        server, code = self.server_edit.text().strip(), self.code_edit.text().strip()
+        if not server or not code:
+            self.error_label.setText(_("Enter HQ's address and the enrollment code."))
+            self.state_box.setVisible(True)
+            return
+        self.agent.enroll(server, code)
+        self._show()
+
+    def sync_now(self) -> None:
+        self.agent.sync_now()
+        self._show()
+
+    def resolve(self, choice: str) -> None:
+        row = self.table.currentRow()
+        if row < 0 or row >= len(self.conflicts):
+            return
+        conflict_id = self.conflicts[row]["id"]
+
+        def job(ctx: Context) -> None:
+            sync_client.resolve_conflict(ctx, conflict_id, choice)
+
+        def done(_result: object) -> None:
+            self.refresh()
+            self.agent.sync_now()
+
+        self.session.call(job, done)
+
+
+def _value(raw: str | None) -> str:
+    if raw is None:
+        return ""
+    value = json.loads(raw)
+    return "" if value is None else str(value)
+
+
+def _record_label(db: Any, entity: str, entity_id: str) -> str:
+    name = translate(ENTITY_NAMES[entity]) if entity in ENTITY_NAMES else entity
+    if entity == "person":
+        row = db.execute("SELECT given_name_ar, family_name_ar, given_name_lat, family_name_lat,"
+                         " file_no FROM person WHERE id = ?", [entity_id]).fetchone()
+        if row:
+            names = " ".join(x for x in row[:4] if x)
+            return f"{name}: {names} ({row[4]})"
+    return name
