@@ -170,3 +170,48 @@ def test_cli_enroll_and_sync(hq: HqServer, tmp_path: Path) -> None:
         assert down.returncode == 3 and "cannot be reached" in down.stderr
     finally:
         hq.start()
+
+
+def test_reference_data_and_staff_accounts_arrive(hq: HqServer, desks: Callable[..., Desk]) -> None:
+    """Centers, programs, workshop categories and the center's staff (argon2 hash) come
+    down; a staff member then signs in offline on the desktop, and HQ's later changes land."""
+    from jisr_desktop.services import accounts
+
+    code, codes = hq.new_center(codes=1)
+    staff_id = hq.cli("add-staff", "--username", f"amal-{code.lower()}", "--role", "coordinator",
+                      "--center", code, "--full-name", "Amal", "--password",
+                      "hq-password-1").stdout.strip()
+    a = desks("A")
+    a.enroll(hq, codes[0])
+    a.sync()
+    row = a.db.execute("SELECT username, role, source, center_id, display_name FROM user_account"
+                       " WHERE id = ?", [staff_id]).fetchone()
+    center_id = a.db.execute("SELECT value FROM meta WHERE key = 'center_id'").fetchone()[0]
+    assert row == (f"amal-{code.lower()}", "coordinator", "hq", center_id, "Amal")
+    user = accounts.sign_in(ctx=a.ctx(), username=f"amal-{code.lower()}", password="hq-password-1")
+    assert user.id == staff_id and user.role == "coordinator"
+    assert a.db.execute("SELECT code FROM center WHERE id = ?", [center_id]).fetchone() == (code,)
+    programs = {r[0] for r in a.db.execute("SELECT code FROM program").fetchall()}
+    assert {"rsu", "amo_tadamon", "forsa", "other"} <= programs
+    assert a.db.execute("SELECT name_ar FROM workshop_category WHERE code = 'crafts'"
+                        ).fetchone() == ("الحرف اليدوية",)  # HQ's wording replaced the seed
+    # work recorded by that HQ account is accepted at HQ (a member of the center)
+    registry.register_person(ctx=a.ctx(user), data={"given_name_lat": "By", "family_name_lat": "Amal"})
+    assert not a.sync().rejected
+
+
+def test_clock_far_from_hq_warns_but_pushes(hq: HqServer, desks: Callable[..., Desk]) -> None:
+    from datetime import UTC, datetime
+
+    _code, codes = hq.new_center(codes=2)
+    slow = desks("slow")  # the test clock is weeks behind HQ's real clock
+    on_time = desks("ontime", local_center=False, start=datetime.now(UTC))
+    slow.enroll(hq, codes[0])
+    on_time.enroll(hq, codes[1])
+    _register(slow, "Late")
+    report = slow.sync()
+    assert "clock_skew" in report.warnings and report.pushed == 1 and not report.rejected
+    assert sync_client.state(slow.db).last_error_code == "clock_skew"
+    assert "clock" in SyncFailed("clock_skew").message()
+    assert "clock_skew" not in on_time.sync().warnings
+    assert len(_persons(on_time)) == 1
