@@ -76,11 +76,22 @@ def set_acked(db: sqlite_utils.Database, epoch: int, through: int) -> None:
                " DO UPDATE SET acked_through = excluded.acked_through", [epoch, through])
 
 
+def _marks(db: sqlite_utils.Database) -> list[tuple[int, int]]:
+    """(epoch, acked_through) for every epoch of the outbox, found by index lookups only
+    (the outbox keeps every op ever made, so nothing here may scan it)."""
+    top = db.execute("SELECT max(epoch) FROM outbox").fetchone()[0]
+    if top is None:
+        return []
+    done = acked(db)
+    return [(e, done.get(e, 0)) for e in range(1, int(top) + 1)]
+
+
 def pending_count(db: sqlite_utils.Database) -> int:
     """Changes not yet acknowledged by HQ (ops past each epoch's mark, plus dirty rows)."""
-    n = db.execute(
-        "SELECT count(*) FROM outbox o LEFT JOIN sync_acked a ON a.epoch = o.epoch"
-        " WHERE o.seq > coalesce(a.acked_through, 0)").fetchone()[0]
+    n = 0
+    for epoch, mark in _marks(db):
+        n += db.execute("SELECT count(*) FROM outbox WHERE epoch = ? AND seq > ?",
+                        [epoch, mark]).fetchone()[0]
     for table in p.RECORD_ENTITIES:
         n += db.execute(f"SELECT count(*) FROM {table} WHERE dirty = 1").fetchone()[0]
     n += db.execute("SELECT count(*) FROM sync_dirty").fetchone()[0]
@@ -89,10 +100,8 @@ def pending_count(db: sqlite_utils.Database) -> int:
 
 def epochs_with_pending(db: sqlite_utils.Database) -> list[tuple[int, int]]:
     """(epoch, acked_through) for every epoch holding ops HQ has not acknowledged."""
-    return [(int(e), int(a)) for e, a in db.execute(
-        "SELECT o.epoch, coalesce(a.acked_through, 0) FROM outbox o"
-        " LEFT JOIN sync_acked a ON a.epoch = o.epoch GROUP BY o.epoch"
-        " HAVING max(o.seq) > coalesce(a.acked_through, 0) ORDER BY o.epoch").fetchall()]
+    return [(e, mark) for e, mark in _marks(db) if db.execute(
+        "SELECT 1 FROM outbox WHERE epoch = ? AND seq > ? LIMIT 1", [e, mark]).fetchone()]
 
 
 def load_ops(db: sqlite_utils.Database, device_id: str, epoch: int, after: int,
@@ -126,14 +135,14 @@ def unacked_fields(db: sqlite_utils.Database) -> dict[tuple[str, str], set[str]]
     must not overwrite them (HQ will decide when they arrive). `deleted` stands for a
     delete/restore; `*` for a dirty row (all fields)."""
     out: dict[tuple[str, str], set[str]] = {}
-    for entity, entity_id, kind, patch in db.execute(
-            "SELECT o.entity, o.entity_id, o.kind, o.patch FROM outbox o"
-            " LEFT JOIN sync_acked a ON a.epoch = o.epoch"
-            " WHERE o.seq > coalesce(a.acked_through, 0) AND o.kind != 'event'").fetchall():
-        fields = out.setdefault((entity, entity_id), set())
-        fields |= set(json.loads(patch))
-        if kind in ("delete", "restore"):
-            fields.add("deleted")
+    for epoch, mark in _marks(db):
+        for entity, entity_id, kind, patch in db.execute(
+                "SELECT entity, entity_id, kind, patch FROM outbox WHERE epoch = ? AND seq > ?"
+                " AND kind != 'event'", [epoch, mark]).fetchall():
+            fields = out.setdefault((entity, entity_id), set())
+            fields |= set(json.loads(patch))
+            if kind in ("delete", "restore"):
+                fields.add("deleted")
     for table in p.RECORD_ENTITIES:
         for (entity_id,) in db.execute(f"SELECT id FROM {table} WHERE dirty = 1").fetchall():
             out.setdefault((table, entity_id), set()).add("*")
