@@ -25,7 +25,7 @@ from jisr_desktop.i18n import N_, translate
 from jisr_desktop.ui.tasks import TaskRunner
 
 AnyIndex = QModelIndex | QPersistentModelIndex
-DEBOUNCE_MS = 150
+DEBOUNCE_MS = 50
 
 
 @dataclass(frozen=True)
