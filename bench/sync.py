@@ -87,9 +87,9 @@ def person_patch(i: int) -> dict[str, Any]:
     }
 
 
-def first_ops(writer: OpWriter, n: int) -> Iterator[p.Op]:
+def first_ops(writer: OpWriter, n: int, base: int) -> Iterator[p.Op]:
     for i in range(n):
-        pid = str(uuid.UUID(int=(1 << 100) + i))
+        pid = str(uuid.UUID(int=base + i))
         yield writer.op("person", pid, "upsert", person_patch(i), {})
         for k in range(5):
             yield writer.op(
@@ -146,7 +146,10 @@ def run(n: int, hq: HqServer) -> dict[str, Any]:
     a.enroll(codes[0], "bench-a")
     b.enroll(codes[1], "bench-b")
     writer = OpWriter(str(a.device_id))
-    pushed, first_push = measure(a, lambda: push_all(a, str(a.device_id), first_ops(writer, n)))
+    # Person ids unique per run: several N share one HQ, and an id already owned by another
+    # center is (rightly) refused as entity_of_other_center.
+    base = uuid.uuid4().int & ~0xFFFFFFFF
+    pushed, first_push = measure(a, lambda: push_all(a, str(a.device_id), first_ops(writer, n, base)))
     state_b: dict[tuple[str, str], dict[str, Any]] = {}
     cursor_b, fresh_pull = measure(b, lambda: pull_all(b, "", state_b))
     center_rows = [r for r in state_b.values() if not r["entity"].startswith("ref.")]
