@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT.parent))
 
 import psycopg  # noqa: E402
-from sync import OpWriter, person_patch  # noqa: E402
+from sync import OpWriter, person_patch, start_hq  # noqa: E402
 
 from jisr_desktop.sync import protocol as p  # noqa: E402
 from jisr_desktop.sync.transport import HqError, HqUnreachable, SyncTransport  # noqa: E402
@@ -139,7 +139,7 @@ def main() -> int:
     with pg_cluster() as cluster:
         url = cluster.create_database("bench_load_" + uuid.uuid4().hex[:8])
         hq = HqServer(Path(tempfile.mkdtemp(prefix="jisr-load-")), url, free_port(), "postgres")
-        hq.start("--workers", str(args.workers))
+        start_hq(hq, args.workers)
         try:
             per_center = -(-args.desktops // args.centers)
             codes: list[str] = []

@@ -34,6 +34,7 @@ sys.path.insert(0, str(ROOT.parent))
 from jisr_desktop.sync import protocol as p  # noqa: E402
 from jisr_desktop.sync.hlc import HybridLogicalClock  # noqa: E402
 from jisr_desktop.sync.transport import SyncTransport, iter_batches  # noqa: E402
+from tests.hq import hqkit  # noqa: E402
 from tests.hq.hqkit import HqServer  # noqa: E402
 from tests.hq.pg_server import free_port, pg_cluster  # noqa: E402
 
@@ -140,6 +141,21 @@ def measure(t: SyncTransport, fn: Any) -> tuple[Any, dict[str, float]]:
     }
 
 
+def start_hq(hq: HqServer, workers: int) -> None:
+    """Start HQ with `workers` uvicorn processes. HqServer.start ignores its serve arguments,
+    so append them to the command line it launches."""
+    real_popen = hqkit.subprocess.Popen
+
+    def popen(cmd: list[str], *args: Any, **kwargs: Any) -> Any:
+        return real_popen([*cmd, "--workers", str(workers)], *args, **kwargs)
+
+    hqkit.subprocess.Popen = popen  # type: ignore[assignment,misc]
+    try:
+        hq.start()
+    finally:
+        hqkit.subprocess.Popen = real_popen  # type: ignore[misc]
+
+
 def run(n: int, hq: HqServer) -> dict[str, Any]:
     _, codes = hq.new_center(codes=2)
     a, b = SyncTransport(hq.base_url), SyncTransport(hq.base_url)
@@ -149,7 +165,9 @@ def run(n: int, hq: HqServer) -> dict[str, Any]:
     # Person ids unique per run: several N share one HQ, and an id already owned by another
     # center is (rightly) refused as entity_of_other_center.
     base = uuid.uuid4().int & ~0xFFFFFFFF
-    pushed, first_push = measure(a, lambda: push_all(a, str(a.device_id), first_ops(writer, n, base)))
+    pushed, first_push = measure(
+        a, lambda: push_all(a, str(a.device_id), first_ops(writer, n, base))
+    )
     state_b: dict[tuple[str, str], dict[str, Any]] = {}
     cursor_b, fresh_pull = measure(b, lambda: pull_all(b, "", state_b))
     center_rows = [r for r in state_b.values() if not r["entity"].startswith("ref.")]
@@ -199,7 +217,7 @@ def main() -> int:
     with pg_cluster() as cluster:
         url = cluster.create_database("bench_sync_" + uuid.uuid4().hex[:8])
         hq = HqServer(Path(tempfile.mkdtemp(prefix="jisr-bench-")), url, free_port(), "postgres")
-        hq.start("--workers", str(args.workers))
+        start_hq(hq, args.workers)
         try:
             for n in args.n:
                 results.append(run(n, hq))
