@@ -164,12 +164,10 @@ def cmd_demo(args: argparse.Namespace, root: Path) -> int:
 
 @command("search")
 def cmd_search(args: argparse.Namespace, root: Path) -> int:
-    from jisr_desktop.db.connection import open_database
     from jisr_desktop.domain.person import format_phone
-    from jisr_desktop.services.context import SYSTEM_USER, Context
     from jisr_desktop.services.registry import search_persons
 
-    ctx = Context(db=open_database(root), user=SYSTEM_USER)
+    ctx = _system_context(root)
     for person in search_persons(ctx=ctx, text=args.text, limit=args.limit):
         born = person.birth_date.isoformat() if person.birth_date else (str(person.birth_year or ""))
         print("\t".join([person.file_no, person.display_name_ar, person.display_name_lat, born,

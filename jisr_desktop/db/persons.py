@@ -12,9 +12,6 @@ import sqlite_utils
 from jisr_desktop.domain import normalize
 from jisr_desktop.domain.person import Person
 
-_PERSON_FIELDS = [f for f in Person.field_names()]
-_COLUMNS = ", ".join(_PERSON_FIELDS) + ", id, file_no, center_id, merged_into, deleted, created_at, updated_at"
-
 
 def row_to_person(row: dict[str, Any]) -> Person:
     values = {k: row[k] for k in Person.field_names() if k in row}

@@ -5,15 +5,14 @@ from __future__ import annotations
 import datetime as dt
 
 from babel.dates import format_date
-from babel.numbers import format_decimal
 
-_LOCALES = {"ar": "ar_MA", "fr": "fr_MA", "en": "en"}
+from jisr_desktop import i18n
 
 
 def babel_locale(lang: str) -> str:
     """Babel locale for a program language code (``ar`` → ``ar_MA``)."""
     try:
-        return _LOCALES[lang]
+        return i18n.BABEL_LOCALES[lang]
     except KeyError:
         raise ValueError(f"unsupported report language: {lang!r}") from None
 
@@ -21,7 +20,7 @@ def babel_locale(lang: str) -> str:
 def is_rtl(lang: str) -> bool:
     """True for languages written right to left."""
     babel_locale(lang)
-    return lang == "ar"
+    return i18n.is_rtl(lang)
 
 
 def format_day(day: dt.date | str, lang: str, style: str = "long") -> str:
@@ -33,4 +32,5 @@ def format_day(day: dt.date | str, lang: str, style: str = "long") -> str:
 
 def format_number(value: float | int, lang: str) -> str:
     """A number with the locale's grouping (``1.234`` in ar_MA, ``1 234`` in fr_MA)."""
-    return format_decimal(value, locale=babel_locale(lang))
+    babel_locale(lang)
+    return i18n.format_number(value, lang)

@@ -261,14 +261,6 @@ def undo_merge(*, ctx: Context, merge_id: str) -> None:
                        [ctx.now().isoformat(), ctx.user.id, merge_id])
 
 
-def merges_of(*, ctx: Context, person_id: str) -> list[dict[str, Any]]:
-    cur = ctx.db.execute(
-        "SELECT id, survivor_id, merged_id, at, user_id, undone_at FROM person_merge"
-        " WHERE survivor_id = ? OR merged_id = ? ORDER BY at", [person_id, person_id])
-    names = [c[0] for c in cur.description]
-    return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
-
-
 def history(*, ctx: Context, entity: str, entity_id: str) -> list[dict[str, Any]]:
     """The audit entries of one record, oldest first."""
     cur = ctx.db.execute(
