@@ -73,6 +73,8 @@ class HqServer:
         return result
 
     def start(self, *serve_args: str, **extra_env: str) -> None:
+        """Start `serve` and wait until it answers; `serve_args` are appended to the command
+        line (e.g. "--workers", "2"), so they override the defaults given here."""
         self.extra_env = extra_env
         log = open(self.home / "server.log", "ab")  # noqa: SIM115 - closed with the process
         self.proc = subprocess.Popen(
@@ -87,6 +89,7 @@ class HqServer:
                 str(self.port),
                 "--log-level",
                 "warning",
+                *serve_args,
             ],
             env=self.env,
             stdout=log,
