@@ -74,12 +74,14 @@ class PageApplier:
                 self._revert_lost_edit(row.fields)
             out.conflicts += 1
         elif entity in p.RECORD_ENTITIES:
+            # center records and, pulled only while a counsellor is signed in on a counselling
+            # desktop, the case notes of the counselling partition: same per-field rules
             out.records += 1
             self._record(entity, entity_id, row, pending.get((entity, entity_id), set()))
         elif entity in p.EVENT_ENTITIES:
             out.events += 1
             self._event(entity, entity_id, row.fields)
-        # other entities (conflict_resolution events, counselling notes) have no local table yet
+        # other entities (conflict_resolution events) have no local table
 
     # -- center rows -----------------------------------------------------------------------
 

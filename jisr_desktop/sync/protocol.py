@@ -90,8 +90,14 @@ RECORD_ENTITIES = (
     "campaign",
     "campaign_count",
     "campaign_participant",
+    "counselling_note",
+    "mediation_note",
 )
-"""Desktop record tables (merge per field; `rev`, `dirty`, `deleted` columns)."""
+"""Desktop record tables (merge per field; `rev`, `dirty`, `deleted` columns): the outbox
+(`capture_dirty`, `pending_count`) and pull-apply treat every one of them alike."""
+COUNSELLING_ENTITIES = ("counselling_note", "mediation_note")
+"""The record tables of the counselling partition (case notes): their `EntitySpec` below keeps
+partition "counselling" and write role counsellor."""
 EVENT_ENTITIES = (
     "check_in",
     "check_out",
@@ -105,7 +111,8 @@ EVENT_ENTITIES = (
 ENTITIES: dict[str, EntitySpec] = {
     spec.name: spec
     for spec in (
-        *(EntitySpec(name, "record") for name in RECORD_ENTITIES),
+        *(EntitySpec(name, "record") for name in RECORD_ENTITIES
+          if name not in COUNSELLING_ENTITIES),
         *(EntitySpec(name, "event") for name in EVENT_ENTITIES),
         EntitySpec("conflict_resolution", "event", fields=frozenset({"conflict_id", "choice"})),
         EntitySpec(
@@ -123,7 +130,7 @@ ENTITIES: dict[str, EntitySpec] = {
     )
 }
 """Entities a desktop may push: the desktop's record and event tables (same names), the
-coordinator's conflict resolutions and the counselling partition (desktop tables to come).
+coordinator's conflict resolutions and the counselling partition (case notes).
 Field names are not pinned (`fields` None): a newer desktop may add columns and HQ keeps them.
 Reference entities (``ref.*``) and ``sync.conflict`` flow down only, in pull."""
 
