@@ -15,6 +15,9 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
     p.add_argument("--server", required=True, help="HQ address, e.g. https://hq.example.ma")
     p.add_argument("--code", required=True, help="enrollment code, e.g. ABCD-EFGH-JKMN")
     p.add_argument("--name", help="this desktop's name at HQ (default: the computer's name)")
+    p.add_argument("--again", action="store_true",
+                   help="enroll this desktop again with a new code of its center (after HQ revoked"
+                        " it); changes not yet sent are kept and sent once")
     sub.add_parser("sync", help="send this desktop's changes to HQ and receive the center's")
 
 
@@ -25,13 +28,18 @@ def cmd_enroll(args: argparse.Namespace, root: Path) -> int:
 
     client = SyncClient(open_database(root, create=True), owns_db=True)
     try:
-        answer = client.enroll(args.server, args.code, args.name)
+        answer = client.enroll(args.server, args.code, args.name, again=args.again)
         report = client.sync()
     except SyncFailed as exc:
         print("jisr: " + exc.message(), file=sys.stderr)
+        if exc.code == "already_enrolled":
+            print(i18n._("To enroll it again with a new code of its center, add --again."),
+                  file=sys.stderr)
         return 3
     finally:
         client.close()
+    if args.again or report.pushed:
+        print(i18n._("Sent {n} changes to HQ; received {m} rows.", n=report.pushed, m=report.pulled))
     print(i18n._("Enrolled with HQ for the center {code} ({name}).", code=answer.center.code,
                  name=answer.center.name_fr or answer.center.name_ar))
     print(i18n._("Received {n} rows from HQ.", n=report.pulled))

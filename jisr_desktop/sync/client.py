@@ -56,6 +56,10 @@ MESSAGES: dict[str, str] = {
 """Plain-words messages by error code (translate with `i18n._` where shown)."""
 
 
+REENROLL_CODES = frozenset({"device_revoked", "unauthenticated"})
+"""Last errors that mean HQ no longer accepts this desktop's identity: enrolling again is allowed."""
+
+
 class SyncFailed(Exception):
     def __init__(self, code: str, detail: str = "") -> None:
         super().__init__(f"{code}: {detail}")
@@ -67,6 +71,21 @@ class SyncFailed(Exception):
 
         return _(MESSAGES.get(self.code, MESSAGES["other"]), **(
             {"detail": self.detail} if self.code not in MESSAGES or self.code == "other" else {}))
+
+
+class WrongCenter(SyncFailed):
+    """Enrolling again with a code of another center: refused, nothing changed here."""
+
+    def __init__(self, other: str, mine: str) -> None:
+        super().__init__("wrong_center", f"code for {other}, desktop of {mine}")
+        self.other, self.mine = other, mine
+
+    def message(self) -> str:
+        from jisr_desktop.i18n import _
+
+        return _("This enrollment code is for the center {other}, but this desktop belongs to the"
+                 " center {mine}. Nothing was changed here. Ask HQ for a code of the center {mine}.",
+                 other=self.other, mine=self.mine)
 
 
 @dataclass
@@ -171,8 +190,18 @@ class SyncClient:
 
     # -- enrollment ------------------------------------------------------------------------
 
-    def enroll(self, server_url: str, code: str, device_name: str | None = None) -> p.EnrollResponse:
-        if state(self.db).enrolled:
+    def enroll(self, server_url: str, code: str, device_name: str | None = None, *,
+               again: bool = False) -> p.EnrollResponse:
+        """Trade HQ's single-use code for a device id and secret, and adopt HQ's center.
+
+        An enrolled desktop is enrolled again only when HQ revoked it or no longer knows it
+        (the last sync said so), or when `again` says a coordinator confirmed it. The new code
+        must be for this desktop's center (`WrongCenter`, nothing changed here). Enrolling again
+        keeps every local change: the ops HQ has not acknowledged move to a new outbox epoch
+        (the new device's stream starts at seq 1) and the pull cursor restarts (see
+        `_reenrolled`)."""
+        st = state(self.db)
+        if st.enrolled and not (again or st.last_error_code in REENROLL_CODES):
             raise SyncFailed("already_enrolled")
         with self.transport_factory(server_url) as t:
             try:
@@ -183,6 +212,16 @@ class SyncClient:
             except HqUnreachable as exc:
                 raise SyncFailed("unreachable", str(exc)) from exc
         with transaction(self.db):
+            if st.enrolled:
+                mine = meta.get(self.db, "center_id")
+                if mine and mine != str(answer.center.id):
+                    # _adopt_center would re-key every local row to the other center.
+                    log.warning("enroll again refused: code for center %s, this desktop is %s",
+                                answer.center.code, meta.get(self.db, "center_code"))
+                    raise WrongCenter(answer.center.code, meta.get(self.db, "center_code") or mine)
+                moved = _reenrolled(self.db)
+                log.info("enrolled again as %s (was %s); %d unacknowledged ops moved to epoch %d",
+                         answer.device_id, st.device_id, moved, changes.epoch(self.db))
             _adopt_center(self.db, answer.center)
             self.db.execute(
                 "UPDATE sync_state SET server_url = ?, device_id = ?, device_secret = ?,"
@@ -300,6 +339,30 @@ class SyncClient:
         last = meta.get(self.db, "hlc")
         clock = HybridLogicalClock(dev, Timestamp.parse(last) if last else None)
         meta.put(self.db, "hlc", str(clock.merge(Timestamp(ts.wall_ms, ts.counter, dev), wall)))
+
+
+def _reenrolled(db: sqlite_utils.Database) -> int:
+    """Prepare the outbox for a new device identity (inside the enrollment's transaction).
+
+    HQ keeps a high-water mark per (device, epoch), so the new device's streams start at seq 1.
+    Every op HQ has not acknowledged under the old identity (past its epoch's mark) moves, in
+    order and with its op id, clocks and content, to a new epoch numbered from 1; the old
+    epochs keep only acknowledged ops, so they are never sent again. An op HQ did apply but whose
+    answer was lost is harmless when sent again: a record op with the same clock changes
+    nothing, an event with the same id and content is a no-op. Later local changes follow in
+    the same new epoch. Returns how many ops moved."""
+    pending = [(e, s) for e, mark in outbox._marks(db) for (s,) in db.execute(
+        "SELECT seq FROM outbox WHERE epoch = ? AND seq > ? ORDER BY seq", [e, mark]).fetchall()]
+    new_epoch = changes.start_new_epoch(db)
+    top = db.execute("SELECT max(epoch) FROM outbox").fetchone()[0] or 0
+    if new_epoch <= top:  # never write into an epoch that holds ops already
+        new_epoch = int(top) + 1
+        meta.put(db, "epoch", str(new_epoch))
+    db.execute("DELETE FROM sync_acked WHERE epoch >= ?", [new_epoch])
+    for n, (epoch, seq) in enumerate(pending, start=1):
+        db.execute("UPDATE outbox SET epoch = ?, seq = ? WHERE epoch = ? AND seq = ?",
+                   [new_epoch, n, epoch, seq])
+    return len(pending)
 
 
 def _adopt_center(db: sqlite_utils.Database, center: p.CenterInfo) -> None:
