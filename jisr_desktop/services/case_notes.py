@@ -18,6 +18,7 @@ from typing import Any
 from jisr_desktop import errors
 from jisr_desktop.db import meta, persons
 from jisr_desktop.db.connection import transaction
+from jisr_desktop.domain.person import Person
 from jisr_desktop.domain.roles import Permission
 from jisr_desktop.i18n import N_
 from jisr_desktop.services import changes
@@ -245,6 +246,38 @@ def households_of(*, ctx: Context, person_id: str) -> list[tuple[str, str]]:
         "SELECT h.id, h.name FROM household h JOIN household_member m ON m.household_id = h.id"
         " WHERE m.person_id = ? AND m.deleted = 0 AND h.deleted = 0 ORDER BY h.name, h.id",
         [person_id]).fetchall()]
+
+
+@dataclass(frozen=True)
+class PersonFile:
+    """What the case-notes screen shows of one person, read in one go: the notes (newest
+    first), the person's households with their members (mediation parties), and the people
+    those notes name."""
+
+    person: Person
+    notes: list[CaseNote]
+    households: list[tuple[str, str]]
+    members: dict[str, list[Person]]
+    people: dict[str, Person]
+    warning: str | None
+
+
+def person_file(*, ctx: Context, person_id: str) -> PersonFile:
+    ctx.require(Permission.CASE_NOTES)
+    person = persons.get(ctx.db, person_id)
+    if person is None or person.deleted:
+        raise errors.NotFound()
+    notes = notes_of_person(ctx=ctx, person_id=person_id)
+    homes = households_of(ctx=ctx, person_id=person_id)
+    member_ids = {h: [r[0] for r in ctx.db.execute(
+        "SELECT person_id FROM household_member WHERE household_id = ? AND deleted = 0"
+        " ORDER BY rid", [h]).fetchall()] for h, _name in homes}
+    wanted = {person_id, *(i for ids in member_ids.values() for i in ids),
+              *(i for n in notes for i in n.parties)}
+    people = persons.get_many(ctx.db, sorted(wanted))
+    members = {h: [people[i] for i in ids if i in people and not people[i].deleted]
+               for h, ids in member_ids.items()}
+    return PersonFile(person, notes, homes, members, people, sync_warning(ctx=ctx))
 
 
 def sync_warning(*, ctx: Context) -> str | None:

@@ -40,6 +40,7 @@ SECTIONS: list[Section] = [
     Section("elderly", N_("Elderly club"), "jisr_desktop.ui.services_elderly:ElderlyClubScreen"),
     Section("workshops", N_("Workshops"), "jisr_desktop.ui.services_workshops:WorkshopsScreen"),
     Section("campaigns", N_("Awareness campaigns"), "jisr_desktop.ui.services_campaigns:CampaignsScreen"),
+    Section("case_notes", N_("Case notes"), "jisr_desktop.ui.case_notes:CaseNotesScreen", Permission.CASE_NOTES),
     Section("reports", N_("Reports"), "jisr_desktop.ui.reports_screen:ReportsScreen", Permission.VIEW_REPORTS),
     Section("sync", N_("Sync"), "jisr_desktop.ui.sync_screen:SyncScreen", Permission.SYNC),
     Section("accounts", N_("Accounts"), "jisr_desktop.ui.accounts_screen:AccountsScreen",
