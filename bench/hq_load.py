@@ -170,14 +170,19 @@ def summarise(desks: list[LoadDesktop], elapsed: float, url: str, args: Any) -> 
     pulls = [x for d in desks for x in d.latency["pull"]]
     acked_ops = sum(d.writer.seq for d in desks)
     with psycopg.connect(url) as con:
-        receipts: dict[str, int] = dict(
-            con.execute(
-                "SELECT device_id::text, count(*) FROM jisr_hq_opreceipt GROUP BY device_id"
+        # One receipt per applied batch, covering seqs first_seq..last_seq: every op exactly
+        # once means the ranges of a device add up to its ops and never overlap.
+        receipts: dict[str, int] = {
+            device: int(total)
+            for device, total in con.execute(
+                "SELECT device_id::text, sum(last_seq - first_seq + 1)"
+                " FROM jisr_hq_batchreceipt GROUP BY device_id"
             ).fetchall()
-        )
+        }
         dup = con.execute(
-            "SELECT count(*) FROM (SELECT device_id, epoch, seq FROM jisr_hq_opreceipt"
-            " GROUP BY 1, 2, 3 HAVING count(*) > 1) x"
+            "SELECT count(*) FROM jisr_hq_batchreceipt a JOIN jisr_hq_batchreceipt b"
+            " ON a.device_id = b.device_id AND a.epoch = b.epoch AND a.id < b.id"
+            " AND a.first_seq <= b.last_seq AND b.first_seq <= a.last_seq"
         ).fetchone()[0]  # type: ignore[index]
         rows = con.execute(
             "SELECT (SELECT count(*) FROM jisr_hq_record) + (SELECT count(*) FROM jisr_hq_event)"

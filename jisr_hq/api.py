@@ -7,8 +7,11 @@ the OpenAPI description.
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import time
 
+from asgiref.sync import sync_to_async
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import ValidationError as NinjaValidationError
@@ -19,6 +22,7 @@ from jisr_hq import pull as pull_mod
 from jisr_hq import push as push_mod
 from jisr_hq.bodies import json_response, parse
 from jisr_hq.errors import ApiError
+from jisr_hq.models import Device
 
 log = logging.getLogger(__name__)
 
@@ -97,10 +101,41 @@ def enroll(request: HttpRequest) -> HttpResponse:
     openapi_extra={**_body_doc(p.PushRequest), **_AUTH_DOC},
     summary="Apply one contiguous batch of outbox ops (idempotent)",
 )
-def push(request: HttpRequest) -> HttpResponse:
-    device = devices.authenticate(request)
+async def push(request: HttpRequest) -> HttpResponse:
+    """Async so that a pipelined batch waiting for its predecessor holds no thread: the
+    database work runs on Django's one sync thread, the parsing and preparation (no database)
+    on another thread so that they overlap a previous batch's merge."""
+    device = await sync_to_async(devices.authenticate)(request)
+    body, prepared = await sync_to_async(_parse_and_prepare, thread_sensitive=False)(
+        request, device
+    )
+    if isinstance(prepared, ApiError):
+        await sync_to_async(push_mod.audit_refusal)(device, body, prepared)
+        raise prepared
+    pipelined = request.headers.get(p.PIPELINE_HEADER) == "1"
+    deadline = time.monotonic() + push_mod.GAP_WAIT_SECONDS
+    while True:
+        try:
+            answer = await sync_to_async(push_mod.push_once)(device, body, prepared)
+            return json_response(answer)
+        except push_mod.Gap as gap:
+            if not (pipelined and gap.may_wait(body) and time.monotonic() < deadline):
+                error = gap.error()
+                await sync_to_async(push_mod.audit_refusal)(device, body, error)
+                raise error from None
+        await asyncio.sleep(push_mod.GAP_POLL_SECONDS)
+
+
+def _parse_and_prepare(
+    request: HttpRequest, device: Device
+) -> tuple[p.PushRequest, list[push_mod.Prepared] | ApiError]:
+    """Bad bodies raise (not audited: nothing trustworthy to record); a well-formed batch
+    that breaks the batch rules comes back as its error, to be audited."""
     body = parse(request, p.PushRequest)
-    return json_response(push_mod.push(device, body))
+    try:
+        return body, push_mod.prepare_batch(device, body)
+    except ApiError as exc:
+        return body, exc
 
 
 @api.get(

@@ -5,8 +5,11 @@ neither the op's `base` nor the client clock that wrote it, the edits were concu
 loser goes to the conflicts table. Deletes are sticky tombstones: an edit of a deleted row is
 kept as a conflict and only an explicit restore brings the row back. Events are insert-only.
 
-A BatchMerger works in memory for one batch (the caller holds the center's counter locks, so
-no other push of this center runs meanwhile) and writes everything in `flush()`.
+Work on a batch is split in two. `prepare` needs no database: the checks that depend on the op
+alone, schema upgrades, canonical event JSON and digests; it runs before any lock is taken, so
+one batch's preparation overlaps another's merge. A BatchMerger then works in memory for one
+batch (the caller holds the center's counter locks, so no other push of this center runs
+meanwhile) and writes everything in `flush()`.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ import json
 import os
 import uuid
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.utils import timezone
@@ -56,6 +59,54 @@ def entity_spec(name: str) -> EntitySpec:
     spec = ENTITIES[name]
     version = _OVERRIDES.get(name)
     return replace(spec, schema_v=version) if version else spec
+
+
+@dataclass(slots=True)
+class Prepared:
+    """One op with everything about it that needs no database."""
+
+    op: Op
+    spec: EntitySpec
+    op_digest: bytes
+    reason: str | None = None
+    patch: dict[str, Any] | None = None
+    canonical: str = ""
+    content_digest: str = ""
+
+
+def prepare(ops: list[Op], center_id: uuid.UUID) -> list[Prepared]:
+    """Checks that depend on the op alone, the upgraded patch and, for events, the canonical
+    JSON and its digest; plus each op's receipt digest."""
+    center = str(center_id)
+    out: list[Prepared] = []
+    for op in ops:
+        spec = entity_spec(op.entity)
+        prep = Prepared(op, spec, bytes.fromhex(op.digest()))
+        prep.reason = _static_reason(op, spec, center)
+        if prep.reason is None:
+            patch = _upgrade(spec, op.schema_v, dict(op.patch))
+            prep.patch = patch
+            if spec.family == "event":
+                prep.canonical = json.dumps(
+                    patch, sort_keys=True, separators=(",", ":"), ensure_ascii=False
+                )
+                # == protocol.content_digest(patch)
+                prep.content_digest = hashlib.sha256(prep.canonical.encode()).hexdigest()
+        out.append(prep)
+    return out
+
+
+def _static_reason(op: Op, spec: EntitySpec, center: str) -> str | None:
+    if op.schema_v > spec.schema_v:
+        return "schema_too_new"
+    if (spec.family == "event") != (op.kind == "event"):
+        return "wrong_kind"
+    if spec.fields is not None and not set(op.patch) <= spec.fields:
+        return "unknown_field"
+    for name in CENTER_FIELDS:
+        if name in op.patch and op.patch[name] != center:
+            return "wrong_center"
+    return None
 
 
 class BatchMerger:
@@ -98,29 +149,21 @@ class BatchMerger:
 
     # -- one op ----------------------------------------------------------------------------
 
-    def apply(self, op: Op) -> str | None:
-        """Merge `op`; return a rejection reason, or None when accepted (even if it lost)."""
+    def apply(self, prep: Prepared) -> str | None:
+        """Merge one prepared op; return a rejection reason, or None when accepted (even if
+        it lost)."""
+        op = prep.op
         self.preload([op])
-        spec = entity_spec(op.entity)
-        reason = self._validate(op, spec)
+        reason = prep.reason or self._dynamic_reason(op, prep.spec)
         if reason:
             return reason
-        patch = _upgrade(spec, op.schema_v, dict(op.patch))
-        if spec.family == "event":
-            return self._apply_event(op, patch)
-        self._apply_record(op, spec, patch)
+        assert prep.patch is not None
+        if prep.spec.family == "event":
+            return self._apply_event(prep, prep.patch)
+        self._apply_record(op, prep.spec, prep.patch)
         return None
 
-    def _validate(self, op: Op, spec: EntitySpec) -> str | None:
-        if op.schema_v > spec.schema_v:
-            return "schema_too_new"
-        if (spec.family == "event") != (op.kind == "event"):
-            return "wrong_kind"
-        if spec.fields is not None and not set(op.patch) <= spec.fields:
-            return "unknown_field"
-        for name in CENTER_FIELDS:
-            if name in op.patch and op.patch[name] != str(self.center_id):
-                return "wrong_center"
+    def _dynamic_reason(self, op: Op, spec: EntitySpec) -> str | None:
         if op.entity_id in self.foreign:
             return "entity_of_other_center"
         return self._check_author(op.user_id, spec)
@@ -146,15 +189,15 @@ class BatchMerger:
             self.staff[user_id] = found
         return self.staff[user_id]
 
-    def _apply_event(self, op: Op, patch: dict[str, Any]) -> str | None:
+    def _apply_event(self, prep: Prepared, patch: dict[str, Any]) -> str | None:
+        op = prep.op
         resolved: Conflict | None = None
         if op.entity == "conflict_resolution":
             resolved, reason = self._check_resolution(op, patch)
             if reason:
                 return reason
         key = (op.entity, op.entity_id)
-        canonical = json.dumps(patch, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-        digest = hashlib.sha256(canonical.encode()).hexdigest()  # == content_digest(patch)
+        canonical, digest = prep.canonical, prep.content_digest
         existing = self.events.get(key)
         if existing is not None:
             return None if existing.digest == digest else "event_conflict"

@@ -1,19 +1,27 @@
 """Applying a push batch: the algorithm of SYNC.md, in one database transaction.
 
-Lock the (device, epoch) stream; refuse a gap (409 with the expected seq); skip ops at or
-below the high-water mark, refusing a reused seq whose content changed; lock the center's
-change counters (so commit order equals counter order, and pushes of one center serialise);
-validate and merge each new op; write receipts; move the high-water mark; commit.
+Before any lock: check the batch's shape and prepare its ops (`merge.prepare`: the checks
+that need no database, canonical JSON, digests). Then, in one transaction: lock the (device,
+epoch) stream; refuse a gap (409 with the expected seq); skip ops at or below the high-water
+mark, refusing a reused seq whose content changed; lock the center's change counters (so
+commit order equals counter order, and pushes of one center serialise); merge each new op;
+write the batch's receipt; move the high-water mark; commit.
+
+A client may keep up to `PIPELINE_DEPTH` batches in flight (header `X-Jisr-Pipeline`): its
+next batch can then reach HQ before the one it follows. Such a batch does not get its 409 at
+once: `push_once` reports the gap and the caller waits a little for the predecessor to commit
+(`GAP_WAIT_SECONDS`, without holding a database connection or a thread) before answering 409.
 """
 
 from __future__ import annotations
 
 import logging
-import uuid
 
 from django.db import transaction
 
 from jisr_desktop.sync.protocol import (
+    MAX_OPS_PER_BATCH,
+    PIPELINE_DEPTH,
     PROTOCOL_VERSION,
     Op,
     PushRequest,
@@ -22,21 +30,65 @@ from jisr_desktop.sync.protocol import (
 )
 from jisr_hq import clock, faults, store
 from jisr_hq.errors import ApiError
-from jisr_hq.merge import BatchMerger
-from jisr_hq.models import Device, OpReceipt, PushAudit, Stream
+from jisr_hq.merge import BatchMerger, Prepared, prepare
+from jisr_hq.models import BatchReceipt, Device, PushAudit, Stream
 
 log = logging.getLogger(__name__)
 
+GAP_WAIT_SECONDS = 3.0
+"""How long a pipelined batch that arrived before its predecessor waits for it."""
+GAP_POLL_SECONDS = 0.005
+
+
+class Gap(Exception):
+    """The batch starts past the stream's next seq (the predecessor has not committed)."""
+
+    def __init__(self, expected: int) -> None:
+        super().__init__(expected)
+        self.expected = expected
+
+    def may_wait(self, req: PushRequest) -> bool:
+        """A predecessor that may still be in flight: at most PIPELINE_DEPTH batches back."""
+        return req.first_seq - self.expected <= (PIPELINE_DEPTH - 1) * MAX_OPS_PER_BATCH
+
+    def error(self) -> ApiError:
+        return ApiError(
+            "seq_gap",
+            f"Expected seq {self.expected}, got a batch starting later.",
+            expected_seq=self.expected,
+        )
+
+
+def prepare_batch(device: Device, req: PushRequest) -> list[Prepared]:
+    """The work that needs no database or lock (safe in any thread); raises ApiError for a
+    malformed batch, which the caller audits with `audit_refusal`."""
+    _check_batch_shape(device, req)
+    return prepare(req.ops, device.center_id)
+
+
+def push_once(device: Device, req: PushRequest, prepared: list[Prepared]) -> PushResponse:
+    """One attempt in one transaction; raises Gap, or ApiError for refusals (audited)."""
+    try:
+        with transaction.atomic():
+            return _apply(device, req, prepared)
+    except ApiError as exc:
+        audit_refusal(device, req, exc)
+        raise
+
 
 def push(device: Device, req: PushRequest) -> PushResponse:
-    """Apply `req` for the authenticated `device`; raises ApiError for refusals."""
+    """Apply `req` for the authenticated `device` (no waiting on a gap); raises ApiError."""
     try:
-        _check_batch_shape(device, req)
-        with transaction.atomic():
-            return _apply(device, req)
+        prepared = prepare_batch(device, req)
     except ApiError as exc:
-        _audit_refusal(device, req, exc)
+        audit_refusal(device, req, exc)
         raise
+    try:
+        return push_once(device, req, prepared)
+    except Gap as gap:
+        exc = gap.error()
+        audit_refusal(device, req, exc)
+        raise exc from None
 
 
 def _check_batch_shape(device: Device, req: PushRequest) -> None:
@@ -60,31 +112,37 @@ def _lock_stream(device: Device, epoch: int) -> Stream:
     return Stream.objects.select_for_update().get(device=device, epoch=epoch)
 
 
-def _apply(device: Device, req: PushRequest) -> PushResponse:
+def _apply(device: Device, req: PushRequest, prepared: list[Prepared]) -> PushResponse:
     stream = _lock_stream(device, req.epoch)
     hwm = stream.high_water
     if req.first_seq > hwm + 1:
-        raise ApiError(
-            "seq_gap", f"Expected seq {hwm + 1}, got {req.first_seq}.", expected_seq=hwm + 1
-        )
-    old = [op for op in req.ops if op.seq <= hwm]
-    new = [op for op in req.ops if op.seq > hwm]
+        raise Gap(hwm + 1)
+    old = [prep for prep in prepared if prep.op.seq <= hwm]
+    new = [prep for prep in prepared if prep.op.seq > hwm]
     rejected = _check_replayed(device, req.epoch, old, hwm)
 
     merger = BatchMerger(device)
-    merger.preload(new)
-    receipts: list[tuple[int, uuid.UUID, str, str]] = []
+    merger.preload([prep.op for prep in new])
     reasons: dict[str, int] = {}
-    for op in new:
-        reason = merger.apply(op)
+    rejected_new: dict[str, str] = {}
+    for prep in new:
+        op = prep.op
+        reason = merger.apply(prep)
         if reason:
             rejected.append(Rejected(seq=op.seq, op_id=op.op_id, reason=reason))
             reasons[reason] = reasons.get(reason, 0) + 1
-        receipts.append((op.seq, op.op_id, op.digest(), reason or ""))
+            rejected_new[str(op.seq)] = reason
     merger.flush()
-    store.write_receipts(device.center_id, device.id, req.epoch, receipts)
+    store.write_receipt(
+        device.center_id,
+        device.id,
+        req.epoch,
+        [prep.op.seq for prep in new],
+        b"".join(prep.op_digest for prep in new),
+        rejected_new,
+    )
     if new:
-        stream.high_water = new[-1].seq
+        stream.high_water = new[-1].op.seq
         stream.save(update_fields=["high_water"])
     n_rejected_new = sum(reasons.values())
     PushAudit.objects.create(
@@ -101,38 +159,42 @@ def _apply(device: Device, req: PushRequest) -> PushResponse:
     )
     faults.pause_before_commit()
     return PushResponse(
-        acked_through=max(hwm, new[-1].seq if new else 0),
+        acked_through=max(hwm, new[-1].op.seq if new else 0),
         server_hlc=clock.now_text(),
         rejected=rejected,
     )
 
 
-def _check_replayed(device: Device, epoch: int, old: list[Op], hwm: int) -> list[Rejected]:
+def _check_replayed(
+    device: Device, epoch: int, old: list[Prepared], hwm: int
+) -> list[Rejected]:
     """Ops already applied: a harmless replay if identical, 409 if the seq was reused."""
     if not old:
         return []
-    receipts = {
-        r.seq: r
-        for r in OpReceipt.objects.filter(
-            device=device, epoch=epoch, seq__gte=old[0].seq, seq__lte=old[-1].seq
+    first, last = old[0].op.seq, old[-1].op.seq
+    receipts = list(
+        BatchReceipt.objects.filter(
+            device=device, epoch=epoch, first_seq__lte=last, last_seq__gte=first
         )
-    }
+    )
     rejected: list[Rejected] = []
-    for op in old:
-        receipt = receipts.get(op.seq)
-        if receipt is None or receipt.digest != op.digest():
+    for prep in old:
+        op: Op = prep.op
+        receipt = next((r for r in receipts if r.first_seq <= op.seq <= r.last_seq), None)
+        if receipt is None or receipt.digest_of(op.seq) != prep.op_digest.hex():
             raise ApiError(
                 "seq_reused",
                 f"Seq {op.seq} of epoch {epoch} was already used for different content; "
                 "start a new epoch.",
                 expected_seq=hwm + 1,
             )
-        if receipt.rejected:
-            rejected.append(Rejected(seq=op.seq, op_id=op.op_id, reason=receipt.rejected))
+        reason = receipt.rejected.get(str(op.seq))
+        if reason:
+            rejected.append(Rejected(seq=op.seq, op_id=op.op_id, reason=reason))
     return rejected
 
 
-def _audit_refusal(device: Device, req: PushRequest, exc: ApiError) -> None:
+def audit_refusal(device: Device, req: PushRequest, exc: ApiError) -> None:
     """Refused pushes are audited too, in their own transaction (the batch rolled back)."""
     try:
         PushAudit.objects.create(

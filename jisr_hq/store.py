@@ -233,19 +233,23 @@ def write_events(rows: list[tuple[Any, ...]]) -> None:
     )
 
 
-def write_receipts(
+def write_receipt(
     center_id: uuid.UUID,
     device_id: uuid.UUID,
     epoch: int,
-    receipts: list[tuple[int, uuid.UUID, str, str]],
+    seqs: list[int],
+    digests: bytes,
+    rejected: dict[str, str],
 ) -> None:
-    """receipts: (seq, op_id, digest, rejected reason or "")."""
-    if not receipts:
+    """One receipt row for the new ops of a batch (contiguous `seqs`, their digests
+    concatenated in seq order, and the reasons of the rejected ones)."""
+    if not seqs:
         return
     u = _uuid_adapter()
-    c, d = u(center_id), u(device_id)
-    _bulk_insert(
-        "jisr_hq_opreceipt",
-        ("center_id", "device_id", "epoch", "seq", "op_id", "digest", "rejected"),
-        [(c, d, epoch, seq, u(op_id), digest, reason) for seq, op_id, digest, reason in receipts],
-    )
+    with connection.cursor() as cur:
+        cur.execute(
+            "INSERT INTO jisr_hq_batchreceipt"
+            " (center_id, device_id, epoch, first_seq, last_seq, digests, rejected)"
+            " VALUES (%s, %s, %s, %s, %s, %s, %s)",
+            [u(center_id), u(device_id), epoch, seqs[0], seqs[-1], digests, _json(rejected)],
+        )

@@ -30,6 +30,8 @@ MAX_DECOMPRESSED_BYTES = 8 * 1024 * 1024
 """Largest request body after gzip decompression (compression-bomb bound)."""
 TARGET_BATCH_COMPRESSED_BYTES = 256 * 1024
 """Clients cut batches at about this many compressed bytes (or 500 ops)."""
+PIPELINE_DEPTH = 2
+"""Push batches a client may have in flight at once (it says so with PIPELINE_HEADER)."""
 MAX_FIELDS_PER_OP = 120
 MAX_STRING_CHARS = 20_000
 MAX_ID_CHARS = 64
@@ -41,6 +43,9 @@ SECRET_HEADER = "X-Jisr-Secret"
 USER_HEADER = "X-Jisr-User"
 """Optional on pull: the staff account signed in on the desktop (used for counselling rows)."""
 PROTOCOL_HEADER = "X-Jisr-Protocol"
+PIPELINE_HEADER = "X-Jisr-Pipeline"
+"""On push: "1" when the client may have several batches in flight, so a batch that arrives
+before its predecessor has committed is held back briefly instead of answered 409 at once."""
 
 ROLES = ("receptionist", "coordinator", "counsellor", "admin")
 

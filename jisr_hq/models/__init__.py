@@ -10,25 +10,25 @@ from jisr_hq.models.reference import (
     WorkshopCategory,
 )
 from jisr_hq.models.sync import (
+    BatchReceipt,
     ChangeCounter,
     Conflict,
     Device,
     EnrollmentCode,
     Event,
-    OpReceipt,
     PushAudit,
     Record,
     Stream,
 )
 
 __all__ = [
+    "BatchReceipt",
     "Center",
     "ChangeCounter",
     "Conflict",
     "Device",
     "EnrollmentCode",
     "Event",
-    "OpReceipt",
     "Program",
     "PushAudit",
     "Record",

@@ -96,7 +96,8 @@ def test_sigkill_mid_apply_leaves_nothing_half_applied(
     )
     assert (
         hq.scalar(
-            "SELECT count(*) FROM jisr_hq_opreceipt WHERE device_id = ?", hq.uid(desk.device_id)
+            "SELECT count(*) FROM jisr_hq_batchreceipt WHERE device_id = ?",
+            hq.uid(desk.device_id),
         )
         == 0
     )
