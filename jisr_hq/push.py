@@ -86,9 +86,9 @@ def push(device: Device, req: PushRequest) -> PushResponse:
     try:
         return push_once(device, req, prepared)
     except Gap as gap:
-        exc = gap.error()
-        audit_refusal(device, req, exc)
-        raise exc from None
+        refusal = gap.error()
+        audit_refusal(device, req, refusal)
+        raise refusal from None
 
 
 def _check_batch_shape(device: Device, req: PushRequest) -> None:
@@ -165,9 +165,7 @@ def _apply(device: Device, req: PushRequest, prepared: list[Prepared]) -> PushRe
     )
 
 
-def _check_replayed(
-    device: Device, epoch: int, old: list[Prepared], hwm: int
-) -> list[Rejected]:
+def _check_replayed(device: Device, epoch: int, old: list[Prepared], hwm: int) -> list[Rejected]:
     """Ops already applied: a harmless replay if identical, 409 if the seq was reused."""
     if not old:
         return []
