@@ -1,5 +1,10 @@
-"""Fixtures for the desktop sync tests: a real HQ subprocess (SQLite, and PostgreSQL where a
-test asks for `hq_any`) and real desktop databases."""
+"""Fixtures for the desktop sync tests: a real HQ subprocess and real desktop databases.
+
+`hq` runs every module that asks for it twice, once with HQ on SQLite and once on a throwaway
+PostgreSQL (production HQ runs on PostgreSQL), like the HQ tests (tests/hq/conftest.py). With
+JISR_REQUIRE_PG=1 (make test, CI) a missing PostgreSQL fails the run instead of skipping.
+The modules that need no HQ at all (test_faultproxy: the fault proxy itself; test_protocol:
+the wire models; test_layering: imports) run once."""
 
 from __future__ import annotations
 
@@ -14,16 +19,16 @@ from tests.hq.pg_server import postgres  # noqa: F401  (fixture)
 from tests.sync.deskkit import Desk
 
 
-@pytest.fixture(scope="module")
-def hq(request: pytest.FixtureRequest) -> Iterator[HqServer]:
-    """HQ on SQLite, one per test module."""
-    yield from _server("sqlite", request)
-
-
 @pytest.fixture(scope="module", params=BACKENDS)
-def hq_any(request: pytest.FixtureRequest) -> Iterator[HqServer]:
-    """HQ on SQLite, then on PostgreSQL."""
+def hq(request: pytest.FixtureRequest) -> Iterator[HqServer]:
+    """HQ for this module, on SQLite, then on PostgreSQL."""
     yield from _server(request.param, request)
+
+
+@pytest.fixture
+def hq_any(hq: HqServer) -> HqServer:
+    """The same as `hq` (the name older tests use for "on both backends")."""
+    return hq
 
 
 @pytest.fixture

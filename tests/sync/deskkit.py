@@ -4,6 +4,7 @@ accounts, a hand-moved clock, and the real `SyncClient` talking to a real HQ sub
 from __future__ import annotations
 
 import json
+import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -98,6 +99,22 @@ def hq_content(hq: HqServer) -> dict[tuple[str, str], tuple[dict[str, Any], bool
     for entity, entity_id, fields in hq.query("SELECT entity, entity_id, fields FROM jisr_hq_event"):
         out[(entity, str(_uuid(entity_id)))] = (_json(fields), False)
     return out
+
+
+def hq_execute(hq: HqServer, sql: str, *params: Any) -> None:
+    """Write to HQ's database behind its back (SQLite or PostgreSQL; `?` placeholders)."""
+    if hq.backend == "sqlite":
+        con = sqlite3.connect(hq.home / "hq.sqlite3", timeout=30)
+        try:
+            con.execute(sql, params)
+            con.commit()
+        finally:
+            con.close()
+        return
+    import psycopg
+
+    with psycopg.connect(hq.database_url) as pg:
+        pg.execute(sql.replace("?", "%s"), params)  # type: ignore[arg-type]
 
 
 def _uuid(value: Any) -> str:

@@ -1,10 +1,9 @@
 """Desktop-side recovery against a real HQ subprocess: restore from backup (SYNC 8), a revoked
 device (21), a stale cursor (15), a lost acknowledgement (4, resend from HQ's expected seq),
-an HQ that asks for an update, and the CLI."""
+an HQ that asks for an update, and the CLI. HQ runs on SQLite and on PostgreSQL (`hq`)."""
 
 from __future__ import annotations
 
-import sqlite3
 import subprocess
 import sys
 from collections.abc import Callable
@@ -20,7 +19,7 @@ from jisr_desktop.sync import protocol as p
 from jisr_desktop.sync.client import SyncFailed
 from jisr_desktop.sync.transport import SyncTransport
 from tests.hq.hqkit import REPO, HqServer
-from tests.sync.deskkit import Desk, assert_same_as_hq, hq_content
+from tests.sync.deskkit import Desk, assert_same_as_hq, hq_content, hq_execute
 
 
 def _register(desk: Desk, given: str) -> str:
@@ -93,11 +92,8 @@ def test_stale_cursor_rebootstraps(hq: HqServer, desks: Callable[..., Desk]) -> 
     b.db.execute("UPDATE sync_state SET cursor = '1.0.1.0'")
     center_id = sync_client.state(b.db).device_id and b.db.execute(
         "SELECT value FROM meta WHERE key = 'center_id'").fetchone()[0]
-    con = sqlite3.connect(hq.home / "hq.sqlite3")
-    con.execute("UPDATE jisr_hq_changecounter SET purged_through = 2 WHERE center_id = ?",
-                [hq.uid(center_id)])
-    con.commit()
-    con.close()
+    hq_execute(hq, "UPDATE jisr_hq_changecounter SET purged_through = 2 WHERE center_id = ?",
+               hq.uid(center_id))
     report = b.sync()
     assert "rebootstrap" in report.warnings
     assert _persons(b) == ids

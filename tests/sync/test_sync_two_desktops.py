@@ -1,6 +1,7 @@
 """Two real desktops of one center, offline work through the services, syncing in various
 orders with a real HQ subprocess: at the end both desktops and HQ hold identical content,
-with exactly the expected conflicts (SYNC.md 9, 10, 17; issue 6 "two-desktop end-to-end")."""
+with exactly the expected conflicts (SYNC.md 9, 10, 17; issue 6 "two-desktop end-to-end").
+HQ runs on SQLite and on PostgreSQL (the `hq` fixture)."""
 
 from __future__ import annotations
 
@@ -31,8 +32,7 @@ def _last_hlc(desk: Desk, entity_id: str, field: str) -> str:
 
 @pytest.mark.parametrize("order", ["AB", "BA"])
 def test_two_desktops_converge_with_one_conflict(
-        hq_any: HqServer, desks: Callable[..., Desk], order: str) -> None:
-    hq = hq_any
+        hq: HqServer, desks: Callable[..., Desk], order: str) -> None:
     _code, codes = hq.new_center(codes=2)
     a = desks("A")  # installed before enrollment: its local center is re-keyed to HQ's
     b = desks("B", local_center=False)  # a fresh install, enrolled at once
