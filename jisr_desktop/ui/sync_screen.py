@@ -8,7 +8,6 @@ screens. One sync at a time; a failure is shown in plain words and retried at th
 
 from __future__ import annotations
 
-import json
 import logging
 from typing import Any
 
@@ -28,36 +27,36 @@ from PySide6.QtWidgets import (
 )
 
 from jisr_desktop.domain.roles import Permission
-from jisr_desktop.i18n import N_, _, format_date, translate
+from jisr_desktop.i18n import _, format_date, translate, translate_plural
 from jisr_desktop.services.context import SYSTEM_USER, Context
 from jisr_desktop.sync import client as sync_client
-from jisr_desktop.sync import outbox
-from jisr_desktop.sync.client import MESSAGES, SyncClient, SyncFailed, SyncReport
+from jisr_desktop.sync import labels, outbox
+from jisr_desktop.sync.client import MESSAGES, SyncClient, SyncFailed, SyncReport, WrongCenter
+from jisr_desktop.ui.dialogs import Dialogs
 from jisr_desktop.ui.language import RetranslateMixin
+from jisr_desktop.ui.models import ltr
 from jisr_desktop.ui.session import Session
 
 log = logging.getLogger("jisr.ui.sync")
 
-ENTITY_NAMES = {
-    "person": N_("Person"),
-    "household": N_("Household"),
-    "household_member": N_("Household member"),
-    "enrollment": N_("Enrollment"),
-    "pickup_authorisation": N_("Pick-up authorisation"),
-    "workshop": N_("Workshop"),
-    "workshop_session": N_("Workshop session"),
-    "club_activity": N_("Club activity"),
-    "member_card": N_("Member card"),
-    "campaign": N_("Campaign"),
-    "campaign_count": N_("Campaign count"),
-    "campaign_participant": N_("Campaign participant"),
-}
+REENROLL_CODES = frozenset({"device_revoked", "unauthenticated"})
+"""Errors after which the Sync screen offers to enroll this desktop again."""
+
+
+def interval_ms(minutes: int) -> int:
+    """The automatic sync period for the setting `sync_interval_minutes` (0: no timer).
+    The one place minutes become timer milliseconds (tests replace it to run in seconds)."""
+    return max(0, int(minutes)) * 60_000
 
 
 def _error_text(code: str, detail: str = "") -> str:
     if code in MESSAGES and code != "other":
         return translate(MESSAGES[code])
     return _(MESSAGES["other"], detail=detail or code)
+
+
+START_DELAY_MS = 3000
+"""After start-up, the first automatic sync waits this long (the window shows first)."""
 
 
 class SyncAgent(QObject):
@@ -106,11 +105,15 @@ class SyncAgent(QObject):
             self._apply_interval()
 
     def _apply_interval(self) -> None:
-        minutes = int(self.session.settings["sync_interval_minutes"])
-        if minutes > 0:
-            self.timer.start(minutes * 60_000)
+        period = interval_ms(int(self.session.settings["sync_interval_minutes"]))
+        if period > 0:
+            self.timer.start(period)
         else:
             self.timer.stop()
+
+    @property
+    def automatic(self) -> bool:
+        return self.timer.isActive()
 
     def _indicator(self, text: str, level: str) -> None:
         self.state_text = (text, level)
@@ -123,15 +126,22 @@ class SyncAgent(QObject):
 
     def start(self) -> None:
         """Show the state at start-up and sync soon when enrolled and automatic."""
-        def read(db: Any) -> sync_client.SyncState:
-            return sync_client.state(db)
+        def read(db: Any) -> tuple[sync_client.SyncState, int]:
+            return sync_client.state(db), outbox.pending_count(db)
 
-        def shown(st: sync_client.SyncState) -> None:
+        def shown(result: tuple[sync_client.SyncState, int]) -> None:
+            st, pending = result
             if not st.enrolled:
                 return  # the status bar already says "not yet connected"
-            self._indicator(_("Sync: waiting"), "idle")
-            if int(self.session.settings["sync_interval_minutes"]) > 0:
-                QTimer.singleShot(3000, self.sync_now)
+            if self.busy:
+                return
+            if pending:
+                self._indicator(translate_plural("Sync: {n} change waiting",
+                                                 "Sync: {n} changes waiting", pending), "idle")
+            else:
+                self._indicator(_("Sync: waiting"), "idle")
+            if interval_ms(int(self.session.settings["sync_interval_minutes"])) > 0:
+                QTimer.singleShot(START_DELAY_MS, self.sync_now)
 
         self.session.runner.run_db(read, shown, lambda exc: log.warning("sync state: %s", exc))
 
@@ -153,13 +163,17 @@ class SyncAgent(QObject):
         self.session.runner.run_net(job, self._done, self._failed)
         return True
 
-    def enroll(self, server: str, code: str) -> None:
+    def enroll(self, server: str, code: str, *, again: bool = False) -> bool:
+        """Enroll (or, with `again`, enroll again after HQ revoked this desktop), then sync;
+        False when a sync is running already."""
+        if self.busy:
+            return False
         self.busy = True
         self._indicator(_("Sync: in progress…"), "busy")
 
         def job() -> SyncReport:
             with self._client() as client:
-                client.enroll(server, code)
+                client.enroll(server, code, again=again)
                 return client.sync()
 
         def done(report: SyncReport) -> None:
@@ -167,6 +181,7 @@ class SyncAgent(QObject):
             self._done(report)
 
         self.session.runner.run_net(job, done, self._failed)
+        return True
 
     def _done(self, report: SyncReport) -> None:
         self.busy = False
@@ -215,6 +230,10 @@ class SyncScreen(RetranslateMixin, QWidget):
         self.enroll_button.clicked.connect(lambda _checked=False: self.enroll())
         self.captions: dict[str, QLabel] = {}
         self.enroll_form = QFormLayout(self.enroll_box)
+        self.reenroll_note = QLabel()
+        self.reenroll_note.setObjectName("reenrollNote")
+        self.reenroll_note.setWordWrap(True)
+        self.enroll_form.addRow(self.reenroll_note)
         self.enroll_form.addRow(self._caption("server", self.server_edit), self.server_edit)
         self.enroll_form.addRow(self._caption("code", self.code_edit), self.code_edit)
         self.enroll_form.addRow(self.enroll_button)
@@ -238,7 +257,7 @@ class SyncScreen(RetranslateMixin, QWidget):
         self.sync_button.clicked.connect(lambda _checked=False: self.sync_now())
 
         self.conflict_box = QGroupBox()
-        self.table = QTableWidget(0, 4)
+        self.table = QTableWidget(0, 5)
         self.table.setObjectName("conflicts")
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -277,12 +296,14 @@ class SyncScreen(RetranslateMixin, QWidget):
 
     def retranslate(self) -> None:
         self.title.setText(_("Sync with headquarters"))
-        self.enroll_box.setTitle(_("Enroll this desktop"))
         self.captions["server"].setText(_("HQ address"))
         self.captions["code"].setText(_("Enrollment code"))
         self.server_edit.setPlaceholderText("https://hq.example.ma")
         self.code_edit.setPlaceholderText("XXXX-XXXX-XXXX")
-        self.enroll_button.setText(_("Enroll"))
+        self.reenroll_note.setText(_(
+            "HQ no longer accepts this desktop. Ask HQ for a new enrollment code for this"
+            " center and enter it here: the changes not yet sent are kept and sent after"
+            " enrolling again."))
         self.state_box.setTitle(_("State"))
         self.captions["hq"].setText(_("HQ"))
         self.captions["last"].setText(_("Last successful sync"))
@@ -291,7 +312,7 @@ class SyncScreen(RetranslateMixin, QWidget):
         self.sync_button.setText(_("Sync now"))
         self.conflict_box.setTitle(_("Conflicts to review"))
         self.table.setHorizontalHeaderLabels(
-            [_("Record"), _("Field"), _("Value kept"), _("Other value")])
+            [_("Record"), _("Field"), _("Value kept"), _("Other value"), _("Why")])
         self.keep_winner.setText(_("Keep the value kept"))
         self.keep_loser.setText(_("Keep the other value"))
         self._show()
@@ -305,7 +326,10 @@ class SyncScreen(RetranslateMixin, QWidget):
         def read(db: Any) -> tuple[sync_client.SyncState, int, list[dict[str, Any]]]:
             conflicts = sync_client.open_conflicts(db)
             for c in conflicts:
-                c["label"] = _record_label(db, c["entity"], c["entity_id"])
+                c["subject"] = _record_subject(db, c["entity"], c["entity_id"])
+                c["persons"] = {pid: name for pid in labels.person_ids(
+                    c["field"], c["winner_value"], c["loser_value"])
+                    if (name := _person_name(db, pid))}
             return sync_client.state(db), outbox.pending_count(db), conflicts
 
         def shown(result: tuple[sync_client.SyncState, int, list[dict[str, Any]]]) -> None:
@@ -314,10 +338,26 @@ class SyncScreen(RetranslateMixin, QWidget):
 
         self.session.runner.run_db(read, shown, key="sync-screen")
 
+    def _reenrolling(self) -> bool:
+        """Enrolled, but HQ revoked this desktop or no longer knows it: offer to enroll again."""
+        st = self.state
+        if st is None or not st.enrolled:
+            return False
+        failure = self.agent.last_failure
+        return bool({st.last_error_code, failure.code if failure else ""} & REENROLL_CODES)
+
     def _show(self) -> None:
         st = self.state
         enrolled = bool(st and st.enrolled)
-        self.enroll_box.setVisible(not enrolled)
+        again = self._reenrolling()
+        self.enroll_box.setVisible(not enrolled or again)
+        self.reenroll_note.setVisible(again)
+        self.enroll_box.setTitle(_("Enroll this desktop again") if again else _("Enroll this desktop"))
+        self.enroll_button.setText(_("Enroll again") if again else _("Enroll"))
+        if enrolled and not again:
+            self.code_edit.clear()  # the code is spent
+        if again and st is not None and not self.server_edit.text().strip():
+            self.server_edit.setText(st.server_url)
         self.state_box.setVisible(enrolled)
         self.sync_button.setEnabled(enrolled and not self.agent.busy)
         self.enroll_button.setEnabled(not self.agent.busy)
@@ -334,7 +374,9 @@ class SyncScreen(RetranslateMixin, QWidget):
             self.last_label.setText(_("never"))
         self.pending_label.setText(str(self.pending))
         failure = self.agent.last_failure
-        if failure is not None:
+        if isinstance(failure, WrongCenter):
+            self.error_label.setText(failure.message())
+        elif failure is not None:
             self.error_label.setText(_error_text(failure.code, failure.detail))
         elif st.last_error_code:
             self.error_label.setText(_error_text(st.last_error_code, st.last_error))
@@ -342,9 +384,11 @@ class SyncScreen(RetranslateMixin, QWidget):
             self.error_label.setText(_("none"))
         self.table.setRowCount(len(self.conflicts))
         for i, c in enumerate(self.conflicts):
-            cells = (c["label"], c["field"], _value(c["winner_value"]), _value(c["loser_value"]))
-            for j, text in enumerate(cells):
-                self.table.setItem(i, j, QTableWidgetItem(text))
+            for j, text in enumerate(_conflict_cells(c)):
+                item = QTableWidgetItem(text)
+                if j == 1:
+                    item.setToolTip(c["field"])  # the raw column name, for support
+                self.table.setItem(i, j, item)
         has = bool(self.conflicts)
         self.keep_winner.setEnabled(has)
         self.keep_loser.setEnabled(has)
@@ -359,7 +403,15 @@ class SyncScreen(RetranslateMixin, QWidget):
             self.error_label.setText(_("Enter HQ's address and the enrollment code."))
             self.state_box.setVisible(True)
             return
-        self.agent.enroll(server, code)
+        if self._reenrolling():
+            if not Dialogs.confirm(self, _("Enroll again"), _(
+                    "Enroll this desktop again with the code {code}? HQ will know it as a new"
+                    " desktop of the same center; the changes not yet sent will be sent once.",
+                    code=code)):
+                return
+            self.agent.enroll(server, code, again=True)
+        else:
+            self.agent.enroll(server, code)
         self._show()
 
     def sync_now(self) -> None:
@@ -382,19 +434,37 @@ class SyncScreen(RetranslateMixin, QWidget):
         self.session.call(job, done)
 
 
-def _value(raw: str | None) -> str:
-    if raw is None:
+def _conflict_cells(c: dict[str, Any]) -> tuple[str, str, str, str, str]:
+    """A conflict's row in the current language: record, field, both values, reason."""
+    record = labels.entity_label(c["entity"])
+    if c.get("subject"):
+        record = _("{record}: {name}", record=record, name=c["subject"])
+    field, persons = c["field"], c.get("persons") or {}
+    values = [labels.value_text(field, c[k], persons=persons) for k in ("winner_value", "loser_value")]
+    if field in labels.PHONE_FIELDS:
+        values = [ltr(v) for v in values]
+    return (record, labels.field_label(field), values[0], values[1], labels.reason_label(c["reason"]))
+
+
+def _person_name(db: Any, person_id: str) -> str:
+    row = db.execute("SELECT given_name_ar, family_name_ar, given_name_lat, family_name_lat,"
+                     " file_no FROM person WHERE id = ?", [person_id]).fetchone()
+    if row is None:
         return ""
-    value = json.loads(raw)
-    return "" if value is None else str(value)
+    names = " ".join(x for x in row[:4] if x)
+    return f"{names} ({ltr(row[4])})" if row[4] else names
 
 
-def _record_label(db: Any, entity: str, entity_id: str) -> str:
-    name = translate(ENTITY_NAMES[entity]) if entity in ENTITY_NAMES else entity
+def _record_subject(db: Any, entity: str, entity_id: str) -> str:
+    """Who or what the conflicting record is about, in the data's own words ('' if unknown)."""
     if entity == "person":
-        row = db.execute("SELECT given_name_ar, family_name_ar, given_name_lat, family_name_lat,"
-                         " file_no FROM person WHERE id = ?", [entity_id]).fetchone()
-        if row:
-            names = " ".join(x for x in row[:4] if x)
-            return f"{name}: {names} ({row[4]})"
-    return name
+        return _person_name(db, entity_id)
+    cols = outbox.table_columns(db, entity) if entity in labels.ENTITY_LABELS else []
+    if "person_id" in cols:
+        row = db.execute(f"SELECT person_id FROM {entity} WHERE id = ?", [entity_id]).fetchone()
+        return _person_name(db, row[0]) if row and row[0] else ""
+    for col in ("name", "title", "topic"):
+        if col in cols:
+            row = db.execute(f"SELECT {col} FROM {entity} WHERE id = ?", [entity_id]).fetchone()
+            return str(row[0]) if row and row[0] else ""
+    return ""
