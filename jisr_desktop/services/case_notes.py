@@ -223,11 +223,18 @@ def get_note(*, ctx: Context, kind: str, note_id: str) -> CaseNote:
 def notes_of_person(*, ctx: Context, person_id: str) -> list[CaseNote]:
     """A person's counselling notes and the mediations they are a party to, newest first."""
     ctx.require(Permission.CASE_NOTES)
-    found = _notes(ctx, COUNSELLING, "n.person_id = ? AND n.deleted = 0", [person_id])
+    found = _notes(ctx, COUNSELLING, f"n.person_id IN ({_SAME_PERSON}) AND n.deleted = 0",
+                   [person_id])
     found += _notes(ctx, MEDIATION, "n.deleted = 0 AND EXISTS (SELECT 1 FROM json_each("
                     "CASE WHEN json_valid(n.parties) THEN n.parties ELSE '[]' END)"
-                    " WHERE value = ?)", [person_id])
+                    f" WHERE value IN ({_SAME_PERSON}))", [person_id])
     return _newest_first(found)
+
+
+# The person and the records merged into them. A merge (a coordinator's act) does not re-point
+# case notes, which only counsellors may write: readers follow `merged_into`, as for visits.
+_SAME_PERSON = ("WITH RECURSIVE same(id) AS (SELECT ? UNION SELECT p.id FROM person p"
+                " JOIN same s ON p.merged_into = s.id) SELECT id FROM same")
 
 
 def notes_of_household(*, ctx: Context, household_id: str) -> list[CaseNote]:

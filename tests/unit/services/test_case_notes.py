@@ -257,3 +257,25 @@ def test_rows_written_outside_the_services_are_still_sent(couns_ctx, family) -> 
     assert op[0] == "upsert" and json.loads(op[1])["topic"] == "other"
     assert op[2] == couns_ctx.user.id
     assert outbox.pending_count(couns_ctx.db) == before  # the dirty row became one op
+
+
+def test_notes_follow_a_merge_and_its_undo(system_ctx, coord_ctx, couns_ctx, family) -> None:  # type: ignore[no-untyped-def]
+    """A merge (coordinators) does not rewrite case notes: they are found through the
+    merged record, so no note op is written under a coordinator's name."""
+    wife, husband, home = family
+    twin = registry.register_person(ctx=system_ctx, data={
+        "given_name_lat": "Khadija", "family_name_lat": "Amrani", "sex": "F", "phone": "0612345678"})
+    note = _counselling(couns_ctx, twin.id)
+    mediation = case_notes.save_mediation_note(ctx=couns_ctx, household_id=home.id,
+                                               parties=[twin.id, husband.id], session_date=TODAY,
+                                               stage="opened", note="x")
+    merge_id = registry.merge_persons(ctx=coord_ctx, survivor_id=wife.id, merged_id=twin.id)
+    assert {n.id for n in case_notes.notes_of_person(ctx=couns_ctx, person_id=wife.id)} == {
+        note.id, mediation.id}
+    assert couns_ctx.db.execute("SELECT count(*) FROM outbox WHERE entity IN"
+                                " ('counselling_note', 'mediation_note') AND user_id = ?",
+                                [coord_ctx.user.id]).fetchone() == (0,)
+    registry.undo_merge(ctx=coord_ctx, merge_id=merge_id)
+    assert case_notes.notes_of_person(ctx=couns_ctx, person_id=wife.id) == []
+    assert {n.id for n in case_notes.notes_of_person(ctx=couns_ctx, person_id=twin.id)} == {
+        note.id, mediation.id}
