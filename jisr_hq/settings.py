@@ -54,6 +54,20 @@ def _database(home: Path) -> dict[str, object]:
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
         db["CONN_MAX_AGE"] = 0
+    elif db["ENGINE"] == "django.db.backends.postgresql":
+        # A pool per worker process (psycopg_pool): a request borrows a connection and gives
+        # it back, instead of paying a new PostgreSQL backend per request. Django runs sync
+        # views on one thread per process, so a few connections are plenty.
+        options = dict(db.get("OPTIONS") or {})  # type: ignore[call-overload]
+        options.setdefault(
+            "pool",
+            {
+                "min_size": 1,
+                "max_size": int(os.environ.get("JISR_HQ_DB_POOL_MAX", "4")),
+                "timeout": 30,
+            },
+        )
+        db["OPTIONS"] = options
     return db
 
 

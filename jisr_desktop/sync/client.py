@@ -31,10 +31,10 @@ from jisr_desktop.db.connection import open_database, transaction
 from jisr_desktop.i18n import N_
 from jisr_desktop.services import changes
 from jisr_desktop.services.context import SYSTEM_USER, Context, User
-from jisr_desktop.sync import apply, outbox
+from jisr_desktop.sync import apply, outbox, pusher
 from jisr_desktop.sync import protocol as p
 from jisr_desktop.sync.hlc import HybridLogicalClock, Timestamp
-from jisr_desktop.sync.transport import HqError, HqUnreachable, SyncTransport, iter_batches
+from jisr_desktop.sync.transport import HqError, HqUnreachable, SyncTransport
 
 log = logging.getLogger("jisr.sync")
 
@@ -276,33 +276,20 @@ class SyncClient:
 
     def _push(self, t: SyncTransport, device_id: str, report: SyncReport) -> None:
         for epoch, acked in outbox.epochs_with_pending(self.db):
-            guard = 0
-            while True:
-                ops = outbox.load_ops(self.db, device_id, epoch, acked)
-                if not ops:
-                    break
-                for batch in iter_batches(ops):
-                    req = p.PushRequest(protocol_v=p.PROTOCOL_VERSION, device_id=uuid.UUID(device_id),
-                                        epoch=epoch, first_seq=batch[0].seq, ops=batch)
-                    try:
-                        answer = t.push(req)
-                    except HqError as exc:
-                        guard += 1
-                        if exc.code != "seq_gap" or exc.expected_seq is None or guard > 5:
-                            raise
-                        acked = exc.expected_seq - 1  # HQ's mark: resend from there
-                        break
-                    with transaction(self.db):
-                        acked = answer.acked_through
-                        outbox.set_acked(self.db, epoch, acked)
-                        for r in answer.rejected:
-                            self.db.execute(
-                                "INSERT OR IGNORE INTO sync_rejected(op_id, epoch, seq, reason, at)"
-                                " VALUES (?,?,?,?,?)",
-                                [str(r.op_id), epoch, r.seq, r.reason, self.ctx.now().isoformat()])
-                            report.rejected.append((r.seq, r.reason))
-                        self._merge_clock(answer.server_hlc, report)
-                    report.pushed += len(batch)
+
+            def on_answer(batch: list[p.Op], answer: p.PushResponse, epoch: int = epoch) -> None:
+                with transaction(self.db):
+                    outbox.set_acked(self.db, epoch, answer.acked_through)
+                    for r in answer.rejected:
+                        self.db.execute(
+                            "INSERT OR IGNORE INTO sync_rejected(op_id, epoch, seq, reason, at)"
+                            " VALUES (?,?,?,?,?)",
+                            [str(r.op_id), epoch, r.seq, r.reason, self.ctx.now().isoformat()])
+                        report.rejected.append((r.seq, r.reason))
+                    self._merge_clock(answer.server_hlc, report)
+                report.pushed += len(batch)
+
+            pusher.push_epoch(self.db, t, device_id, epoch, acked, on_answer)
 
     def _pull(self, t: SyncTransport, report: SyncReport) -> None:
         applier = apply.PageApplier(self.db, self.ctx.now().isoformat())

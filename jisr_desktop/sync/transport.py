@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gzip
 import logging
+import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -63,6 +64,7 @@ class SyncTransport:
         self.secret = secret
         self.user = user
         self.stats = WireStats()
+        self._stats_lock = threading.Lock()  # pushes may run on several threads (pipelined)
         self._client = client or httpx.Client(timeout=timeout)
         self._owns_client = client is None
 
@@ -89,8 +91,12 @@ class SyncTransport:
         self.device_id, self.secret = str(answer.device_id), answer.device_secret
         return answer
 
-    def push(self, req: p.PushRequest) -> p.PushResponse:
-        return self._call("POST", "/push", p.PushResponse, body=req)
+    def push(self, req: p.PushRequest, *, pipelined: bool = False) -> p.PushResponse:
+        """One batch. `pipelined`: the caller may have PIPELINE_DEPTH batches in flight (from
+        several threads; this client is thread-safe), so HQ holds an early batch back briefly
+        rather than answering 409 at once."""
+        extra = {p.PIPELINE_HEADER: "1"} if pipelined else None
+        return self._call("POST", "/push", p.PushResponse, body=req, extra_headers=extra)
 
     def pull(self, cursor: str, limit: int = p.DEFAULT_PULL_LIMIT) -> p.PullResponse:
         params = {"cursor": cursor, "limit": str(limit)}
@@ -122,8 +128,10 @@ class SyncTransport:
         body: BaseModel | None = None,
         params: dict[str, str] | None = None,
         auth: bool = True,
+        extra_headers: dict[str, str] | None = None,
     ) -> Any:
         headers = self._headers(auth)
+        headers.update(extra_headers or {})
         content = None
         if body is not None:
             content = gzip.compress(body.model_dump_json().encode(), compresslevel=6)
@@ -150,10 +158,11 @@ class SyncTransport:
         head_up = len(req.method) + len(str(req.url.raw_path)) + 12
         head_up += sum(len(k) + len(v) + 4 for k, v in req.headers.raw)
         head_down = 17 + sum(len(k) + len(v) + 4 for k, v in response.headers.raw)
-        self.stats.requests += 1
-        self.stats.bytes_up += head_up + body_up
-        self.stats.bytes_down += head_down + response.num_bytes_downloaded
-        self.stats.by_path[path] = self.stats.by_path.get(path, 0) + 1
+        with self._stats_lock:
+            self.stats.requests += 1
+            self.stats.bytes_up += head_up + body_up
+            self.stats.bytes_down += head_down + response.num_bytes_downloaded
+            self.stats.by_path[path] = self.stats.by_path.get(path, 0) + 1
 
 
 def _error_body(status: int, raw: bytes) -> p.ErrorBody:
