@@ -15,7 +15,6 @@ meanwhile) and writes everything in `flush()`.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import uuid
 from collections.abc import Callable
@@ -24,7 +23,13 @@ from typing import Any
 
 from django.utils import timezone
 
-from jisr_desktop.sync.protocol import ENTITIES, RESOLUTION_CHOICES, EntitySpec, Op
+from jisr_desktop.sync.protocol import (
+    ENTITIES,
+    RESOLUTION_CHOICES,
+    EntitySpec,
+    Op,
+    canonical_json,
+)
 from jisr_hq import clock, store
 from jisr_hq.models import ChangeCounter, Conflict, Device, StaffAccount
 from jisr_hq.store import EventState, RecState
@@ -81,17 +86,15 @@ def prepare(ops: list[Op], center_id: uuid.UUID) -> list[Prepared]:
     out: list[Prepared] = []
     for op in ops:
         spec = entity_spec(op.entity)
-        prep = Prepared(op, spec, bytes.fromhex(op.digest()))
+        prep = Prepared(op, spec, op.digest())
         prep.reason = _static_reason(op, spec, center)
         if prep.reason is None:
             patch = _upgrade(spec, op.schema_v, dict(op.patch))
             prep.patch = patch
             if spec.family == "event":
-                prep.canonical = json.dumps(
-                    patch, sort_keys=True, separators=(",", ":"), ensure_ascii=False
-                )
-                # == protocol.content_digest(patch)
-                prep.content_digest = hashlib.sha256(prep.canonical.encode()).hexdigest()
+                raw = canonical_json(patch)
+                prep.canonical = raw.decode()
+                prep.content_digest = hashlib.sha256(raw).hexdigest()  # == content_digest(patch)
         out.append(prep)
     return out
 

@@ -179,7 +179,7 @@ def _check_replayed(device: Device, epoch: int, old: list[Prepared], hwm: int) -
     for prep in old:
         op: Op = prep.op
         receipt = next((r for r in receipts if r.first_seq <= op.seq <= r.last_seq), None)
-        if receipt is None or receipt.digest_of(op.seq) != prep.op_digest.hex():
+        if receipt is None or not receipt.matches(op):
             raise ApiError(
                 "seq_reused",
                 f"Seq {op.seq} of epoch {epoch} was already used for different content; "

@@ -249,7 +249,7 @@ def write_receipt(
     with connection.cursor() as cur:
         cur.execute(
             "INSERT INTO jisr_hq_batchreceipt"
-            " (center_id, device_id, epoch, first_seq, last_seq, digests, rejected)"
-            " VALUES (%s, %s, %s, %s, %s, %s, %s)",
+            " (center_id, device_id, epoch, first_seq, last_seq, digests, digest_v, rejected)"
+            " VALUES (%s, %s, %s, %s, %s, %s, 2, %s)",
             [u(center_id), u(device_id), epoch, seqs[0], seqs[-1], digests, _json(rejected)],
         )

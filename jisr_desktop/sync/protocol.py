@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
+import orjson
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 PROTOCOL_VERSION = 1
@@ -186,9 +187,21 @@ class Op(_Strict):
     user_id: ShortId | None = None
     hlc: HlcText
 
-    def digest(self) -> str:
-        """Content hash used to tell a harmless replay from a reused seq (key order of
-        `patch` and `base` does not matter)."""
+    def digest(self) -> bytes:
+        """Content hash (SHA-256, version 2) used to tell a harmless replay from a reused
+        seq (key order of `patch` and `base` does not matter)."""
+        head = (
+            f"{self.epoch}|{self.seq}|{self.entity}|{self.kind}|{self.schema_v}|"
+            f"{self.user_id}|{self.hlc}|"
+        )
+        h = hashlib.sha256(self.op_id.bytes + self.device_id.bytes + self.entity_id.bytes)
+        h.update(head.encode())
+        h.update(canonical_json([self.patch, self.base]))
+        return h.digest()
+
+    def digest_v1(self) -> str:
+        """The first version of `digest` (hex), still needed to recognise a replay of a
+        batch that HQ received before version 2."""
         head = (
             f"{self.op_id}|{self.device_id}|{self.epoch}|{self.seq}|{self.entity}|"
             f"{self.entity_id}|{self.kind}|{self.schema_v}|{self.user_id}|{self.hlc}|"
@@ -331,7 +344,28 @@ class Cursor:
         return cls(int(m[1]), int(m[2]), int(m[3]))
 
 
+def canonical_json(value: Any) -> bytes:
+    """Sorted keys, no spaces, UTF-8: byte for byte what ``json.dumps(value, sort_keys=True,
+    separators=(",", ":"), ensure_ascii=False)`` gives, several times faster (orjson). Values
+    holding floats (orjson writes some differently) or integers past 64 bits take json's way."""
+    if not _has_float(value):
+        try:
+            return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+        except orjson.JSONEncodeError:
+            pass
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def _has_float(value: Any) -> bool:
+    if type(value) is float:
+        return True
+    if isinstance(value, dict):
+        return any(_has_float(v) for v in value.values())
+    if isinstance(value, list | tuple):
+        return any(_has_float(v) for v in value)
+    return False
+
+
 def content_digest(value: Any) -> str:
     """SHA-256 of canonical JSON, the same on both sides."""
-    raw = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(raw.encode()).hexdigest()
+    return hashlib.sha256(canonical_json(value)).hexdigest()

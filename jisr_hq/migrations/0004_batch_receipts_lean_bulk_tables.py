@@ -27,6 +27,7 @@ def receipts_per_batch(apps, schema_editor):  # type: ignore[no-untyped-def]
                     first_seq=run[0].seq,
                     last_seq=run[-1].seq,
                     digests=b"".join(bytes.fromhex(r.digest) for r in run),
+                    digest_v=1,
                     rejected={str(r.seq): r.rejected for r in run if r.rejected},
                 )
             )
@@ -66,6 +67,7 @@ class Migration(migrations.Migration):
                 ("first_seq", models.BigIntegerField()),
                 ("last_seq", models.BigIntegerField()),
                 ("digests", models.BinaryField()),
+                ("digest_v", models.PositiveSmallIntegerField(default=2)),
                 ("rejected", models.JSONField(default=dict)),
                 (
                     "center",

@@ -7,6 +7,7 @@ import uuid
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from jisr_desktop.sync.protocol import Op
 from jisr_hq.models.reference import Center
 
 PARTITIONS = [("center", _("center")), ("counselling", _("counselling"))]
@@ -79,6 +80,8 @@ class BatchReceipt(models.Model):
     last_seq = models.BigIntegerField()
     digests = models.BinaryField()
     """SHA-256 of each op (`Op.digest()`), 32 raw bytes per seq from first_seq to last_seq."""
+    digest_v = models.PositiveSmallIntegerField(default=2)
+    """Version of `Op.digest` the digests were made with (1: receipts from before batches)."""
     rejected = models.JSONField(default=dict)
     """{seq: reason} of the ops of this batch that were rejected."""
 
@@ -91,9 +94,11 @@ class BatchReceipt(models.Model):
 
     DIGEST_BYTES = 32
 
-    def digest_of(self, seq: int) -> str:
-        at = (seq - self.first_seq) * self.DIGEST_BYTES
-        return bytes(self.digests[at : at + self.DIGEST_BYTES]).hex()
+    def matches(self, op: Op) -> bool:
+        """Whether `op` is, byte for byte, the op this receipt recorded under its seq."""
+        at = (op.seq - self.first_seq) * self.DIGEST_BYTES
+        stored = bytes(self.digests[at : at + self.DIGEST_BYTES])
+        return stored == (op.digest() if self.digest_v == 2 else bytes.fromhex(op.digest_v1()))
 
 
 class ChangeCounter(models.Model):
