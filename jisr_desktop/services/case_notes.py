@@ -11,7 +11,7 @@ stays here and `CaseNote.refused` says so.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -173,6 +173,67 @@ def _save(ctx: Context, table: str, note_id: str | None, values: dict[str, Any])
     return get_note(ctx=ctx, kind=table, note_id=note_id)
 
 
+@dataclass(frozen=True)
+class NoteConflict:
+    """An edit of a note that lost at HQ against a concurrent one (SYNC.md "conflict"): the
+    kept value and the other one, both shown to the counsellor, who keeps one."""
+
+    id: str
+    field: str
+    reason: str
+    kept: Any
+    other: Any
+
+
+def note_conflicts(*, ctx: Context, kind: str, note_id: str) -> list[NoteConflict]:
+    """The open conflicts of one note (counsellors resolve them: `resolve_note_conflict`)."""
+    ctx.require(Permission.CASE_NOTES)
+    table = _table(kind)
+    rows = ctx.db.execute(
+        "SELECT id, field, reason, winner_value, loser_value FROM conflict WHERE entity = ?"
+        " AND entity_id = ? AND resolution IS NULL AND resolved_locally IS NULL"
+        " ORDER BY received_at, id", [table, note_id]).fetchall()
+    return [NoteConflict(cid, field, reason, _loads(winner), _loads(loser))
+            for cid, field, reason, winner, loser in rows]
+
+
+def resolve_note_conflict(*, ctx: Context, conflict_id: str, keep_other: bool) -> None:
+    """Keep the value HQ kept, or take the other one back (an ordinary edit of the note); the
+    choice goes to HQ, which accepts it from counsellors only."""
+    from jisr_desktop.sync import client  # sync sits under services; imported when used
+
+    ctx.require(Permission.CASE_NOTES)
+    found = ctx.db.execute("SELECT entity, entity_id FROM conflict WHERE id = ?",
+                           [conflict_id]).fetchone()
+    if found is None or found[0] not in KINDS:
+        raise errors.NotFound()
+    with transaction(ctx.db):
+        client.resolve_conflict(ctx, conflict_id, "keep_loser" if keep_other else "keep_winner")
+        _redact_all(ctx, found[0], found[1])
+
+
+def _loads(text: str | None) -> Any:
+    try:
+        return json.loads(text) if text is not None else None
+    except ValueError:
+        return text
+
+
+def _redact_all(ctx: Context, table: str, note_id: str) -> None:
+    """Every audit entry of a note, values left out (entries written by other paths)."""
+    for audit_id, text in ctx.db.execute(
+            "SELECT id, changes FROM audit_log WHERE entity = ? AND entity_id = ?",
+            [table, note_id]).fetchall():
+        try:
+            entry = json.loads(text)
+        except ValueError:
+            entry = {}
+        kept = {name: (pair if name == "deleted" else [REDACTED, REDACTED])
+                for name, pair in (entry.items() if isinstance(entry, dict) else [])}
+        ctx.db.execute("UPDATE audit_log SET changes = ? WHERE id = ?",
+                       [json.dumps(kept), audit_id])
+
+
 def _redact_audit(ctx: Context, table: str, note_id: str, changed: dict[str, Any]) -> None:
     """Keep the audit entry `write_record` just made, without the values: which fields
     changed, by whom, when (a delete keeps its flag)."""
@@ -267,6 +328,7 @@ class PersonFile:
     members: dict[str, list[Person]]
     people: dict[str, Person]
     warning: str | None
+    conflicts: dict[str, list[NoteConflict]] = field(default_factory=dict)
 
 
 def person_file(*, ctx: Context, person_id: str) -> PersonFile:
@@ -284,7 +346,9 @@ def person_file(*, ctx: Context, person_id: str) -> PersonFile:
     people = persons.get_many(ctx.db, sorted(wanted))
     members = {h: [people[i] for i in ids if i in people and not people[i].deleted]
                for h, ids in member_ids.items()}
-    return PersonFile(person, notes, homes, members, people, sync_warning(ctx=ctx))
+    conflicts = {n.id: found for n in notes
+                 if (found := note_conflicts(ctx=ctx, kind=n.kind, note_id=n.id))}
+    return PersonFile(person, notes, homes, members, people, sync_warning(ctx=ctx), conflicts)
 
 
 def sync_warning(*, ctx: Context) -> str | None:

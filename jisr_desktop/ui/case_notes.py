@@ -37,6 +37,7 @@ from jisr_desktop.services.case_notes import (
     STAGES,
     TOPICS,
     CaseNote,
+    NoteConflict,
     PersonFile,
 )
 from jisr_desktop.services.context import Context
@@ -157,6 +158,26 @@ class CaseNotesScreen(RetranslateMixin, QWidget):
         self.status = QLabel()
         self.status.setObjectName("caseNoteStatus")
         self.status.setWordWrap(True)
+        # a concurrent edit of the chosen note, for the counsellor to settle
+        self.conflict_box = QWidget()
+        self.conflict_box.setObjectName("caseNoteConflict")
+        self.conflict_text = QLabel()
+        self.conflict_text.setWordWrap(True)
+        self.conflict_text.setStyleSheet("color: #8a5a00;")
+        self.keep_button = QPushButton()
+        self.keep_button.setObjectName("keepThisVersion")
+        self.other_button = QPushButton()
+        self.other_button.setObjectName("takeOtherVersion")
+        conflict_row = QHBoxLayout()
+        conflict_row.addWidget(self.keep_button)
+        conflict_row.addWidget(self.other_button)
+        conflict_row.addStretch(1)
+        conflict_layout = QVBoxLayout(self.conflict_box)
+        conflict_layout.setContentsMargins(0, 0, 0, 0)
+        conflict_layout.addWidget(self.conflict_text)
+        conflict_layout.addLayout(conflict_row)
+        self.conflict_box.setVisible(False)
+        self.conflict: NoteConflict | None = None
         self.messages = {name: message_label(name) for name in FIELDS}
         self.labels = {name: QLabel() for name in FIELDS if name != "person_id"}
         follow = QHBoxLayout()
@@ -187,6 +208,7 @@ class CaseNotesScreen(RetranslateMixin, QWidget):
         right_box.addWidget(self.summary)
         right_box.addLayout(buttons)
         right_box.addWidget(self.form_title)
+        right_box.addWidget(self.conflict_box)
         right_box.addWidget(self.messages["person_id"])
         right_box.addLayout(self.form)
         right_box.addWidget(self.save_button)
@@ -203,6 +225,8 @@ class CaseNotesScreen(RetranslateMixin, QWidget):
         self.new_mediation.clicked.connect(lambda: self.new_note(MEDIATION))
         self.delete_button.clicked.connect(self.delete_note)
         self.save_button.clicked.connect(self.save)
+        self.keep_button.clicked.connect(lambda: self.resolve_conflict(keep_other=False))
+        self.other_button.clicked.connect(lambda: self.resolve_conflict(keep_other=True))
         self.follow_up.toggled.connect(self.follow_up_date.setEnabled)
         self.household.currentIndexChanged.connect(lambda _i: self._fill_parties())
         self.retranslate()
@@ -219,6 +243,9 @@ class CaseNotesScreen(RetranslateMixin, QWidget):
         self.delete_button.setText(_("Delete the note"))
         self.save_button.setText(_("Save the note"))
         self.follow_up.setText(_("Follow-up planned"))
+        self.keep_button.setText(_("Keep this version"))
+        self.other_button.setText(_("Take the other version"))
+        self._show_conflict()
         for name, text in (("session_date", _("Session date")), ("topic", _("Topic")),
                            ("household_id", _("Household")), ("parties", _("Parties")),
                            ("stage", _("Stage")), ("outcome", _("Outcome")), ("note", _("Note")),
@@ -306,10 +333,49 @@ class CaseNotesScreen(RetranslateMixin, QWidget):
         if note.follow_up_date:
             self.follow_up_date.setDate(_qdate(note.follow_up_date))
         self.delete_button.setEnabled(True)
+        self._show_conflict()
         show_messages(self.messages, [])
         self.status.setText(translate(case_notes.refusal_text(note.refused), reason=note.refused)
                             if note.refused else "")
         self._show_form_title()
+
+    def _show_conflict(self) -> None:
+        """The first open conflict of the chosen note, in words."""
+        found = (self.file.conflicts.get(self.editing.id, [])
+                 if self.file is not None and self.editing is not None else [])
+        self.conflict = found[0] if found else None
+        self.conflict_box.setVisible(self.conflict is not None)
+        if self.conflict is None:
+            return
+        name = self.conflict.field
+        label = self.labels[name].text() if name in self.labels else name
+        value = self.conflict.other
+        if name == "topic":
+            value = translate(TOPICS.get(str(value), str(value)))
+        elif name == "stage":
+            value = translate(STAGES.get(str(value), str(value)))
+        elif name == "_deleted":
+            label, value = _("Deleted"), _("Yes") if value else _("No")
+        self.conflict_text.setText(_(
+            "This note was changed on two desktops at the same time. The version shown was "
+            "kept; the other version of “{field}” was: {value}",
+            field=label, value="" if value is None else str(value)))
+
+    def resolve_conflict(self, *, keep_other: bool) -> None:
+        conflict, note, pf = self.conflict, self.editing, self.file
+        if conflict is None or note is None or pf is None:
+            return
+        person_id = pf.person.id
+
+        def job(ctx: Context) -> PersonFile:
+            case_notes.resolve_note_conflict(ctx=ctx, conflict_id=conflict.id, keep_other=keep_other)
+            return case_notes.person_file(ctx=ctx, person_id=person_id)
+
+        def done(result: PersonFile) -> None:
+            self._show_file(result, select=note.id)
+            self.status.setText(_("Conflict resolved."))
+
+        self.session.call(job, done, self._failed)
 
     def _set_kind(self, kind: str) -> None:
         self.kind = kind
@@ -370,6 +436,7 @@ class CaseNotesScreen(RetranslateMixin, QWidget):
         self.follow_up.setChecked(False)
         self.follow_up_date.setDate(_qdate(today))
         self.delete_button.setEnabled(False)
+        self._show_conflict()
         show_messages(self.messages, [])
         self.status.setText("")
         self._show_form_title()

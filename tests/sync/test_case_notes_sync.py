@@ -112,6 +112,26 @@ def test_case_notes_reach_counsellors_only_and_conflict_once(
                               json.dumps("Edited on B"), json.dumps("Edited on A"), None)]
     assert hq.scalar("SELECT count(*) FROM jisr_hq_conflict WHERE entity = 'counselling_note'"
                      " AND partition = 'counselling'") == 1
+    # A's counsellor takes A's version back: an ordinary edit plus the resolution, accepted
+    # at HQ from a counsellor; both desktops end with it and the conflict closed.
+    [open_conflict] = case_notes.note_conflicts(ctx=a.ctx(couns_a), kind="counselling_note",
+                                                note_id=note.id)
+    assert (open_conflict.field, open_conflict.kept, open_conflict.other) == (
+        "note", "Edited on B", "Edited on A")
+    case_notes.resolve_note_conflict(ctx=a.ctx(couns_a), conflict_id=open_conflict.id,
+                                     keep_other=True)
+    assert not a.client(couns_a).sync().rejected
+    b.client(couns_b).sync()
+    assert _note_rows(a) == _note_rows(b) == {note.id: ("Edited on A", "marital", 0)}
+    for desk, user in ((a, couns_a), (b, couns_b)):
+        assert case_notes.note_conflicts(ctx=desk.ctx(user), kind="counselling_note",
+                                         note_id=note.id) == []
+    assert hq.scalar("SELECT resolution FROM jisr_hq_conflict WHERE entity = 'counselling_note'"
+                     ) == "keep_loser"
+    audit = json.dumps(a.db.execute("SELECT changes FROM audit_log WHERE entity_id = ?",
+                                    [note.id]).fetchall())
+    assert "Edited on" not in audit and SECRET not in audit
+
     # C still holds nothing of it: neither the note nor its conflict
     c.client(couns_c).sync()
     assert _note_rows(c) == {} and c.db.execute("SELECT count(*) FROM conflict").fetchone() == (0,)

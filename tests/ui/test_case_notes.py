@@ -5,6 +5,7 @@ lays it out right to left."""
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import pytest
@@ -163,3 +164,34 @@ def test_arabic_is_right_to_left_and_translated(  # type: ignore[no-untyped-def]
                  screen.model.data(screen.model.index(0, 2)),
                  screen.model.headerData(0, Qt.Orientation.Horizontal)):
         assert text and not any("a" <= ch <= "z" for ch in text.lower()), text
+
+
+def test_counsellor_settles_a_conflict_of_a_note(  # type: ignore[no-untyped-def]
+        qtbot, shell_factory, counsellor, family, system_ctx, db, clock) -> None:
+    """A conflict row as the sync applier stores it (HQ kept another desktop's words): the
+    note shows both versions and the counsellor takes the other one back."""
+    wife, _husband, _home = family
+    note = case_notes.save_counselling_note(
+        ctx=Context(db=system_ctx.db, user=counsellor, clock=clock), person_id=wife.id,
+        session_date=date(2026, 11, 1), topic="marital", note="Words kept at HQ")
+    db.execute("INSERT INTO conflict(id, entity, entity_id, field, reason, winner_value,"
+               " loser_value, received_at) VALUES ('c1', 'counselling_note', ?, 'note',"
+               " 'concurrent_edit', ?, ?, '2026-11-02T09:00:00')",
+               [note.id, json.dumps("Words kept at HQ"), json.dumps("My own words")])
+    shell, main = _open(qtbot, shell_factory, clock, "couns")
+    screen = main.show_section("case_notes")
+    _find(qtbot, shell, screen, "Khadija", wife.id)
+    screen.table.setCurrentIndex(screen.model.index(0, 0))
+    assert screen.conflict_box.isVisible()
+    assert "My own words" in screen.conflict_text.text()
+    assert "Note" in screen.conflict_text.text()
+    with qtbot.waitSignal(screen.file_loaded, timeout=10_000):
+        qtbot.mouseClick(screen.other_button, Qt.MouseButton.LeftButton)
+    idle(qtbot, shell)
+    assert screen.note.toPlainText() == "My own words"
+    assert not screen.conflict_box.isVisible()
+    assert screen.status.text() == "Conflict resolved."
+    assert db.execute("SELECT resolved_locally FROM conflict WHERE id = 'c1'").fetchone() == (
+        "keep_loser",)
+    assert db.execute("SELECT user_id FROM outbox WHERE entity = 'conflict_resolution'"
+                      ).fetchone() == (counsellor.id,)
