@@ -3,7 +3,12 @@ background agent that syncs every `sync_interval_minutes` and drives the status-
 
 A sync runs on the task helper's network pool with its OWN database connection
 (`SyncClient.open`), so the window never freezes and the database worker stays free for the
-screens. One sync at a time; a failure is shown in plain words and retried at the next tick.
+screens. One sync at a time; a failure is shown in plain words and retried at the next tick. The timer's
+period comes from the setting through `interval_ms` (0: automatic sync off).
+
+Conflicts are listed with translated record, field and reason names and readable values
+(`jisr_desktop.sync.labels`). When HQ has revoked this desktop (or no longer knows it), the
+screen offers to enroll it again with a new code of its center (`SyncClient.enroll(again=True)`).
 """
 
 from __future__ import annotations
