@@ -37,6 +37,7 @@ from jisr_desktop.services.context import SYSTEM_USER, Context
 from jisr_desktop.sync import client as sync_client
 from jisr_desktop.sync import labels, outbox
 from jisr_desktop.sync.client import MESSAGES, SyncClient, SyncFailed, SyncReport, WrongCenter
+from jisr_desktop.sync.protocol import COUNSELLING_ENTITIES
 from jisr_desktop.ui.dialogs import Dialogs
 from jisr_desktop.ui.language import RetranslateMixin
 from jisr_desktop.ui.models import ltr
@@ -329,7 +330,10 @@ class SyncScreen(RetranslateMixin, QWidget):
 
     def refresh(self) -> None:
         def read(db: Any) -> tuple[sync_client.SyncState, int, list[dict[str, Any]]]:
-            conflicts = sync_client.open_conflicts(db)
+            # Case-note conflicts hold confidential words: counsellors settle them in the
+            # Case notes section, never here.
+            conflicts = [c for c in sync_client.open_conflicts(db)
+                         if c["entity"] not in COUNSELLING_ENTITIES]
             for c in conflicts:
                 c["subject"] = _record_subject(db, c["entity"], c["entity_id"])
                 c["persons"] = {pid: name for pid in labels.person_ids(

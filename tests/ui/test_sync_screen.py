@@ -264,3 +264,24 @@ def test_enroll_again_after_hq_revoked_this_desktop(  # type: ignore[no-untyped-
     finally:
         db.close()
     assert hq_content(hq)[("person", amina)][0]["family_name_lat"] == "Pending"
+
+
+def test_case_note_conflicts_are_not_listed_here(  # type: ignore[no-untyped-def]
+        qtbot, shell_factory, coordinator, db) -> None:
+    """A case note's conflict holds confidential words: counsellors settle it in Case notes."""
+    for cid, entity, field, words in (("c1", "counselling_note", "note", "Confidential words"),
+                                      ("c2", "person", "phone", "+212611111111")):
+        db.execute("INSERT INTO conflict(id, entity, entity_id, field, reason, winner_value,"
+                   " loser_value, received_at) VALUES (?, ?, ?, ?, 'concurrent_edit', ?, ?,"
+                   " '2026-11-02T09:00:00')",
+                   [cid, entity, "0190a1b2-0000-7000-8000-000000000001", field,
+                    json.dumps(words), json.dumps(words)])
+    shell = shell_factory()
+    main = sign_in(qtbot, shell, "coord")
+    screen = main.show_section("sync")
+    assert isinstance(screen, SyncScreen)
+    idle(qtbot, shell)
+    assert screen.table.rowCount() == 1
+    assert screen.table.item(0, 1).text() == "Phone"  # type: ignore[union-attr]
+    shown = [screen.table.item(0, j).text() for j in range(5)]  # type: ignore[union-attr]
+    assert not any("Confidential" in text for text in shown)
