@@ -125,6 +125,7 @@ class BatchMerger:
         self.resolutions: list[tuple[Conflict, str]] = []
         self.staff: dict[str, StaffAccount | None] = {}
         self.counters = _lock_counters(self.center_id)
+        self.initial = {name: counter.value for name, counter in self.counters.items()}
         self.loaded: set[uuid.UUID] = set()
 
     @property
@@ -358,20 +359,30 @@ class BatchMerger:
             Conflict.objects.filter(id=conflict.id).update(
                 resolution=choice, resolved_at=now, counter=self._next(conflict.partition)
             )
-        for counter in self.counters.values():
-            counter.save(update_fields=["value"])
+        for partition, counter in self.counters.items():
+            if counter.value != self.initial[partition]:
+                counter.save(update_fields=["value"])
+
+
+PARTITION_NAMES = ("center", "counselling")
 
 
 def _lock_counters(center_id: uuid.UUID) -> dict[str, ChangeCounter]:
-    """Lock the center's counters (always in the same order, so pushes never deadlock)."""
-    ChangeCounter.objects.bulk_create(
-        [ChangeCounter(center_id=center_id, partition=p) for p in ("center", "counselling")],
-        ignore_conflicts=True,
-    )
-    rows = (
-        ChangeCounter.objects.select_for_update().filter(center_id=center_id).order_by("partition")
-    )
-    return {row.partition: row for row in rows}
+    """Lock the center's counters (always in the same order, so pushes never deadlock);
+    created on the center's first push."""
+
+    def locked() -> dict[str, ChangeCounter]:
+        rows = ChangeCounter.objects.select_for_update().filter(center_id=center_id)
+        return {row.partition: row for row in rows.order_by("partition")}
+
+    counters = locked()
+    if len(counters) < len(PARTITION_NAMES):
+        ChangeCounter.objects.bulk_create(
+            [ChangeCounter(center_id=center_id, partition=p) for p in PARTITION_NAMES],
+            ignore_conflicts=True,
+        )
+        counters = locked()
+    return counters
 
 
 def _upgrade(spec: EntitySpec, schema_v: int, patch: dict[str, Any]) -> dict[str, Any]:

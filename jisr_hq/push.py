@@ -106,6 +106,10 @@ def _check_batch_shape(device: Device, req: PushRequest) -> None:
 
 
 def _lock_stream(device: Device, epoch: int) -> Stream:
+    """Lock the stream's row, creating it on the epoch's first push (one query after that)."""
+    found = Stream.objects.select_for_update().filter(device=device, epoch=epoch).first()
+    if found is not None:
+        return found
     Stream.objects.bulk_create(
         [Stream(center_id=device.center_id, device=device, epoch=epoch)], ignore_conflicts=True
     )

@@ -196,7 +196,10 @@ class Op(_Strict):
         )
         h = hashlib.sha256(self.op_id.bytes + self.device_id.bytes + self.entity_id.bytes)
         h.update(head.encode())
-        h.update(canonical_json([self.patch, self.base]))
+        try:  # any stable encoding will do here: version 2 never had another
+            h.update(orjson.dumps([self.patch, self.base], option=orjson.OPT_SORT_KEYS))
+        except orjson.JSONEncodeError:  # integers past 64 bits
+            h.update(canonical_json([self.patch, self.base]))
         return h.digest()
 
     def digest_v1(self) -> str:
@@ -357,12 +360,17 @@ def canonical_json(value: Any) -> bytes:
 
 
 def _has_float(value: Any) -> bool:
-    if type(value) is float:
-        return True
-    if isinstance(value, dict):
-        return any(_has_float(v) for v in value.values())
-    if isinstance(value, list | tuple):
-        return any(_has_float(v) for v in value)
+    kind = type(value)
+    if kind is dict:
+        items = value.values()
+    elif kind is list or kind is tuple:
+        items = value
+    else:
+        return kind is float
+    for item in items:  # a plain loop: this runs for every event of every push
+        kind = type(item)
+        if kind is float or ((kind is dict or kind is list or kind is tuple) and _has_float(item)):
+            return True
     return False
 
 

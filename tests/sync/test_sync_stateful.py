@@ -38,10 +38,10 @@ class FaultyTransport(SyncTransport):
         super().__init__(*args, **kw)
         self.fault = fault
 
-    def push(self, req: p.PushRequest) -> p.PushResponse:
-        answer = super().push(req)
+    def push(self, req: p.PushRequest, *, pipelined: bool = False) -> p.PushResponse:
+        answer = super().push(req, pipelined=pipelined)
         if self.fault == "duplicate":
-            answer = super().push(req)
+            answer = super().push(req, pipelined=pipelined)
         if self.fault == "lose_push":
             self.fault = ""
             raise HqUnreachable("answer lost")
