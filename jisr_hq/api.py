@@ -74,7 +74,9 @@ def _param_error(request: HttpRequest, exc: NinjaValidationError) -> HttpRespons
 )
 def enroll(request: HttpRequest) -> HttpResponse:
     body = parse(request, p.EnrollRequest)
-    device, secret = devices.redeem_code(body.code, device_name=body.device_name)
+    device, secret = devices.redeem_code(
+        body.code, device_name=body.device_name, expect_center=body.expect_center
+    )
     log.info("enrolled device %s for center %s", device.id, device.center.code)
     center = device.center
     return json_response(

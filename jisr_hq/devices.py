@@ -44,8 +44,11 @@ def issue_code(center: Center, *, hours: float = 48, counselling: bool = False) 
     return "-".join(raw[i : i + 4] for i in range(0, 12, 4))
 
 
-def redeem_code(code: str, *, device_name: str) -> tuple[Device, str]:
-    """Turn a valid code into a new device and its secret; the code is then spent."""
+def redeem_code(
+    code: str, *, device_name: str, expect_center: uuid.UUID | None = None
+) -> tuple[Device, str]:
+    """Turn a valid code into a new device and its secret; the code is then spent. With
+    `expect_center` (a desktop enrolling again), a code of another center is refused unspent."""
     secret = secrets.token_urlsafe(32)
     with transaction.atomic():
         row = (
@@ -56,6 +59,12 @@ def redeem_code(code: str, *, device_name: str) -> tuple[Device, str]:
         )
         if row is None or row.used_at is not None or row.expires_at <= timezone.now():
             raise ApiError("bad_code", "This enrollment code is unknown, used or expired.")
+        if expect_center is not None and row.center_id != expect_center:
+            raise ApiError(
+                "wrong_center",
+                f"This code is for the center {row.center.code}; the desktop belongs to another.",
+                detail=[{"center": row.center.code}],
+            )
         device = Device.objects.create(
             center=row.center,
             name=device_name,

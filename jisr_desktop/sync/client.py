@@ -203,11 +203,15 @@ class SyncClient:
         st = state(self.db)
         if st.enrolled and not (again or st.last_error_code in REENROLL_CODES):
             raise SyncFailed("already_enrolled")
+        mine = meta.get(self.db, "center_id") if st.enrolled else None
         with self.transport_factory(server_url) as t:
             try:
                 answer = t.enroll(code.strip(), device_name or platform.node() or "desktop",
-                                  __version__)
+                                  __version__, expect_center=mine)
             except HqError as exc:
+                if exc.code == "wrong_center":  # HQ refused it and left it unspent
+                    other = str((exc.body.detail or [{}])[0].get("center", "?"))
+                    raise WrongCenter(other, meta.get(self.db, "center_code") or str(mine)) from exc
                 raise SyncFailed(exc.code, exc.body.message) from exc
             except HqUnreachable as exc:
                 raise SyncFailed("unreachable", str(exc)) from exc

@@ -257,6 +257,9 @@ class EnrollRequest(_Strict):
     code: Annotated[str, StringConstraints(min_length=4, max_length=64)]
     device_name: Annotated[str, StringConstraints(min_length=1, max_length=120)]
     app_version: Annotated[str, StringConstraints(max_length=40)] = ""
+    expect_center: UUID | None = None
+    """Set by a desktop enrolling again: a code of another center is refused (409
+    wrong_center) and stays unused."""
 
 
 class CenterInfo(_Strict):
@@ -296,6 +299,7 @@ ERROR_CODES = {
     "bad_code": 403,
     "seq_gap": 409,
     "seq_reused": 409,
+    "wrong_center": 409,
     "rebootstrap": 410,
     "too_large": 413,
     "bad_encoding": 415,

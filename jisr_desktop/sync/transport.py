@@ -10,6 +10,7 @@ from __future__ import annotations
 import gzip
 import logging
 import threading
+import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -80,12 +81,20 @@ class SyncTransport:
 
     # -- endpoints ---------------------------------------------------------------------------
 
-    def enroll(self, code: str, device_name: str, app_version: str = "") -> p.EnrollResponse:
+    def enroll(
+        self,
+        code: str,
+        device_name: str,
+        app_version: str = "",
+        *,
+        expect_center: str | None = None,
+    ) -> p.EnrollResponse:
         req = p.EnrollRequest(
             protocol_v=p.PROTOCOL_VERSION,
             code=code,
             device_name=device_name,
             app_version=app_version,
+            expect_center=uuid.UUID(expect_center) if expect_center else None,
         )
         answer = self._call("POST", "/enroll", p.EnrollResponse, body=req, auth=False)
         self.device_id, self.secret = str(answer.device_id), answer.device_secret

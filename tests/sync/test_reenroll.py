@@ -175,6 +175,11 @@ def test_a_code_of_another_center_is_refused_and_changes_nothing(
     text = refused.value.message()
     assert other_code in text and center_code in text and "Nothing was changed" in text
     assert _local_state(a) == before
+    # HQ refused it before spending it: no stray device, the code still usable
+    other_center = hq.scalar("SELECT id FROM jisr_hq_center WHERE code = ?", other_code)
+    assert hq.scalar("SELECT count(*) FROM jisr_hq_device WHERE center_id = ?", other_center) == 0
+    assert hq.scalar("SELECT count(*) FROM jisr_hq_enrollmentcode WHERE center_id = ?"
+                     " AND used_at IS NULL", other_center) == 1
 
     # a right code still works afterwards, and the pending person arrives
     a.client().enroll(hq.base_url, _new_code(hq, center_code))
