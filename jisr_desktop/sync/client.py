@@ -127,8 +127,12 @@ def state(db: sqlite_utils.Database) -> SyncState:
 
 
 def open_conflicts(db: sqlite_utils.Database) -> list[dict[str, Any]]:
+    """Conflicts waiting for a coordinator. Case-note conflicts are not theirs to see (the
+    counsellor settles them in the Case notes section: `services.case_notes`)."""
+    hidden = ", ".join("?" * len(p.COUNSELLING_ENTITIES))
     cur = db.execute("SELECT * FROM conflict WHERE resolution IS NULL AND resolved_locally IS NULL"
-                     " ORDER BY received_at, id")
+                     f" AND entity NOT IN ({hidden}) ORDER BY received_at, id",
+                     list(p.COUNSELLING_ENTITIES))
     names = [c[0] for c in cur.description]
     return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
 

@@ -37,7 +37,6 @@ from jisr_desktop.services.context import SYSTEM_USER, Context
 from jisr_desktop.sync import client as sync_client
 from jisr_desktop.sync import labels, outbox
 from jisr_desktop.sync.client import MESSAGES, SyncClient, SyncFailed, SyncReport, WrongCenter
-from jisr_desktop.sync.protocol import COUNSELLING_ENTITIES
 from jisr_desktop.ui.dialogs import Dialogs
 from jisr_desktop.ui.language import RetranslateMixin
 from jisr_desktop.ui.models import ltr
@@ -332,8 +331,7 @@ class SyncScreen(RetranslateMixin, QWidget):
         def read(db: Any) -> tuple[sync_client.SyncState, int, list[dict[str, Any]]]:
             # Case-note conflicts hold confidential words: counsellors settle them in the
             # Case notes section, never here.
-            conflicts = [c for c in sync_client.open_conflicts(db)
-                         if c["entity"] not in COUNSELLING_ENTITIES]
+            conflicts = sync_client.open_conflicts(db)  # case-note conflicts are not listed
             for c in conflicts:
                 c["subject"] = _record_subject(db, c["entity"], c["entity_id"])
                 c["persons"] = {pid: name for pid in labels.person_ids(

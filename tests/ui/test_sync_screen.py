@@ -285,3 +285,5 @@ def test_case_note_conflicts_are_not_listed_here(  # type: ignore[no-untyped-def
     assert screen.table.item(0, 1).text() == "Phone"  # type: ignore[union-attr]
     shown = [screen.table.item(0, j).text() for j in range(5)]  # type: ignore[union-attr]
     assert not any("Confidential" in text for text in shown)
+    # nor counted in the status bar's "conflicts to review"
+    assert [c["id"] for c in sync_client.open_conflicts(db)] == ["c2"]
