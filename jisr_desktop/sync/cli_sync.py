@@ -39,11 +39,19 @@ def cmd_enroll(args: argparse.Namespace, root: Path) -> int:
     finally:
         client.close()
     if args.again or report.pushed:
-        print(i18n._("Sent {n} changes to HQ; received {m} rows.", n=report.pushed, m=report.pulled))
+        print(_sent(report.pushed))
     print(i18n._("Enrolled with HQ for the center {code} ({name}).", code=answer.center.code,
                  name=answer.center.name_fr or answer.center.name_ar))
-    print(i18n._("Received {n} rows from HQ.", n=report.pulled))
+    print(_received(report.pulled))
     return 0
+
+
+def _sent(n: int) -> str:
+    return i18n.translate_plural("Sent {n} change to HQ.", "Sent {n} changes to HQ.", n)
+
+
+def _received(n: int) -> str:
+    return i18n.translate_plural("Received {n} row from HQ.", "Received {n} rows from HQ.", n)
 
 
 @command("sync")
@@ -58,13 +66,17 @@ def cmd_sync(args: argparse.Namespace, root: Path) -> int:
         return 3
     finally:
         client.close()
-    print(i18n._("Sent {n} changes to HQ; received {m} rows.", n=report.pushed, m=report.pulled))
+    print(_sent(report.pushed))
+    print(_received(report.pulled))
     if report.rejected:
-        print(i18n._("HQ refused {n} changes (kept on this desktop): {reasons}",
-                     n=len(report.rejected),
-                     reasons=", ".join(sorted({r for _, r in report.rejected}))))
+        reasons = ", ".join(sorted({r for _, r in report.rejected}))
+        print(i18n.translate_plural("HQ refused {n} change (kept on this desktop): {reasons}",
+                                    "HQ refused {n} changes (kept on this desktop): {reasons}",
+                                    len(report.rejected), reasons=reasons))
     if report.open_conflicts:
-        print(i18n._("{n} conflicts are waiting for a coordinator's review.", n=report.open_conflicts))
+        print(i18n.translate_plural("{n} conflict is waiting for a coordinator's review.",
+                                    "{n} conflicts are waiting for a coordinator's review.",
+                                    report.open_conflicts))
     for warning in report.warnings:
         print(i18n._(MESSAGES.get(warning, warning)))
     return 0

@@ -194,7 +194,9 @@ class SyncAgent(QObject):
         if "clock_skew" in report.warnings:
             self._indicator(_("Sync: done, but this computer's clock is wrong"), "warning")
         elif report.open_conflicts:
-            self._indicator(_("Sync: done; {n} conflicts to review", n=report.open_conflicts),
+            self._indicator(translate_plural("Sync: done; {n} conflict to review",
+                                             "Sync: done; {n} conflicts to review",
+                                             report.open_conflicts),
                             "warning")
         else:
             self._indicator(_("Sync: up to date"), "ok")

@@ -212,7 +212,7 @@ def test_cli_enroll_again(hq: HqServer, tmp_path: Path) -> None:
     again = _jisr(home, "enroll", "--server", hq.base_url, "--code", _new_code(hq, center_code),
                   "--again")
     assert again.returncode == 0, again.stderr
-    assert "Sent 1 changes" in again.stdout and center_code in again.stdout
+    assert "Sent 1 change to HQ." in again.stdout and center_code in again.stdout
     db = open_database(home)
     try:
         assert sync_client.state(db).device_id != old_device

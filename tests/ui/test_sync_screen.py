@@ -83,7 +83,7 @@ def test_enroll_sync_and_resolve_a_conflict(qtbot, shell_factory, coordinator, h
         assert screen.pending_label.text() == "1"
         qtbot.mouseClick(screen.sync_button, Qt.MouseButton.LeftButton)
         _wait_sync(qtbot, shell, screen)
-        assert main.sync_label.text() == "Sync: done; 1 conflicts to review"
+        assert main.sync_label.text() == "Sync: done; 1 conflict to review"
         assert screen.table.rowCount() == 1
         cells = [screen.table.item(0, j) for j in range(5)]
         label, field, kept, lost, why = (c.text() if c is not None else "" for c in cells)
