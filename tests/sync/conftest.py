@@ -26,12 +26,6 @@ def hq(request: pytest.FixtureRequest) -> Iterator[HqServer]:
 
 
 @pytest.fixture
-def hq_any(hq: HqServer) -> HqServer:
-    """The same as `hq` (the name older tests use for "on both backends")."""
-    return hq
-
-
-@pytest.fixture
 def desks(tmp_path: Path) -> Iterator[Callable[..., Desk]]:
     made: list[Desk] = []
 
