@@ -285,7 +285,8 @@ class SyncClient:
     def _push(self, t: SyncTransport, device_id: str, report: SyncReport) -> None:
         for epoch, acked in outbox.epochs_with_pending(self.db):
 
-            def on_answer(batch: list[p.Op], answer: p.PushResponse, epoch: int = epoch) -> None:
+            def on_answer(batch: outbox.WireBatch, answer: p.PushResponse,
+                          epoch: int = epoch) -> None:
                 with transaction(self.db):
                     outbox.set_acked(self.db, epoch, answer.acked_through)
                     for r in answer.rejected:
@@ -295,7 +296,7 @@ class SyncClient:
                             [str(r.op_id), epoch, r.seq, r.reason, self.ctx.now().isoformat()])
                         report.rejected.append((r.seq, r.reason))
                     self._merge_clock(answer.server_hlc, report)
-                report.pushed += len(batch)
+                report.pushed += batch.count
 
             pusher.push_epoch(self.db, t, device_id, epoch, acked, on_answer)
 

@@ -13,7 +13,6 @@ resends from the last recorded acknowledgement.
 
 from __future__ import annotations
 
-import uuid
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, wait
@@ -22,18 +21,12 @@ import sqlite_utils
 
 from jisr_desktop.sync import outbox
 from jisr_desktop.sync import protocol as p
-from jisr_desktop.sync.transport import HqError, SyncTransport, iter_batches
+from jisr_desktop.sync.transport import HqError, SyncTransport
 
 MAX_GAPS = 5
 """Consecutive 409 gap answers tolerated before giving up (HQ keeps moving its mark)."""
 
-OnAnswer = Callable[[list[p.Op], p.PushResponse], None]
-
-
-def next_batch(db: sqlite_utils.Database, device_id: str, epoch: int, after: int) -> list[p.Op]:
-    """The batch that follows seq `after` (≤ 500 ops, cut at the size bound), or []."""
-    ops = outbox.load_ops(db, device_id, epoch, after, limit=p.MAX_OPS_PER_BATCH)
-    return next(iter_batches(ops), [])
+OnAnswer = Callable[[outbox.WireBatch, p.PushResponse], None]
 
 
 def push_epoch(
@@ -50,23 +43,17 @@ def push_epoch(
     in seq order, once per acknowledged batch. Raises HqError / HqUnreachable."""
     sent = acked  # last seq handed to HQ (answered or in flight)
     gaps = 0
-    inflight: deque[tuple[list[p.Op], Future[p.PushResponse]]] = deque()
+    inflight: deque[tuple[outbox.WireBatch, Future[p.PushResponse]]] = deque()
     with ThreadPoolExecutor(max_workers=max(1, depth), thread_name_prefix="jisr-push") as pool:
         try:
             while True:
                 while len(inflight) < depth:
-                    batch = next_batch(db, device_id, epoch, sent)
-                    if not batch:
+                    batch = outbox.load_wire_batch(db, device_id, epoch, sent)
+                    if batch is None:
                         break
-                    req = p.PushRequest(
-                        protocol_v=p.PROTOCOL_VERSION,
-                        device_id=uuid.UUID(device_id),
-                        epoch=epoch,
-                        first_seq=batch[0].seq,
-                        ops=batch,
-                    )
-                    inflight.append((batch, pool.submit(t.push, req, pipelined=depth > 1)))
-                    sent = batch[-1].seq
+                    future = pool.submit(t.push_body, batch.body, pipelined=depth > 1)
+                    inflight.append((batch, future))
+                    sent = batch.last_seq
                 if not inflight:
                     return
                 batch, future = inflight.popleft()
@@ -85,7 +72,7 @@ def push_epoch(
             _settle(inflight)
 
 
-def _settle(inflight: deque[tuple[list[p.Op], Future[p.PushResponse]]]) -> None:
+def _settle(inflight: deque[tuple[outbox.WireBatch, Future[p.PushResponse]]]) -> None:
     """Wait for the batches still in flight and forget their answers."""
     wait([future for _, future in inflight])
     inflight.clear()

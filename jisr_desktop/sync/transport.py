@@ -104,8 +104,12 @@ class SyncTransport:
         """One batch. `pipelined`: the caller may have PIPELINE_DEPTH batches in flight (from
         several threads; this client is thread-safe), so HQ holds an early batch back briefly
         rather than answering 409 at once."""
+        return self.push_body(req.model_dump_json().encode(), pipelined=pipelined)
+
+    def push_body(self, body: bytes, *, pipelined: bool = False) -> p.PushResponse:
+        """`push` of a PushRequest already written as JSON (`outbox.load_wire_batch`)."""
         extra = {p.PIPELINE_HEADER: "1"} if pipelined else None
-        return self._call("POST", "/push", p.PushResponse, body=req, extra_headers=extra)
+        return self._call("POST", "/push", p.PushResponse, payload=body, extra_headers=extra)
 
     def pull(self, cursor: str, limit: int = p.DEFAULT_PULL_LIMIT) -> p.PullResponse:
         params = {"cursor": cursor, "limit": str(limit)}
@@ -135,6 +139,7 @@ class SyncTransport:
         answer: type[Any],
         *,
         body: BaseModel | None = None,
+        payload: bytes | None = None,
         params: dict[str, str] | None = None,
         auth: bool = True,
         extra_headers: dict[str, str] | None = None,
@@ -143,7 +148,9 @@ class SyncTransport:
         headers.update(extra_headers or {})
         content = None
         if body is not None:
-            content = gzip.compress(body.model_dump_json().encode(), compresslevel=6)
+            payload = body.model_dump_json().encode()
+        if payload is not None:
+            content = gzip.compress(payload, compresslevel=6)
             headers["Content-Encoding"] = "gzip"
             headers["Content-Type"] = "application/json"
         url = f"{self.base_url}/api/sync{path}"
