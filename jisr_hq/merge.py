@@ -31,7 +31,7 @@ from jisr_desktop.sync.protocol import (
     canonical_json,
 )
 from jisr_hq import clock, store
-from jisr_hq.models import ChangeCounter, Conflict, Device, StaffAccount
+from jisr_hq.models import Conflict, Device, StaffAccount
 from jisr_hq.store import EventState, RecState
 
 LIFE = "_deleted"
@@ -45,6 +45,8 @@ UPGRADES: dict[tuple[str, int], Callable[[dict[str, Any]], dict[str, Any]]] = {}
 fields a desktop changed, so an old desktop cannot blank fields it does not know."""
 
 Key = tuple[str, uuid.UUID]
+
+PARTITION_NAMES = ("center", "counselling")
 
 
 def _schema_overrides() -> dict[str, int]:
@@ -124,8 +126,7 @@ class BatchMerger:
         self.conflicts: list[Conflict] = []
         self.resolutions: list[tuple[Conflict, str]] = []
         self.staff: dict[str, StaffAccount | None] = {}
-        self.counters = _lock_counters(self.center_id)
-        self.initial = {name: counter.value for name, counter in self.counters.items()}
+        self.counters = store.lock_counters(self.center_id, PARTITION_NAMES)
         self.loaded: set[uuid.UUID] = set()
 
     @property
@@ -359,30 +360,7 @@ class BatchMerger:
             Conflict.objects.filter(id=conflict.id).update(
                 resolution=choice, resolved_at=now, counter=self._next(conflict.partition)
             )
-        for partition, counter in self.counters.items():
-            if counter.value != self.initial[partition]:
-                counter.save(update_fields=["value"])
-
-
-PARTITION_NAMES = ("center", "counselling")
-
-
-def _lock_counters(center_id: uuid.UUID) -> dict[str, ChangeCounter]:
-    """Lock the center's counters (always in the same order, so pushes never deadlock);
-    created on the center's first push."""
-
-    def locked() -> dict[str, ChangeCounter]:
-        rows = ChangeCounter.objects.select_for_update().filter(center_id=center_id)
-        return {row.partition: row for row in rows.order_by("partition")}
-
-    counters = locked()
-    if len(counters) < len(PARTITION_NAMES):
-        ChangeCounter.objects.bulk_create(
-            [ChangeCounter(center_id=center_id, partition=p) for p in PARTITION_NAMES],
-            ignore_conflicts=True,
-        )
-        counters = locked()
-    return counters
+        store.save_counters(self.counters.values())
 
 
 def _upgrade(spec: EntitySpec, schema_v: int, patch: dict[str, Any]) -> dict[str, Any]:

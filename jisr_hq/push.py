@@ -31,7 +31,7 @@ from jisr_desktop.sync.protocol import (
 from jisr_hq import clock, faults, store
 from jisr_hq.errors import ApiError
 from jisr_hq.merge import BatchMerger, Prepared, prepare
-from jisr_hq.models import BatchReceipt, Device, PushAudit, Stream
+from jisr_hq.models import BatchReceipt, Device, PushAudit
 
 log = logging.getLogger(__name__)
 
@@ -105,20 +105,8 @@ def _check_batch_shape(device: Device, req: PushRequest) -> None:
             )
 
 
-def _lock_stream(device: Device, epoch: int) -> Stream:
-    """Lock the stream's row, creating it on the epoch's first push (one query after that)."""
-    found = Stream.objects.select_for_update().filter(device=device, epoch=epoch).first()
-    if found is not None:
-        return found
-    Stream.objects.bulk_create(
-        [Stream(center_id=device.center_id, device=device, epoch=epoch)], ignore_conflicts=True
-    )
-    return Stream.objects.select_for_update().get(device=device, epoch=epoch)
-
-
 def _apply(device: Device, req: PushRequest, prepared: list[Prepared]) -> PushResponse:
-    stream = _lock_stream(device, req.epoch)
-    hwm = stream.high_water
+    stream_pk, hwm = store.lock_stream(device.center_id, device.id, req.epoch)
     if req.first_seq > hwm + 1:
         raise Gap(hwm + 1)
     old = [prep for prep in prepared if prep.op.seq <= hwm]
@@ -146,20 +134,15 @@ def _apply(device: Device, req: PushRequest, prepared: list[Prepared]) -> PushRe
         rejected_new,
     )
     if new:
-        stream.high_water = new[-1].op.seq
-        stream.save(update_fields=["high_water"])
+        store.set_high_water(stream_pk, new[-1].op.seq)
     n_rejected_new = sum(reasons.values())
-    PushAudit.objects.create(
-        center_id=device.center_id,
-        device=device,
-        epoch=req.epoch,
-        first_seq=req.first_seq,
-        received=len(req.ops),
-        applied=len(new) - n_rejected_new,
-        skipped=len(old),
-        rejected=n_rejected_new,
-        status="ok",
-        detail={"reasons": reasons, "conflicts": merger.conflict_count},
+    store.write_audit(
+        device.center_id,
+        device.id,
+        req.epoch,
+        req.first_seq,
+        (len(req.ops), len(new) - n_rejected_new, len(old), n_rejected_new),
+        {"reasons": reasons, "conflicts": merger.conflict_count},
     )
     faults.pause_before_commit()
     return PushResponse(

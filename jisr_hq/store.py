@@ -47,10 +47,81 @@ class EventState:
 
 
 def _in_clause(column: str, keys: list[Any]) -> tuple[str, list[Any]]:
-    """`column IN (…)`; on PostgreSQL one array parameter instead of hundreds."""
+    """`column IN (…)`; on PostgreSQL one array literal (a single text parameter: cheaper to
+    send than hundreds of parameters or an array of UUID objects)."""
     if connection.vendor == "postgresql":
-        return f"{column} = ANY(%s)", [keys]
+        return f"{column} = ANY(%s::uuid[])", ["{" + ",".join(map(str, keys)) + "}"]
     return f"{column} IN ({', '.join(['%s'] * len(keys))})", keys
+
+
+def _for_update() -> str:
+    """Row locks on PostgreSQL; SQLite's IMMEDIATE transactions already serialise writers."""
+    return " FOR UPDATE" if connection.vendor == "postgresql" else ""
+
+
+@dataclass(slots=True)
+class Counter:
+    """A locked (center, partition) change counter (mirrors jisr_hq.models.ChangeCounter)."""
+
+    pk: int
+    value: int
+    initial: int
+
+
+def lock_stream(center_id: uuid.UUID, device_id: uuid.UUID, epoch: int) -> tuple[int, int]:
+    """Lock the (device, epoch) stream, creating it on the epoch's first push; returns its
+    primary key and high-water mark. Plain SQL: this runs for every batch."""
+    u = _uuid_adapter()
+    select = (
+        "SELECT id, high_water FROM jisr_hq_stream WHERE device_id = %s AND epoch = %s"
+        + _for_update()
+    )
+    with connection.cursor() as cur:
+        cur.execute(select, [u(device_id), epoch])
+        row = cur.fetchone()
+        if row is None:
+            cur.execute(
+                "INSERT INTO jisr_hq_stream (center_id, device_id, epoch, high_water)"
+                " VALUES (%s, %s, %s, 0) ON CONFLICT DO NOTHING",
+                [u(center_id), u(device_id), epoch],
+            )
+            cur.execute(select, [u(device_id), epoch])
+            row = cur.fetchone()
+    return int(row[0]), int(row[1])
+
+
+def set_high_water(stream_pk: int, value: int) -> None:
+    with connection.cursor() as cur:
+        cur.execute("UPDATE jisr_hq_stream SET high_water = %s WHERE id = %s", [value, stream_pk])
+
+
+def lock_counters(center_id: uuid.UUID, partitions: tuple[str, ...]) -> dict[str, Counter]:
+    """Lock the center's counters, in partition order (so pushes never deadlock); created on
+    the center's first push."""
+    u = _uuid_adapter()
+    select = (
+        "SELECT partition, id, value FROM jisr_hq_changecounter WHERE center_id = %s"
+        " ORDER BY partition" + _for_update()
+    )
+    with connection.cursor() as cur:
+        cur.execute(select, [u(center_id)])
+        rows = cur.fetchall()
+        if len(rows) < len(partitions):
+            cur.executemany(
+                "INSERT INTO jisr_hq_changecounter (center_id, partition, value, purged_through)"
+                " VALUES (%s, %s, 0, 0) ON CONFLICT DO NOTHING",
+                [(u(center_id), name) for name in partitions],
+            )
+            cur.execute(select, [u(center_id)])
+            rows = cur.fetchall()
+    return {name: Counter(pk, value, value) for name, pk, value in rows}
+
+
+def save_counters(counters: Iterable[Counter]) -> None:
+    moved = [(c.value, c.pk) for c in counters if c.value != c.initial]
+    if moved:
+        with connection.cursor() as cur:
+            cur.executemany("UPDATE jisr_hq_changecounter SET value = %s WHERE id = %s", moved)
 
 
 def _as_uuid(value: Any) -> uuid.UUID:
@@ -231,6 +302,34 @@ def write_events(rows: list[tuple[Any, ...]]) -> None:
         ),
         [(*row, now) for row in rows],
     )
+
+
+def write_audit(
+    center_id: uuid.UUID,
+    device_id: uuid.UUID,
+    epoch: int,
+    first_seq: int,
+    counts: tuple[int, int, int, int],
+    detail: dict[str, Any],
+) -> None:
+    """The PushAudit row of an applied batch: counts are (received, applied, skipped,
+    rejected)."""
+    u = _uuid_adapter()
+    with connection.cursor() as cur:
+        cur.execute(
+            "INSERT INTO jisr_hq_pushaudit (center_id, device_id, epoch, first_seq, received,"
+            " applied, skipped, rejected, status, detail, created)"
+            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, 'ok', %s, %s)",
+            [
+                u(center_id),
+                u(device_id),
+                epoch,
+                first_seq,
+                *counts,
+                _json(detail),
+                _dt(timezone.now()),
+            ],
+        )
 
 
 def write_receipt(
