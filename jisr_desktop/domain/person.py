@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, fields
 from datetime import date
@@ -251,9 +252,16 @@ def check_names_present(values: dict[str, Any]) -> list[FieldMessage]:
 
 def search_columns(values: dict[str, Any], file_no: str = "") -> dict[str, str]:
     """The normalised search columns of a person row."""
-    terms = normalize.name_terms(
-        values.get("given_name_ar", ""), values.get("family_name_ar", ""),
-        values.get("given_name_lat", ""), values.get("family_name_lat", ""))
+    terms: dict[str, None] = {}
+    skeletons: dict[str, None] = {}
+    for name in (values.get("given_name_ar", ""), values.get("family_name_ar", ""),
+                 values.get("given_name_lat", ""), values.get("family_name_lat", "")):
+        # the same as name_terms/approx_terms over the four names (both keep the first
+        # occurrence of each term), one name at a time through a cache: names repeat a lot
+        # (a pulled page of a center holds thousands of persons)
+        name_terms, name_skeletons = _name_part(name)
+        terms.update(dict.fromkeys(name_terms))
+        skeletons.update(dict.fromkeys(name_skeletons))
     ids: list[str] = []
     if values.get("cin"):
         ids.append(str(values["cin"]).lower())
@@ -263,6 +271,13 @@ def search_columns(values: dict[str, Any], file_no: str = "") -> dict[str, str]:
         ids.append(re.sub(r"[^0-9a-z]", "", file_no.lower()))
     return {
         "search_names": " ".join(terms),
-        "search_approx": " ".join(normalize.approx_terms(terms)),
+        "search_approx": " ".join(skeletons),
         "search_ids": " ".join(ids),
     }
+
+
+@functools.lru_cache(maxsize=65536)
+def _name_part(name: str | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Index terms of one name and their skeletons (pure, so cached)."""
+    terms = normalize.name_terms(name or "")
+    return tuple(terms), tuple(normalize.approx_terms(terms))

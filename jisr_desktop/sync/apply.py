@@ -26,6 +26,9 @@ from jisr_desktop.sync import protocol as p
 from jisr_desktop.sync.hlc import Timestamp
 
 LIFE = "_deleted"
+CHUNK = 500
+"""Rows of one table looked up (and written) together: ids per `IN (...)` list."""
+_NONE: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -46,23 +49,50 @@ class PageApplier:
         self.db = db
         self.now = now_iso
         self._cols: dict[str, list[str]] = {}
+        self._colsets: dict[str, frozenset[str]] = {}
 
     def cols(self, table: str) -> list[str]:
         if table not in self._cols:
             self._cols[table] = outbox.table_columns(self.db, table)
         return self._cols[table]
 
+    def colset(self, table: str) -> frozenset[str]:
+        if table not in self._colsets:
+            self._colsets[table] = frozenset(self.cols(table))
+        return self._colsets[table]
+
     def apply(self, page: p.PullResponse, result: Applied) -> None:
+        """The page and its cursor in one transaction. Record and event rows are applied
+        set-based (`_flush`: one look-up per table and chunk, `executemany` writes); a
+        conflict or reference row first flushes the rows before it, so every row still sees
+        the state the rows before it left, as if the page were applied row by row."""
         with transaction(self.db):
             pending = outbox.unacked_fields(self.db)
+            batch: list[p.Row] = []
+            keys: set[tuple[str, str]] = set()
             for row in page.rows:
-                self._row(row, pending, result)
                 for c in row.clocks.values():
                     if c > result.max_clock:
                         result.max_clock = c
+                entity = row.entity
+                if entity in p.RECORD_ENTITIES or entity in p.EVENT_ENTITIES:
+                    key = (entity, str(row.entity_id))
+                    if key in keys:  # never in one page today; kept in order if it happens
+                        self._flush(batch, pending, result)
+                        batch, keys = [], set()
+                    batch.append(row)
+                    keys.add(key)
+                    continue
+                if batch:
+                    self._flush(batch, pending, result)
+                    batch, keys = [], set()
+                self._row(row, result)
+            self._flush(batch, pending, result)
             self.db.execute("UPDATE sync_state SET cursor = ? WHERE id = 1", [page.next_cursor])
 
-    def _row(self, row: p.Row, pending: dict[tuple[str, str], set[str]], out: Applied) -> None:
+    def _row(self, row: p.Row, out: Applied) -> None:
+        """A reference or conflict row (other entities, e.g. conflict_resolution events,
+        have no local table)."""
         out.rows += 1
         entity, entity_id = row.entity, str(row.entity_id)
         if entity.startswith("ref."):
@@ -73,98 +103,142 @@ class PageApplier:
                 out.new_conflicts.append(entity_id)
                 self._revert_lost_edit(row.fields)
             out.conflicts += 1
-        elif entity in p.RECORD_ENTITIES:
-            # center records and, pulled only while a counsellor is signed in on a counselling
-            # desktop, the case notes of the counselling partition: same per-field rules
-            out.records += 1
-            self._record(entity, entity_id, row, pending.get((entity, entity_id), set()))
-        elif entity in p.EVENT_ENTITIES:
-            out.events += 1
-            self._event(entity, entity_id, row.fields)
-        # other entities (conflict_resolution events) have no local table
+
+    def _flush(self, rows: list[p.Row], pending: dict[tuple[str, str], set[str]],
+               out: Applied) -> None:
+        by_table: dict[str, list[p.Row]] = {}
+        for row in rows:
+            by_table.setdefault(row.entity, []).append(row)
+        for table, group in by_table.items():
+            out.rows += len(group)
+            if table in p.RECORD_ENTITIES:
+                # center records and, pulled only while a counsellor is signed in on a
+                # counselling desktop, the case notes of the counselling partition: same
+                # per-field rules
+                out.records += len(group)
+                for part in _chunks(group):
+                    self._records(table, part, pending)
+            else:
+                out.events += len(group)
+                for part in _chunks(group):
+                    self._events(table, part)
 
     # -- center rows -----------------------------------------------------------------------
 
-    def _record(self, table: str, entity_id: str, row: p.Row, pending: set[str]) -> None:
-        if "*" in pending and not row.deleted:
-            # Written outside the services: its full-row op (made at the next sync, with a
-            # clock past everything pulled) will win every field at HQ. Only a delete at HQ
-            # is taken now, with HQ's fields (an edit of a deleted row never comes back).
-            return
-        cols = set(self.cols(table))
-        values: dict[str, Any] = {}
-        clocks: dict[str, str] = {}
-        for name, value in row.fields.items():
-            if name not in cols or name in outbox.NOT_SYNCED:
+    def _local_rows(self, table: str, ids: list[str]) -> dict[str, dict[str, Any]]:
+        cur = self.db.execute(f"SELECT * FROM {table} WHERE id IN ({', '.join('?' * len(ids))})",
+                              ids)
+        names = [c[0] for c in cur.description]
+        return {r["id"]: r for r in (dict(zip(names, found, strict=True))
+                                     for found in cur.fetchall())}
+
+    def _records(self, table: str, rows: list[p.Row],
+                 pending: dict[tuple[str, str], set[str]]) -> None:
+        cols = self.colset(table)
+        ids = [str(row.entity_id) for row in rows]
+        local_rows = self._local_rows(table, ids)
+        known: dict[tuple[str, str], str] = {
+            (entity_id, name): hlc for entity_id, name, hlc in self.db.execute(
+                "SELECT entity_id, field, hlc FROM field_clock WHERE entity = ? AND entity_id IN"
+                f" ({', '.join('?' * len(ids))})", [table, *ids]).fetchall()}
+
+        def local_wins(entity_id: str, name: str, incoming: str) -> bool:
+            # A local edit HQ has not acknowledged yet against HQ's value: the later clock
+            # wins, as it will at HQ (HQ's effective clock of our op is later than any value
+            # it held before receiving it, and our clock is merged with every value we pulled).
+            ours = known.get((entity_id, name))
+            return ours is not None and (not incoming or ours > incoming)
+
+        inserts: dict[tuple[str, ...], list[list[Any]]] = {}
+        updates: dict[tuple[str, ...], list[list[Any]]] = {}
+        clock_rows: list[tuple[str, str, str, str]] = []
+        outside: list[tuple[str, str]] = []
+        for row, entity_id in zip(rows, ids, strict=True):
+            mine = pending.get((table, entity_id), _NONE)
+            if "*" in mine and not row.deleted:
+                # Written outside the services: its full-row op (made at the next sync, with
+                # a clock past everything pulled) will win every field at HQ. Only a delete
+                # at HQ is taken now, with HQ's fields (an edit of a deleted row never comes
+                # back).
                 continue
-            incoming = row.clocks.get(name, "")
-            if name in pending and self._local_wins(table, entity_id, name, incoming):
-                continue
-            values[name] = value
-            if incoming:
-                clocks[name] = incoming
-        life = row.clocks.get(LIFE, "")
-        if "deleted" not in pending or not self._local_wins(table, entity_id, "deleted", life):
-            values["deleted"] = int(row.deleted)
-            if life:
-                clocks["deleted"] = life
-        if "*" in pending:  # a deleted row: HQ's state replaces the outside write
-            values["dirty"] = 0
-        current = self.db.execute(f"SELECT * FROM {table} WHERE id = ?", [entity_id])
-        names = [c[0] for c in current.description]
-        found = current.fetchone()
-        local = dict(zip(names, found, strict=True)) if found else None
-        if table == "person":
-            merged = {**(local or {}), **values}
-            values |= search_columns(merged, merged.get("file_no") or "")
-        if local is None:
-            full = {"id": entity_id, **values, "rev": 1, "dirty": 0,
-                    "created_at": self.now, "updated_at": self.now}
-            self.db.execute(
-                f"INSERT INTO {table} ({', '.join(full)}) VALUES ({', '.join('?' * len(full))})",
-                list(full.values()))
-        else:
-            changed = {k: v for k, v in values.items() if local.get(k) != v}
-            if changed:
-                changed |= {"rev": local["rev"] + 1, "updated_at": self.now}
-                sets = ", ".join(f"{k} = ?" for k in changed)
-                self.db.execute(f"UPDATE {table} SET {sets} WHERE id = ?",
-                                [*changed.values(), entity_id])
-        for name, hlc in clocks.items():
-            self.db.execute(
+            values: dict[str, Any] = {}
+            clocks: dict[str, str] = {}
+            for name, value in row.fields.items():
+                if name not in cols or name in outbox.NOT_SYNCED:
+                    continue
+                incoming = row.clocks.get(name, "")
+                if name in mine and local_wins(entity_id, name, incoming):
+                    continue
+                values[name] = value
+                if incoming:
+                    clocks[name] = incoming
+            life = row.clocks.get(LIFE, "")
+            if "deleted" not in mine or not local_wins(entity_id, "deleted", life):
+                values["deleted"] = int(row.deleted)
+                if life:
+                    clocks["deleted"] = life
+            if "*" in mine:  # a deleted row: HQ's state replaces the outside write
+                values["dirty"] = 0
+            local = local_rows.get(entity_id)
+            if table == "person":
+                merged = {**(local or {}), **values}
+                values |= search_columns(merged, merged.get("file_no") or "")
+            if local is None:
+                full = {"id": entity_id, **values, "rev": 1, "dirty": 0,
+                        "created_at": self.now, "updated_at": self.now}
+                inserts.setdefault(tuple(full), []).append(list(full.values()))
+            else:
+                changed = {k: v for k, v in values.items() if local.get(k) != v}
+                if changed:
+                    changed["updated_at"] = self.now
+                    updates.setdefault(tuple(changed), []).append([*changed.values(), entity_id])
+            clock_rows.extend((table, entity_id, name, hlc) for name, hlc in clocks.items()
+                              if known.get((entity_id, name)) != hlc)
+            if "*" in mine:
+                outside.append((table, entity_id))
+        conn = self.db.conn
+        for names, params in inserts.items():
+            conn.executemany(f"INSERT INTO {table} ({', '.join(names)})"
+                             f" VALUES ({', '.join('?' * len(names))})", params)
+        for names, params in updates.items():
+            # rev moves on (the dirty trigger stays quiet: this is not an outside write)
+            sets = ", ".join(f"{k} = ?" for k in names)
+            conn.executemany(f"UPDATE {table} SET {sets}, rev = rev + 1 WHERE id = ?", params)
+        if clock_rows:
+            conn.executemany(
                 "INSERT INTO field_clock(entity, entity_id, field, hlc) VALUES (?,?,?,?)"
                 " ON CONFLICT(entity, entity_id, field) DO UPDATE SET hlc = excluded.hlc",
-                [table, entity_id, name, hlc])
-        if "*" in pending:
-            self.db.execute("DELETE FROM sync_dirty WHERE entity = ? AND entity_id = ?",
-                            [table, entity_id])
+                clock_rows)
+        if outside:
+            conn.executemany("DELETE FROM sync_dirty WHERE entity = ? AND entity_id = ?", outside)
 
-    def _local_wins(self, table: str, entity_id: str, name: str, incoming: str) -> bool:
-        """A local edit HQ has not acknowledged yet against HQ's value: the later clock
-        wins, as it will at HQ (HQ's effective clock of our op is later than any value it
-        held before receiving it, and our clock is merged with every value we pulled)."""
-        row = self.db.execute(
-            "SELECT hlc FROM field_clock WHERE entity = ? AND entity_id = ? AND field = ?",
-            [table, entity_id, name]).fetchone()
-        return bool(row) and (not incoming or row[0] > incoming)
-
-    def _event(self, table: str, entity_id: str, fields: dict[str, Any]) -> None:
-        cols = set(self.cols(table)) - {"rid", "id"}
-        values = {k: v for k, v in fields.items() if k in cols}
-        if self.db.execute(f"SELECT 1 FROM {table} WHERE id = ?", [entity_id]).fetchone():
-            # Insert only: HQ's copy is the first one recorded. The same fact recorded here
-            # with other details (a deterministic id) was refused by HQ; take HQ's version.
-            if values:
-                sets = ", ".join(f"{k} = ?" for k in values)
-                self.db.execute(f"UPDATE {table} SET {sets} WHERE id = ?",
-                                [*values.values(), entity_id])
-            return
-        if "created_at" in cols and not values.get("created_at"):
-            values["created_at"] = self.now
-        full = {"id": entity_id, **values}
-        self.db.execute(
-            f"INSERT INTO {table} ({', '.join(full)}) VALUES ({', '.join('?' * len(full))})",
-            list(full.values()))
+    def _events(self, table: str, rows: list[p.Row]) -> None:
+        cols = self.colset(table) - {"rid", "id"}
+        ids = [str(row.entity_id) for row in rows]
+        local_rows = self._local_rows(table, ids)
+        inserts: dict[tuple[str, ...], list[list[Any]]] = {}
+        updates: dict[tuple[str, ...], list[list[Any]]] = {}
+        for row, entity_id in zip(rows, ids, strict=True):
+            values = {k: v for k, v in row.fields.items() if k in cols}
+            local = local_rows.get(entity_id)
+            if local is not None:
+                # Insert only: HQ's copy is the first one recorded. The same fact recorded
+                # here with other details (a deterministic id) was refused by HQ; take HQ's
+                # version. The same details (our own event coming back): nothing to write.
+                if any(local.get(k) != v for k, v in values.items()):
+                    updates.setdefault(tuple(values), []).append([*values.values(), entity_id])
+                continue
+            if "created_at" in cols and not values.get("created_at"):
+                values["created_at"] = self.now
+            full = {"id": entity_id, **values}
+            inserts.setdefault(tuple(full), []).append(list(full.values()))
+        conn = self.db.conn
+        for names, params in inserts.items():
+            conn.executemany(f"INSERT INTO {table} ({', '.join(names)})"
+                             f" VALUES ({', '.join('?' * len(names))})", params)
+        for names, params in updates.items():
+            sets = ", ".join(f"{k} = ?" for k in names)
+            conn.executemany(f"UPDATE {table} SET {sets} WHERE id = ?", params)
 
     def _conflict(self, conflict_id: str, f: dict[str, Any]) -> bool:
         """Store HQ's conflict row; True when it is new here."""
@@ -281,6 +355,10 @@ class PageApplier:
             [staff_id, f["username"], f.get("full_name") or f["username"], f["role"],
              f.get("password_hash"), str(center_id) if center_id else None,
              int(bool(f.get("active", True))), self.now])
+
+
+def _chunks(rows: list[p.Row]) -> list[list[p.Row]]:
+    return [rows[i:i + CHUNK] for i in range(0, len(rows), CHUNK)]
 
 
 def _device_of(clock: str) -> str:

@@ -18,6 +18,7 @@ import logging
 import platform
 import uuid
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -54,6 +55,11 @@ MESSAGES: dict[str, str] = {
     "other": N_("Sync failed: {detail}"),
 }
 """Plain-words messages by error code (translate with `i18n._` where shown)."""
+
+
+PULL_LIMIT = p.MAX_PULL_LIMIT
+"""Rows per pull page: HQ's largest (fewer requests and local commits; HQ's cost per page
+grows with the rows it holds, not with the size of the center)."""
 
 
 REENROLL_CODES = frozenset({"device_revoked", "unauthenticated"})
@@ -301,27 +307,36 @@ class SyncClient:
             pusher.push_epoch(self.db, t, device_id, epoch, acked, on_answer)
 
     def _pull(self, t: SyncTransport, report: SyncReport) -> None:
+        """Pages of PULL_LIMIT rows, each applied with its cursor in one transaction. The next
+        page's request (its cursor is in the page's answer) is in flight on a worker thread
+        while a page is applied here: the database stays on this thread, only HTTP and the
+        answer's parsing run over there (the transport is thread-safe)."""
         applier = apply.PageApplier(self.db, self.ctx.now().isoformat())
         result = apply.Applied()
-        cursor = state(self.db).cursor
         restarted = False
-        while True:
-            try:
-                page = t.pull(cursor)
-            except HqError as exc:
-                if exc.code == "rebootstrap" and not restarted:
-                    restarted, cursor = True, ""
-                    report.warnings.append("rebootstrap")
-                    continue
-                raise
-            applier.apply(page, result)
-            cursor = page.next_cursor
-            with transaction(self.db):
-                self._merge_clock(page.server_hlc, report)
-                if result.max_clock:
-                    self._merge_clock(result.max_clock)
-            if not page.more:
-                break
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="jisr-pull") as fetcher:
+            ahead = fetcher.submit(t.pull, state(self.db).cursor, PULL_LIMIT)
+            while True:
+                try:
+                    page = ahead.result()
+                except HqError as exc:
+                    if exc.code == "rebootstrap" and not restarted:
+                        restarted = True
+                        report.warnings.append("rebootstrap")
+                        ahead = fetcher.submit(t.pull, "", PULL_LIMIT)
+                        continue
+                    raise
+                if page.more:
+                    # an error there surfaces when it is waited for, after this page is kept;
+                    # leaving the block (on any error here) waits for it first
+                    ahead = fetcher.submit(t.pull, page.next_cursor, PULL_LIMIT)
+                applier.apply(page, result)
+                with transaction(self.db):
+                    self._merge_clock(page.server_hlc, report)
+                    if result.max_clock:
+                        self._merge_clock(result.max_clock)
+                if not page.more:
+                    break
         report.pulled = result.rows
         report.new_conflicts = len(result.new_conflicts)
 
