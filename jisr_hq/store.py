@@ -208,11 +208,27 @@ def _bulk_insert(table: str, columns: tuple[str, ...], rows: list[tuple[Any, ...
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
             with cur.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
+                copy.write("".join(["\t".join(map(_copy_value, row)) + "\n" for row in rows]))
         else:
             marks = ", ".join(["%s"] * len(columns))
             cur.executemany(f"INSERT INTO {table} ({cols}) VALUES ({marks})", rows)
+
+
+def _copy_value(value: Any) -> str:
+    """One value in COPY's text format (one string for the whole batch is much cheaper than
+    psycopg formatting row by row)."""
+    if value is None:
+        return "\\N"
+    if value is True or value is False:
+        return "t" if value else "f"
+    if isinstance(value, str):
+        if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
+            value = value.replace("\\", "\\\\").replace("\t", "\\t")
+            value = value.replace("\n", "\\n").replace("\r", "\\r")
+        return value
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return str(value)  # int, uuid.UUID
 
 
 def write_records(records: Iterable[RecState]) -> None:

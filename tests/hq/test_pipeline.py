@@ -70,3 +70,30 @@ def test_a_batch_further_ahead_than_the_pipeline_is_refused_at_once(
     r = desk.push(ops, headers=PIPELINED)
     assert r.status_code == 409 and r.json()["expected_seq"] == 1
     assert _statuses(hq, desk) == [(ahead, "seq_gap")]
+
+
+AWKWARD = [
+    "tab\there",
+    "line\nbreak\r\nend",
+    'back\\slash \\N \\t and "quotes"',
+    "عائشة \u200f(أم) — Zoë",
+    "",
+]
+
+
+def test_awkward_text_survives_the_bulk_writes(
+    hq: HqServer, desk: SimDesktop, desk2: SimDesktop
+) -> None:
+    """Records and events are written in bulk (COPY text on PostgreSQL): escapes, tabs,
+    newlines, backslashes and bidi marks come back byte for byte."""
+    person = uuid.uuid4()
+    event = uuid.uuid4()
+    patch = {f"f{i}": text for i, text in enumerate(AWKWARD)}
+    ops = [
+        desk.op("person", person, patch=patch),
+        desk.op("visit", event, "event", {"person_id": str(person), **patch}),
+    ]
+    assert desk.push(ops).status_code == 200
+    rows = {(r["entity"], r["entity_id"]): r for r in desk2.pull_all()}
+    assert rows[("person", str(person))]["fields"] == patch
+    assert rows[("visit", str(event))]["fields"] == {"person_id": str(person), **patch}
