@@ -280,8 +280,9 @@ class TimedTransport(SyncTransport):
             with self._calls_lock:
                 self.calls.setdefault(path, []).append((started, time.perf_counter()))
 
-    def push(self, req: p.PushRequest, **kwargs: Any) -> p.PushResponse:
-        return self._timed("/push", lambda: super(TimedTransport, self).push(req, **kwargs))
+    def push_body(self, body: bytes, **kwargs: Any) -> p.PushResponse:
+        # every push goes through push_body (push serialises, then calls it)
+        return self._timed("/push", lambda: super(TimedTransport, self).push_body(body, **kwargs))
 
     def pull(self, cursor: str, limit: int = p.DEFAULT_PULL_LIMIT) -> p.PullResponse:
         if self.first_pull_at is None:
