@@ -29,6 +29,7 @@ LIFE = "_deleted"
 CHUNK = 500
 """Rows of one table looked up (and written) together: ids per `IN (...)` list."""
 _NONE: frozenset[str] = frozenset()
+_BATCHED = frozenset(p.RECORD_ENTITIES) | frozenset(p.EVENT_ENTITIES)
 
 
 @dataclass
@@ -68,19 +69,21 @@ class PageApplier:
         the state the rows before it left, as if the page were applied row by row."""
         with transaction(self.db):
             pending = outbox.unacked_fields(self.db)
-            batch: list[p.Row] = []
+            batch: list[tuple[p.Row, str]] = []
             keys: set[tuple[str, str]] = set()
             for row in page.rows:
-                for c in row.clocks.values():
-                    if c > result.max_clock:
-                        result.max_clock = c
+                if row.clocks:
+                    top = max(row.clocks.values())
+                    if top > result.max_clock:
+                        result.max_clock = top
                 entity = row.entity
-                if entity in p.RECORD_ENTITIES or entity in p.EVENT_ENTITIES:
-                    key = (entity, str(row.entity_id))
+                if entity in _BATCHED:
+                    entity_id = str(row.entity_id)
+                    key = (entity, entity_id)
                     if key in keys:  # never in one page today; kept in order if it happens
                         self._flush(batch, pending, result)
                         batch, keys = [], set()
-                    batch.append(row)
+                    batch.append((row, entity_id))
                     keys.add(key)
                     continue
                 if batch:
@@ -104,11 +107,11 @@ class PageApplier:
                 self._revert_lost_edit(row.fields)
             out.conflicts += 1
 
-    def _flush(self, rows: list[p.Row], pending: dict[tuple[str, str], set[str]],
+    def _flush(self, rows: list[tuple[p.Row, str]], pending: dict[tuple[str, str], set[str]],
                out: Applied) -> None:
-        by_table: dict[str, list[p.Row]] = {}
-        for row in rows:
-            by_table.setdefault(row.entity, []).append(row)
+        by_table: dict[str, list[tuple[p.Row, str]]] = {}
+        for row, entity_id in rows:
+            by_table.setdefault(row.entity, []).append((row, entity_id))
         for table, group in by_table.items():
             out.rows += len(group)
             if table in p.RECORD_ENTITIES:
@@ -132,10 +135,10 @@ class PageApplier:
         return {r["id"]: r for r in (dict(zip(names, found, strict=True))
                                      for found in cur.fetchall())}
 
-    def _records(self, table: str, rows: list[p.Row],
+    def _records(self, table: str, rows: list[tuple[p.Row, str]],
                  pending: dict[tuple[str, str], set[str]]) -> None:
         cols = self.colset(table)
-        ids = [str(row.entity_id) for row in rows]
+        ids = [entity_id for _row, entity_id in rows]
         local_rows = self._local_rows(table, ids)
         known: dict[tuple[str, str], str] = {
             (entity_id, name): hlc for entity_id, name, hlc in self.db.execute(
@@ -153,7 +156,7 @@ class PageApplier:
         updates: dict[tuple[str, ...], list[list[Any]]] = {}
         clock_rows: list[tuple[str, str, str, str]] = []
         outside: list[tuple[str, str]] = []
-        for row, entity_id in zip(rows, ids, strict=True):
+        for row, entity_id in rows:
             mine = pending.get((table, entity_id), _NONE)
             if "*" in mine and not row.deleted:
                 # Written outside the services: its full-row op (made at the next sync, with
@@ -192,8 +195,11 @@ class PageApplier:
                 if changed:
                     changed["updated_at"] = self.now
                     updates.setdefault(tuple(changed), []).append([*changed.values(), entity_id])
-            clock_rows.extend((table, entity_id, name, hlc) for name, hlc in clocks.items()
-                              if known.get((entity_id, name)) != hlc)
+            if known:  # a clock already held is not written again
+                clock_rows.extend((table, entity_id, name, hlc) for name, hlc in clocks.items()
+                                  if known.get((entity_id, name)) != hlc)
+            else:
+                clock_rows.extend((table, entity_id, name, hlc) for name, hlc in clocks.items())
             if "*" in mine:
                 outside.append((table, entity_id))
         conn = self.db.conn
@@ -212,13 +218,12 @@ class PageApplier:
         if outside:
             conn.executemany("DELETE FROM sync_dirty WHERE entity = ? AND entity_id = ?", outside)
 
-    def _events(self, table: str, rows: list[p.Row]) -> None:
+    def _events(self, table: str, rows: list[tuple[p.Row, str]]) -> None:
         cols = self.colset(table) - {"rid", "id"}
-        ids = [str(row.entity_id) for row in rows]
-        local_rows = self._local_rows(table, ids)
+        local_rows = self._local_rows(table, [entity_id for _row, entity_id in rows])
         inserts: dict[tuple[str, ...], list[list[Any]]] = {}
         updates: dict[tuple[str, ...], list[list[Any]]] = {}
-        for row, entity_id in zip(rows, ids, strict=True):
+        for row, entity_id in rows:
             values = {k: v for k, v in row.fields.items() if k in cols}
             local = local_rows.get(entity_id)
             if local is not None:
@@ -357,7 +362,7 @@ class PageApplier:
              int(bool(f.get("active", True))), self.now])
 
 
-def _chunks(rows: list[p.Row]) -> list[list[p.Row]]:
+def _chunks(rows: list[tuple[p.Row, str]]) -> list[list[tuple[p.Row, str]]]:
     return [rows[i:i + CHUNK] for i in range(0, len(rows), CHUNK)]
 
 
