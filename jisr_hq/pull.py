@@ -105,10 +105,9 @@ def _page(stream: str, center_id: uuid.UUID, after: int, head: int, room: int) -
     """Up to `room` rows of one stream with after < counter <= head, in counter order."""
     if stream == "ref":
         sources = _ref_sources(center_id, after, head, room)
-    else:
-        sources = _center_sources(stream, center_id, after, head, room)
-    merged = sorted((row for source in sources for row in source), key=lambda r: r[0])
-    return merged[:room]
+        merged = sorted((row for source in sources for row in source), key=lambda r: r[0])
+        return merged[:room]
+    return _center_page(stream, center_id, after, head, room)
 
 
 def _row_json(
@@ -129,6 +128,13 @@ def _row_json(
 
 
 def _uuid_text(value: Any) -> str:
+    """A stored uuid as canonical text: PostgreSQL gives it dashed (or as a UUID), SQLite as
+    32 hex digits."""
+    if isinstance(value, str):
+        if len(value) == 36:
+            return value
+        if len(value) == 32:
+            return f"{value[:8]}-{value[8:12]}-{value[12:16]}-{value[16:20]}-{value[20:]}"
     return str(value if isinstance(value, uuid.UUID) else uuid.UUID(str(value)))
 
 
@@ -168,35 +174,59 @@ def _ref_sources(center_id: uuid.UUID, after: int, head: int, room: int) -> list
     return out
 
 
+# JSON columns are read as text (jsonb would be parsed into Python objects only to be written
+# out again): `CAST(… AS TEXT)` on both backends.
 _SQL_RECORDS = (
-    "SELECT entity, entity_id, center_id, fields, clocks, deleted, counter FROM jisr_hq_record"
+    "SELECT counter, entity, CAST(entity_id AS TEXT), CAST(center_id AS TEXT),"
+    " CAST(fields AS TEXT), CAST(clocks AS TEXT), deleted FROM jisr_hq_record"
     " WHERE center_id = %s AND partition = %s AND counter > %s AND counter <= %s"
     " ORDER BY counter LIMIT %s"
 )
 _SQL_EVENTS = (
-    "SELECT entity, entity_id, center_id, fields, hlc, counter FROM jisr_hq_event"
+    "SELECT counter, entity, CAST(entity_id AS TEXT), CAST(center_id AS TEXT),"
+    " CAST(fields AS TEXT), hlc FROM jisr_hq_event"
     " WHERE center_id = %s AND counter > %s AND counter <= %s ORDER BY counter LIMIT %s"
 )
 
 
-def _center_sources(
-    partition: str, center_id: uuid.UUID, after: int, head: int, room: int
-) -> list[Sourced]:
+def _center_page(partition: str, center_id: uuid.UUID, after: int, head: int, room: int) -> Sourced:
+    """Records, events and conflicts of the window, merged by counter; only the rows that
+    make the page are written out as JSON."""
     key = center_id if connection.features.has_native_uuid_field else center_id.hex
     with connection.cursor() as cur:
         cur.execute(_SQL_RECORDS, [key, partition, after, head, room])
-        records = [_row_json(*r) for r in cur.fetchall()]
-        events: Sourced = []
+        records = cur.fetchall()
+        events: list[tuple[Any, ...]] = []
         if partition == "center":
             cur.execute(_SQL_EVENTS, [key, after, head, room])
-            events = [
-                _row_json(e, i, c, f, {"_event": h}, False, n)
-                for e, i, c, f, h, n in cur.fetchall()
-            ]
-    conflicts = _window(
-        Conflict.objects.filter(center_id=center_id, partition=partition), after, head, room
+            events = cur.fetchall()
+    conflicts = list(
+        _window(
+            Conflict.objects.filter(center_id=center_id, partition=partition), after, head, room
+        )
     )
-    return [records, events, [_conflict_row(c) for c in conflicts]]
+    if not events and not conflicts:  # already in counter order
+        chosen: list[tuple[str, Any]] = [("r", r) for r in records]
+    else:
+        tagged = [
+            *((r[0], "r", r) for r in records),
+            *((e[0], "e", e) for e in events),
+            *((c.counter, "c", c) for c in conflicts),
+        ]
+        tagged.sort(key=lambda t: t[0])
+        chosen = [(kind, item) for _, kind, item in tagged[:room]]
+    out: Sourced = []
+    for kind, item in chosen:
+        if kind == "r":
+            n, entity, entity_id, center, fields, clocks, deleted = item
+            out.append(_row_json(entity, entity_id, center, fields, clocks, bool(deleted), n))
+        elif kind == "e":
+            n, entity, entity_id, center, fields, hlc = item
+            clock = f'{{"_event":{json.dumps(hlc)}}}'
+            out.append(_row_json(entity, entity_id, center, fields, clock, False, n))
+        else:
+            out.append(_conflict_row(item))
+    return out[:room]
 
 
 def _conflict_row(c: Conflict) -> tuple[int, str]:
