@@ -23,18 +23,67 @@ import threading
 import time
 import uuid
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT.parent))
 
 import psycopg  # noqa: E402
-from sync import OpWriter, person_patch, start_hq  # noqa: E402
 
 from jisr_desktop.sync import protocol as p  # noqa: E402
+from jisr_desktop.sync.hlc import HybridLogicalClock  # noqa: E402
 from jisr_desktop.sync.transport import HqError, HqUnreachable, SyncTransport  # noqa: E402
 from tests.hq.hqkit import HqServer  # noqa: E402
 from tests.hq.pg_server import free_port, pg_cluster  # noqa: E402
+
+FIRST = ["Amina", "Youssef", "Fatima", "Mohamed", "Khadija", "Omar", "Salma", "Hamza"]
+LAST = ["El Idrissi", "Benali", "Ait Taleb", "Chraibi", "Ouazzani", "Bennani"]
+
+
+class OpWriter:
+    """Builds outbox ops the way the desktop services will: one seq per op, HLC per edit."""
+
+    def __init__(self, device_id: str) -> None:
+        self.device_id = device_id
+        self.seq = 0
+        self.clock = HybridLogicalClock(device_id)
+
+    def op(
+        self,
+        entity: str,
+        entity_id: str,
+        kind: str,
+        patch: dict[str, Any],
+        base: dict[str, str | None],
+    ) -> p.Op:
+        self.seq += 1
+        return p.Op(
+            op_id=uuid.uuid4(),
+            device_id=uuid.UUID(self.device_id),
+            epoch=1,
+            seq=self.seq,
+            entity=cast(Any, entity),
+            entity_id=uuid.UUID(entity_id),
+            kind=cast(Any, kind),
+            patch=patch,
+            base=base,
+            schema_v=1,
+            user_id=None,
+            hlc=str(self.clock.now(time.time_ns() // 1_000_000)),
+        )
+
+
+def person_patch(i: int) -> dict[str, Any]:
+    return {
+        "first_name": FIRST[i % len(FIRST)],
+        "last_name": LAST[i % len(LAST)],
+        "cin": f"BK{100000 + i}",
+        "phone": f"+2126{i % 100000000:08d}",
+        "birth_date": f"19{60 + i % 40}-0{1 + i % 9}-1{i % 9}",
+        "sex": "F" if i % 2 else "M",
+        "address": f"{i % 300} Derb {LAST[i % len(LAST)]}, Casablanca",
+        "household_id": str(uuid.UUID(int=i // 4 + 1)),
+    }
 
 
 class LoadDesktop(threading.Thread):
@@ -139,7 +188,7 @@ def main() -> int:
     with pg_cluster() as cluster:
         url = cluster.create_database("bench_load_" + uuid.uuid4().hex[:8])
         hq = HqServer(Path(tempfile.mkdtemp(prefix="jisr-load-")), url, free_port(), "postgres")
-        start_hq(hq, args.workers)
+        hq.start("--workers", str(args.workers))
         try:
             per_center = -(-args.desktops // args.centers)
             codes: list[str] = []
