@@ -12,6 +12,7 @@ import logging
 import time
 
 from asgiref.sync import sync_to_async
+from django import db
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import ValidationError as NinjaValidationError
@@ -104,13 +105,10 @@ def enroll(request: HttpRequest) -> HttpResponse:
     summary="Apply one contiguous batch of outbox ops (idempotent)",
 )
 async def push(request: HttpRequest) -> HttpResponse:
-    """Async so that a pipelined batch waiting for its predecessor holds no thread: the
-    database work runs on Django's one sync thread, the parsing and preparation (no database)
-    on another thread so that they overlap a previous batch's merge."""
-    device = await sync_to_async(devices.authenticate)(request)
-    body, prepared = await sync_to_async(_parse_and_prepare, thread_sensitive=False)(
-        request, device
-    )
+    """Async so that a pipelined batch waiting for its predecessor holds no thread. The merge
+    runs on Django's one sync thread; authentication, parsing and preparation run on another
+    thread, so that they overlap the previous batch's merge instead of queueing behind it."""
+    device, body, prepared = await sync_to_async(_admit, thread_sensitive=False)(request)
     if isinstance(prepared, ApiError):
         await sync_to_async(push_mod.audit_refusal)(device, body, prepared)
         raise prepared
@@ -128,16 +126,23 @@ async def push(request: HttpRequest) -> HttpResponse:
         await asyncio.sleep(push_mod.GAP_POLL_SECONDS)
 
 
-def _parse_and_prepare(
-    request: HttpRequest, device: Device
-) -> tuple[p.PushRequest, list[push_mod.Prepared] | ApiError]:
-    """Bad bodies raise (not audited: nothing trustworthy to record); a well-formed batch
-    that breaks the batch rules comes back as its error, to be audited."""
-    body = parse(request, p.PushRequest)
+def _admit(
+    request: HttpRequest,
+) -> tuple[Device, p.PushRequest, list[push_mod.Prepared] | ApiError]:
+    """Authenticate, parse and prepare, on a worker thread. Unknown devices and bad bodies
+    raise (not audited: nothing trustworthy to record); a well-formed batch that breaks the
+    batch rules comes back as its error, to be audited. This thread's database connection
+    goes back (to the pool) before the thread is reused: Django only closes the sync thread's
+    connections at the end of a request."""
     try:
-        return body, push_mod.prepare_batch(device, body)
-    except ApiError as exc:
-        return body, exc
+        device = devices.authenticate(request)
+        body = parse(request, p.PushRequest)
+        try:
+            return device, body, push_mod.prepare_batch(device, body)
+        except ApiError as exc:
+            return device, body, exc
+    finally:
+        db.connections.close_all()
 
 
 @api.get(

@@ -37,7 +37,7 @@ log = logging.getLogger(__name__)
 
 GAP_WAIT_SECONDS = 3.0
 """How long a pipelined batch that arrived before its predecessor waits for it."""
-GAP_POLL_SECONDS = 0.005
+GAP_POLL_SECONDS = 0.002
 
 
 class Gap(Exception):

@@ -31,7 +31,7 @@ MAX_DECOMPRESSED_BYTES = 8 * 1024 * 1024
 """Largest request body after gzip decompression (compression-bomb bound)."""
 TARGET_BATCH_COMPRESSED_BYTES = 256 * 1024
 """Clients cut batches at about this many compressed bytes (or 500 ops)."""
-PIPELINE_DEPTH = 2
+PIPELINE_DEPTH = 3
 """Push batches a client may have in flight at once (it says so with PIPELINE_HEADER)."""
 MAX_FIELDS_PER_OP = 120
 MAX_STRING_CHARS = 20_000
