@@ -59,6 +59,9 @@ def _database(home: Path) -> dict[str, object]:
         # it back, instead of paying a new PostgreSQL backend per request. Django runs sync
         # views on one thread per process, so a few connections are plenty.
         options = dict(db.get("OPTIONS") or {})  # type: ignore[call-overload]
+        # JIT compiles a query whose estimated cost is high (a push's id lookups, before the
+        # statistics catch up) for tens of milliseconds: never worth it for these queries.
+        options.setdefault("options", "-c jit=off")
         options.setdefault(
             "pool",
             {

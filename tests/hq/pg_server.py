@@ -84,7 +84,8 @@ class PgCluster:
 
 
 @contextlib.contextmanager
-def pg_cluster() -> Iterator[PgCluster]:
+def pg_cluster(*settings: str) -> Iterator[PgCluster]:
+    """A throwaway cluster; `settings` are extra server settings ("shared_buffers=1GB", …)."""
     pg_bin = find_pg_bin()
     if pg_bin is None:
         message = "PostgreSQL not found (no /usr/lib/postgresql/*/bin/initdb)"
@@ -113,6 +114,7 @@ def pg_cluster() -> Iterator[PgCluster]:
         options = (
             f"-p {cluster.port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off "
             "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+            + "".join(f" -c {setting}" for setting in settings)
         )
         cluster.run(
             str(pg_bin / "pg_ctl"),
