@@ -8,8 +8,11 @@ the OpenAPI description.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import time
+from collections.abc import Callable
+from typing import ParamSpec, TypeVar
 
 from asgiref.sync import sync_to_async
 from django import db
@@ -26,6 +29,9 @@ from jisr_hq.errors import ApiError
 from jisr_hq.models import Device
 
 log = logging.getLogger(__name__)
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 api = NinjaAPI(
     title="Jisr HQ sync API",
@@ -105,44 +111,54 @@ def enroll(request: HttpRequest) -> HttpResponse:
     summary="Apply one contiguous batch of outbox ops (idempotent)",
 )
 async def push(request: HttpRequest) -> HttpResponse:
-    """Async so that a pipelined batch waiting for its predecessor holds no thread. The merge
-    runs on Django's one sync thread; authentication, parsing and preparation run on another
-    thread, so that they overlap the previous batch's merge instead of queueing behind it."""
-    device, body, prepared = await sync_to_async(_admit, thread_sensitive=False)(request)
+    """Async so that a pipelined batch waiting for its predecessor holds no thread. Database
+    work (authentication, the merge) runs on the request's sync thread, with one connection;
+    parsing and preparation run on an executor thread, overlapping the previous batch's
+    merge."""
+    device = await sync_to_async(_released(devices.authenticate))(request)
+    body, prepared = await sync_to_async(_admit, thread_sensitive=False)(request, device)
     if isinstance(prepared, ApiError):
-        await sync_to_async(push_mod.audit_refusal)(device, body, prepared)
+        await sync_to_async(_released(push_mod.audit_refusal))(device, body, prepared)
         raise prepared
     pipelined = request.headers.get(p.PIPELINE_HEADER) == "1"
     deadline = time.monotonic() + push_mod.GAP_WAIT_SECONDS
     while True:
         try:
-            answer = await sync_to_async(push_mod.push_once)(device, body, prepared)
+            answer = await sync_to_async(_released(push_mod.push_once))(device, body, prepared)
             return json_response(answer)
         except push_mod.Gap as gap:
             if not (pipelined and gap.may_wait(body) and time.monotonic() < deadline):
                 error = gap.error()
-                await sync_to_async(push_mod.audit_refusal)(device, body, error)
+                await sync_to_async(_released(push_mod.audit_refusal))(device, body, error)
                 raise error from None
         await asyncio.sleep(push_mod.GAP_POLL_SECONDS)
 
 
-def _admit(
-    request: HttpRequest,
-) -> tuple[Device, p.PushRequest, list[push_mod.Prepared] | ApiError]:
-    """Authenticate, parse and prepare, on a worker thread. Unknown devices and bad bodies
-    raise (not audited: nothing trustworthy to record); a well-formed batch that breaks the
-    batch rules comes back as its error, to be audited. This thread's database connection
-    goes back (to the pool) before the thread is reused: Django only closes the sync thread's
-    connections at the end of a request."""
-    try:
-        device = devices.authenticate(request)
-        body = parse(request, p.PushRequest)
+def _released(fn: Callable[P, R]) -> Callable[P, R]:
+    """`fn`, then this thread's database connection goes back at once (to the pool), not at
+    the end of the request: a slow client reading its answer must not hold a connection."""
+
+    @functools.wraps(fn)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
-            return device, body, push_mod.prepare_batch(device, body)
-        except ApiError as exc:
-            return device, body, exc
-    finally:
-        db.connections.close_all()
+            return fn(*args, **kwargs)
+        finally:
+            db.connection.close()
+
+    return run
+
+
+def _admit(
+    request: HttpRequest, device: Device
+) -> tuple[p.PushRequest, list[push_mod.Prepared] | ApiError]:
+    """Parse and prepare (no database, any thread). Bad bodies raise (not audited: nothing
+    trustworthy to record); a well-formed batch that breaks the batch rules comes back as its
+    error, to be audited."""
+    body = parse(request, p.PushRequest)
+    try:
+        return body, push_mod.prepare_batch(device, body)
+    except ApiError as exc:
+        return body, exc
 
 
 @api.get(
@@ -170,8 +186,12 @@ def pull(
     except ValueError as exc:
         raise ApiError("bad_cursor", "The cursor is not one HQ gave out.") from exc
     user = request.headers.get(p.USER_HEADER) or None
-    page = pull_mod.pull(device, position, limit, user)
-    return HttpResponse(page.to_json(), content_type="application/json")
+    try:
+        page = pull_mod.pull(device, position, limit, user)
+        text = page.to_json()
+    finally:
+        db.connection.close()  # back to the pool before the page is sent (see _released)
+    return HttpResponse(text, content_type="application/json")
 
 
 @api.get("/ping", summary="Cheap liveness check (no authentication, no database)")

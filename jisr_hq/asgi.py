@@ -2,9 +2,9 @@
 (Django would otherwise spool a chunked body of any size before checking it).
 
 The sync API (/api/) has its own Django handler with one async middleware (gzip). Django runs
-every classic middleware hook on its single sync thread, the thread that merges push batches:
-with the site's nine middlewares, a pipelined batch queued behind the previous batch's merge
-some twenty times before reaching its view. The admin keeps the full stack."""
+each classic middleware hook through a hop to a sync thread: with the site's nine middlewares
+an API request made some twenty hops around its view, and a pipelined batch reached HQ's
+merge tens of milliseconds late (measured). The admin keeps the full stack."""
 
 from __future__ import annotations
 

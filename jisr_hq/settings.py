@@ -56,8 +56,11 @@ def _database(home: Path) -> dict[str, object]:
         db["CONN_MAX_AGE"] = 0
     elif db["ENGINE"] == "django.db.backends.postgresql":
         # A pool per worker process (psycopg_pool): a request borrows a connection and gives
-        # it back, instead of paying a new PostgreSQL backend per request. Django runs sync
-        # views on one thread per process, so a few connections are plenty.
+        # it back instead of paying a new PostgreSQL backend each time. The API views give
+        # it back as soon as their database work is done, before the answer is sent: Django
+        # would keep it until the end of the request, and slow clients would then hold the
+        # pool (at 100 desktops syncing at once, requests waited out the pool's timeout).
+        # Allow workers × JISR_HQ_DB_POOL_MAX connections on the database server.
         options = dict(db.get("OPTIONS") or {})  # type: ignore[call-overload]
         # JIT compiles a query whose estimated cost is high (a push's id lookups, before the
         # statistics catch up) for tens of milliseconds: never worth it for these queries.
@@ -66,7 +69,7 @@ def _database(home: Path) -> dict[str, object]:
             "pool",
             {
                 "min_size": 1,
-                "max_size": int(os.environ.get("JISR_HQ_DB_POOL_MAX", "4")),
+                "max_size": int(os.environ.get("JISR_HQ_DB_POOL_MAX", "10")),
                 "timeout": 30,
             },
         )
