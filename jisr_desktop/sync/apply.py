@@ -202,14 +202,9 @@ class PageApplier:
                 clock_rows.extend((table, entity_id, name, hlc) for name, hlc in clocks.items())
             if "*" in mine:
                 outside.append((table, entity_id))
+        # rev moves on (the dirty trigger stays quiet: this is not an outside write)
+        self._write(table, inserts, updates, ", rev = rev + 1")
         conn = self.db.conn
-        for names, params in inserts.items():
-            conn.executemany(f"INSERT INTO {table} ({', '.join(names)})"
-                             f" VALUES ({', '.join('?' * len(names))})", params)
-        for names, params in updates.items():
-            # rev moves on (the dirty trigger stays quiet: this is not an outside write)
-            sets = ", ".join(f"{k} = ?" for k in names)
-            conn.executemany(f"UPDATE {table} SET {sets}, rev = rev + 1 WHERE id = ?", params)
         if clock_rows:
             conn.executemany(
                 "INSERT INTO field_clock(entity, entity_id, field, hlc) VALUES (?,?,?,?)"
@@ -237,13 +232,19 @@ class PageApplier:
                 values["created_at"] = self.now
             full = {"id": entity_id, **values}
             inserts.setdefault(tuple(full), []).append(list(full.values()))
+        self._write(table, inserts, updates)
+
+    def _write(self, table: str, inserts: dict[tuple[str, ...], list[list[Any]]],
+               updates: dict[tuple[str, ...], list[list[Any]]], also_set: str = "") -> None:
+        """One executemany per column set: inserts of whole rows, updates by id (the id last
+        in each parameter list) plus `also_set`."""
         conn = self.db.conn
         for names, params in inserts.items():
             conn.executemany(f"INSERT INTO {table} ({', '.join(names)})"
                              f" VALUES ({', '.join('?' * len(names))})", params)
         for names, params in updates.items():
             sets = ", ".join(f"{k} = ?" for k in names)
-            conn.executemany(f"UPDATE {table} SET {sets} WHERE id = ?", params)
+            conn.executemany(f"UPDATE {table} SET {sets}{also_set} WHERE id = ?", params)
 
     def _conflict(self, conflict_id: str, f: dict[str, Any]) -> bool:
         """Store HQ's conflict row; True when it is new here."""

@@ -121,17 +121,11 @@ ENTITIES: dict[str, EntitySpec] = {
           if name not in COUNSELLING_ENTITIES),
         *(EntitySpec(name, "event") for name in EVENT_ENTITIES),
         EntitySpec("conflict_resolution", "event", fields=frozenset({"conflict_id", "choice"})),
-        EntitySpec(
-            "counselling_note",
-            "record",
-            partition="counselling",
-            write_roles=frozenset({"counsellor"}),
-        ),
-        EntitySpec(
-            "mediation_note",
-            "record",
-            partition="counselling",
-            write_roles=frozenset({"counsellor"}),
+        *(
+            EntitySpec(
+                name, "record", partition="counselling", write_roles=frozenset({"counsellor"})
+            )
+            for name in COUNSELLING_ENTITIES
         ),
     )
 }

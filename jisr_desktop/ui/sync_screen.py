@@ -14,6 +14,7 @@ screen offers to enroll it again with a new code of its center (`SyncClient.enro
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -156,25 +157,16 @@ class SyncAgent(QObject):
 
     def sync_now(self) -> bool:
         """Start a sync in the background; False when one is running already."""
-        if self.busy:
-            return False
-        self.busy = True
-        self._indicator(_("Sync: in progress…"), "busy")
 
         def job() -> SyncReport:
             with self._client() as client:
                 return client.sync()
 
-        self.session.runner.run_net(job, self._done, self._failed)
-        return True
+        return self._start(job, self._done)
 
     def enroll(self, server: str, code: str, *, again: bool = False) -> bool:
         """Enroll (or, with `again`, enroll again after HQ revoked this desktop), then sync;
         False when a sync is running already."""
-        if self.busy:
-            return False
-        self.busy = True
-        self._indicator(_("Sync: in progress…"), "busy")
 
         def job() -> SyncReport:
             with self._client() as client:
@@ -185,6 +177,14 @@ class SyncAgent(QObject):
             self.session.set_setting("hq_url", server)
             self._done(report)
 
+        return self._start(job, done)
+
+    def _start(self, job: Callable[[], SyncReport], done: Callable[[SyncReport], None]) -> bool:
+        """Run `job` on the network worker unless a sync is running already (then False)."""
+        if self.busy:
+            return False
+        self.busy = True
+        self._indicator(_("Sync: in progress…"), "busy")
         self.session.runner.run_net(job, done, self._failed)
         return True
 
