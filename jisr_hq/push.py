@@ -76,21 +76,6 @@ def push_once(device: Device, req: PushRequest, prepared: list[Prepared]) -> Pus
         raise
 
 
-def push(device: Device, req: PushRequest) -> PushResponse:
-    """Apply `req` for the authenticated `device` (no waiting on a gap); raises ApiError."""
-    try:
-        prepared = prepare_batch(device, req)
-    except ApiError as exc:
-        audit_refusal(device, req, exc)
-        raise
-    try:
-        return push_once(device, req, prepared)
-    except Gap as gap:
-        refusal = gap.error()
-        audit_refusal(device, req, refusal)
-        raise refusal from None
-
-
 def _check_batch_shape(device: Device, req: PushRequest) -> None:
     if req.protocol_v > PROTOCOL_VERSION:
         raise ApiError("invalid", f"This HQ speaks protocol {PROTOCOL_VERSION} at most.")

@@ -11,7 +11,6 @@ import gzip
 import logging
 import threading
 import uuid
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -186,18 +185,3 @@ def _error_body(status: int, raw: bytes) -> p.ErrorBody:
         return p.ErrorBody.model_validate_json(raw)
     except ValidationError:
         return p.ErrorBody(code=f"http_{status}", message=raw[:200].decode(errors="replace"))
-
-
-def iter_batches(ops: Iterable[p.Op]) -> Iterator[list[p.Op]]:
-    """Cut a contiguous run of ops into push batches (≤500 ops, ≈256 KB gzipped)."""
-    batch: list[p.Op] = []
-    size = 0
-    for op in ops:
-        op_size = len(op.model_dump_json())
-        if batch and (len(batch) >= p.MAX_OPS_PER_BATCH or size + op_size > MAX_BATCH_JSON_BYTES):
-            yield batch
-            batch, size = [], 0
-        batch.append(op)
-        size += op_size
-    if batch:
-        yield batch

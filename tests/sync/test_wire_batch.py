@@ -54,7 +54,7 @@ def test_wire_batches_equal_the_pydantic_batches(desks: Callable[..., Desk]) -> 
     assert after == total
 
 
-def test_wire_batches_are_cut_like_iter_batches(desks: Callable[..., Desk]) -> None:
+def test_wire_batches_are_cut_at_the_size_bound(desks: Callable[..., Desk]) -> None:
     desk = desks("B")
     ctx = desk.coord
     for i in range(30):
