@@ -5,13 +5,21 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 LOCALE := jisr_desktop/resources/locale
+LOCK := requirements/dev.txt
+# The bundle is built in a venv of its own holding only the desktop's locked dependencies.
+BUNDLE_VENV := build/venv-bundle
+BUNDLE_LOCK := requirements/bundle.txt
+BUNDLE_STAMP := $(BUNDLE_VENV)/.installed
 
-.PHONY: run test lint bench bundle translations compile-translations system-deps venv clean
+.PHONY: run test lint bench bundle lock translations compile-translations system-deps venv clean
 
-$(STAMP): pyproject.toml
+# Every dependency comes pinned and hash-checked from the lock (requirements/*.txt, `make lock`),
+# then the project itself, editable and without dependencies (built with the lock's setuptools
+# and Babel: no download at build time).
+$(STAMP): pyproject.toml setup.py $(LOCK)
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev,hq]'
+	$(PY) -m pip install --quiet --require-hashes --no-deps -r $(LOCK)
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
 
 venv: $(STAMP)
@@ -40,14 +48,35 @@ test: system-deps $(STAMP) compile-translations
 	QT_QPA_PLATFORM=offscreen JISR_REQUIRE_PG=1 $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check jisr_desktop jisr_hq tests bench
+	$(VENV)/bin/ruff check jisr_desktop jisr_hq jisr_protocol tests bench setup.py
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports --no-cache --no-logo
 
 bench: $(STAMP) compile-translations
 	@for b in bench/[a-z]*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
 
-bundle: $(STAMP) compile-translations
-	$(VENV)/bin/pyinstaller --noconfirm --clean build.spec
+$(BUNDLE_STAMP): pyproject.toml setup.py $(BUNDLE_LOCK)
+	test -x $(BUNDLE_VENV)/bin/python || $(PYTHON) -m venv $(BUNDLE_VENV)
+	$(BUNDLE_VENV)/bin/python -m pip install --quiet --require-hashes --no-deps -r $(BUNDLE_LOCK)
+	$(BUNDLE_VENV)/bin/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	touch $@
+
+# build.spec compiles the catalogs itself (into build/, the source tree is left alone).
+bundle: $(BUNDLE_STAMP)
+	$(BUNDLE_VENV)/bin/pyinstaller --noconfirm --clean build.spec
+
+# Re-pin every lock from pyproject.toml (the versions pinned now are kept unless
+# `make lock UPGRADE=1`). One universal resolution for Python 3.11-3.13 on Linux, Windows
+# and macOS, with the hashes of every file of each pinned version; bundle.txt and hq.txt are
+# subsets of dev.txt (same versions).
+UV_COMPILE = $(VENV)/bin/uv pip compile --quiet --universal --python-version 3.11 \
+	--generate-hashes --custom-compile-command "make lock" $(if $(UPGRADE),--upgrade)
+lock: $(STAMP)
+	$(UV_COMPILE) pyproject.toml requirements/build.in --extra dev --extra hq --extra desktop \
+	    -o requirements/dev.txt
+	$(UV_COMPILE) pyproject.toml requirements/build.in requirements/bundle.in --extra desktop \
+	    -c requirements/dev.txt -o requirements/bundle.txt
+	$(UV_COMPILE) pyproject.toml --extra hq -c requirements/dev.txt -o requirements/hq.txt
 
 clean:
 	rm -rf build dist .pytest_cache .mypy_cache
