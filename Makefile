@@ -25,7 +25,7 @@ $(STAMP): pyproject.toml setup.py $(LOCK)
 venv: $(STAMP)
 
 system-deps:
-	@scripts/system-deps.sh
+	@PYTHON=$(PYTHON) scripts/system-deps.sh
 
 compile-translations: $(STAMP)
 	$(VENV)/bin/pybabel compile --use-fuzzy -d $(LOCALE) -D jisr --statistics 2>&1 | grep -v '^$$' || true

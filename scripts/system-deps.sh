@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Installs the system packages the tests need (PostgreSQL server, Qt's runtime libraries),
-# when running as root on Debian and they are missing. Fails loudly when they cannot be had.
+# Installs the system packages the tests need (PostgreSQL server, Qt's runtime libraries,
+# venv support for the Python that makes .venv and the tests' throwaway venvs), when running
+# as root on Debian and they are missing. Fails loudly when they cannot be had.
 set -euo pipefail
 need=()
+"${PYTHON:-python3}" -c 'import ensurepip, venv' >/dev/null 2>&1 || need+=(python3-venv)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 for lib in libEGL.so.1 libxkbcommon.so.0 libfontconfig.so.1 libdbus-1.so.3 libGL.so.1; do
   ldconfig -p | grep -q "$lib" || { need+=(libegl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libgl1); break; }
