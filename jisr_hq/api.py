@@ -19,8 +19,9 @@ from django import db
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import ValidationError as NinjaValidationError
+from pydantic import BaseModel
 
-from jisr_desktop.sync import protocol as p
+import jisr_protocol as p
 from jisr_hq import clock, devices
 from jisr_hq import pull as pull_mod
 from jisr_hq import push as push_mod
@@ -49,7 +50,7 @@ _AUTH_DOC = {
 }
 
 
-def _body_doc(model: type[p.BaseModel]) -> dict[str, object]:
+def _body_doc(model: type[BaseModel]) -> dict[str, object]:
     return {
         "requestBody": {
             "required": True,

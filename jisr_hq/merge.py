@@ -15,7 +15,6 @@ meanwhile) and writes everything in `flush()`.
 from __future__ import annotations
 
 import hashlib
-import os
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -23,19 +22,19 @@ from typing import Any
 
 from django.utils import timezone
 
-from jisr_desktop.sync.protocol import (
+from jisr_hq import clock, store
+from jisr_hq.models import Conflict, Device, StaffAccount
+from jisr_hq.store import EventState, RecState
+from jisr_hq.testhooks import schema_overrides as _schema_overrides
+from jisr_protocol import (
     ENTITIES,
+    LIFE,
     RESOLUTION_CHOICES,
     EntitySpec,
     Op,
     canonical_json,
+    device_of,
 )
-from jisr_hq import clock, store
-from jisr_hq.models import Conflict, Device, StaffAccount
-from jisr_hq.store import EventState, RecState
-
-LIFE = "_deleted"
-"""Clock key of a record's lifecycle (delete / restore) in `clocks`."""
 
 CENTER_FIELDS = ("center_id",)
 """Patch fields that claim a center; they must name the device's own center."""
@@ -47,16 +46,6 @@ fields a desktop changed, so an old desktop cannot blank fields it does not know
 Key = tuple[str, uuid.UUID]
 
 PARTITION_NAMES = ("center", "counselling")
-
-
-def _schema_overrides() -> dict[str, int]:
-    """JISR_HQ_SCHEMA_OVERRIDE="person=2,…" lets a test play an HQ newer than its desktops."""
-    out: dict[str, int] = {}
-    for item in os.environ.get("JISR_HQ_SCHEMA_OVERRIDE", "").split(","):
-        name, _, version = item.partition("=")
-        if name.strip() in ENTITIES and version.strip().isdigit():
-            out[name.strip()] = int(version)
-    return out
 
 
 _OVERRIDES = _schema_overrides()
@@ -321,7 +310,7 @@ class BatchMerger:
         """Record a loser. By default the op lost; with `op_won` the stored value lost."""
         if op_won:
             winner_clock, lost_clock = eff, loser_clock or ""
-            loser_device = _uuid_or_none(clock.device_of(lost_clock)) if lost_clock else None
+            loser_device = _uuid_or_none(device_of(lost_clock)) if lost_clock else None
         else:
             winner_clock, lost_clock = rec.clocks.get(name, ""), eff
             loser_device = op.device_id

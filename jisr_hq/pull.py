@@ -15,8 +15,7 @@ from typing import Any
 
 from django.db import connection
 
-from jisr_desktop.sync.protocol import Cursor
-from jisr_hq import clock
+from jisr_hq import clock, store
 from jisr_hq.errors import ApiError
 from jisr_hq.models import (
     Center,
@@ -28,6 +27,7 @@ from jisr_hq.models import (
     StaffAccount,
     WorkshopCategory,
 )
+from jisr_protocol import Cursor
 
 
 def may_read_counselling(device: Device, user: str | None) -> bool:
@@ -192,7 +192,7 @@ _SQL_EVENTS = (
 def _center_page(partition: str, center_id: uuid.UUID, after: int, head: int, room: int) -> Sourced:
     """Records, events and conflicts of the window, merged by counter; only the rows that
     make the page are written out as JSON."""
-    key = center_id if connection.features.has_native_uuid_field else center_id.hex
+    key = center_id if store.native_uuids() else center_id.hex
     with connection.cursor() as cur:
         cur.execute(_SQL_RECORDS, [key, partition, after, head, room])
         records = cur.fetchall()

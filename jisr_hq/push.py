@@ -19,7 +19,11 @@ import logging
 
 from django.db import transaction
 
-from jisr_desktop.sync.protocol import (
+from jisr_hq import clock, store, testhooks
+from jisr_hq.errors import ApiError
+from jisr_hq.merge import BatchMerger, Prepared, prepare
+from jisr_hq.models import BatchReceipt, Device, PushAudit
+from jisr_protocol import (
     MAX_OPS_PER_BATCH,
     PIPELINE_DEPTH,
     PROTOCOL_VERSION,
@@ -28,10 +32,6 @@ from jisr_desktop.sync.protocol import (
     PushResponse,
     Rejected,
 )
-from jisr_hq import clock, faults, store
-from jisr_hq.errors import ApiError
-from jisr_hq.merge import BatchMerger, Prepared, prepare
-from jisr_hq.models import BatchReceipt, Device, PushAudit
 
 log = logging.getLogger(__name__)
 
@@ -129,7 +129,7 @@ def _apply(device: Device, req: PushRequest, prepared: list[Prepared]) -> PushRe
         (len(req.ops), len(new) - n_rejected_new, len(old), n_rejected_new),
         {"reasons": reasons, "conflicts": merger.conflict_count},
     )
-    faults.pause_before_commit()
+    testhooks.pause_before_commit()
     return PushResponse(
         acked_through=max(hwm, new[-1].op.seq if new else 0),
         server_hlc=clock.now_text(),

@@ -7,6 +7,9 @@ JISR_HQ_ALLOWED_HOSTS   comma-separated (default: localhost,127.0.0.1,[::1])
 JISR_HQ_DEBUG           1 to turn Django's debug mode on (never in production)
 JISR_HQ_CSRF_TRUSTED_ORIGINS  comma-separated origins for the admin behind HTTPS (https://hq.example.ma)
 JISR_HQ_TOMBSTONE_DAYS  tombstone retention horizon used by purge-tombstones (default 180)
+JISR_HQ_DB_POOL_MAX     PostgreSQL connections per worker process (default 10)
+JISR_HQ_TEST_HOOKS      1 turns on the test suite's hooks (jisr_hq/testhooks.py); refused
+                        unless JISR_HQ_DEBUG is on too (see docs/hq.md)
 """
 
 from __future__ import annotations
@@ -17,9 +20,14 @@ from pathlib import Path
 
 import dj_database_url
 import platformdirs
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from jisr_desktop.sync import protocol
+import jisr_protocol as protocol
+
+
+def _flag(name: str) -> bool:
+    return os.environ.get(name, "") in {"1", "true", "yes"}
 
 
 def _home() -> Path:
@@ -80,7 +88,14 @@ def _database(home: Path) -> dict[str, object]:
 HOME = _home()
 BASE_DIR = Path(__file__).resolve().parent
 SECRET_KEY = _secret_key(HOME)
-DEBUG = os.environ.get("JISR_HQ_DEBUG", "") in {"1", "true", "yes"}
+DEBUG = _flag("JISR_HQ_DEBUG")
+JISR_HQ_TEST_HOOKS = _flag("JISR_HQ_TEST_HOOKS")
+"""Fault injection and the like for the test suite (jisr_hq/testhooks.py); never in production."""
+if JISR_HQ_TEST_HOOKS and not DEBUG:
+    raise ImproperlyConfigured(
+        "JISR_HQ_TEST_HOOKS is for the test suite only and needs JISR_HQ_DEBUG=1; "
+        "unset it in production"
+    )
 ALLOWED_HOSTS = [
     h.strip()
     for h in os.environ.get("JISR_HQ_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",")
@@ -102,6 +117,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "jisr_hq.middleware.ApiMiddleware",  # /api/ is served here, without the rest (see there)
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -130,7 +146,6 @@ TEMPLATES = [
     }
 ]
 ASGI_APPLICATION = "jisr_hq.asgi.application"
-WSGI_APPLICATION = "jisr_hq.wsgi.application"
 DATABASES = {"default": _database(HOME)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

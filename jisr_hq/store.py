@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.db import connection
+from django.db import connection, models
 from django.utils import timezone
 
 
@@ -190,15 +190,26 @@ def _hex(u: uuid.UUID | None) -> Any:
     return None if u is None else u.hex
 
 
+_UUID_FIELD = models.UUIDField()
+_DATETIME_FIELD = models.DateTimeField()
+
+
 @functools.cache
+def native_uuids() -> bool:
+    """Whether the database stores UUIDs natively (PostgreSQL) rather than as 32 hex
+    characters (SQLite), as Django's UUIDField says. Cached: an HQ process talks to one
+    database."""
+    probe = uuid.UUID(int=1)
+    return isinstance(_UUID_FIELD.get_db_prep_value(probe, connection), uuid.UUID)
+
+
 def _uuid_adapter() -> Callable[[uuid.UUID | None], Any]:
-    """UUIDs as the backend stores them (PostgreSQL natively, SQLite as 32 hex chars).
-    Cached: an HQ process talks to one database."""
-    return _native if connection.features.has_native_uuid_field else _hex
+    """UUIDs as the backend stores them (PostgreSQL natively, SQLite as 32 hex chars)."""
+    return _native if native_uuids() else _hex
 
 
 def _dt(value: datetime | None) -> Any:
-    return connection.ops.adapt_datetimefield_value(value)
+    return _DATETIME_FIELD.get_db_prep_value(value, connection)
 
 
 def _json(value: Any) -> str:
@@ -212,7 +223,7 @@ def _bulk_insert(table: str, columns: tuple[str, ...], rows: list[tuple[Any, ...
     cols = ", ".join(columns)
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
-            with cur.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
+            with cur.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
                 copy.write("".join(["\t".join(map(_copy_value, row)) + "\n" for row in rows]))
         else:
             marks = ", ".join(["%s"] * len(columns))

@@ -3,6 +3,7 @@ embedded SQLite and once on a throwaway PostgreSQL (see pg_server.py)."""
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import tempfile
 import uuid
@@ -18,7 +19,9 @@ from tests.hq.pg_server import ExternalPg, PgCluster, free_port, postgres  # noq
 BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 
 
-def _server(backend: str, request: pytest.FixtureRequest) -> Iterator[HqServer]:
+@contextlib.contextmanager
+def unmigrated_server(backend: str, request: pytest.FixtureRequest) -> Iterator[HqServer]:
+    """An HQ with its own data folder and an empty database, neither migrated nor started."""
     home = Path(tempfile.mkdtemp(prefix="jisr-hq-test-"))
     dbname = ""
     if backend == "postgres":
@@ -28,7 +31,6 @@ def _server(backend: str, request: pytest.FixtureRequest) -> Iterator[HqServer]:
     else:
         url = f"sqlite:///{home / 'hq.sqlite3'}"
     server = HqServer(home, url, free_port(), backend)
-    server.start()
     try:
         yield server
     finally:
@@ -36,6 +38,14 @@ def _server(backend: str, request: pytest.FixtureRequest) -> Iterator[HqServer]:
         if dbname:
             cluster.drop_database(dbname)
         shutil.rmtree(home, ignore_errors=True)
+
+
+def _server(backend: str, request: pytest.FixtureRequest) -> Iterator[HqServer]:
+    """A migrated, running HQ (migrating is its own step: `serve` refuses to)."""
+    with unmigrated_server(backend, request) as server:
+        server.migrate()
+        server.start()
+        yield server
 
 
 @pytest.fixture(scope="module", params=BACKENDS)

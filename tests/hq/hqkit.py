@@ -23,10 +23,14 @@ from typing import Any
 
 import httpx
 
-from jisr_desktop.sync.hlc import HybridLogicalClock
+from jisr_protocol.hlc import HybridLogicalClock
 
 REPO = Path(__file__).resolve().parents[2]
 YEAR_MS = 365 * 24 * 3600 * 1000
+
+
+TEST_HOOKS = {"JISR_HQ_TEST_HOOKS": "1", "JISR_HQ_DEBUG": "1"}
+"""Server environment that turns jisr_hq/testhooks.py on (refused without debug mode)."""
 
 
 def wall_ms() -> int:
@@ -58,23 +62,32 @@ class HqServer:
         return env
 
     def cli(
-        self, *args: str, check: bool = True, env: dict[str, str] | None = None
+        self,
+        *args: str,
+        check: bool = True,
+        env: dict[str, str] | None = None,
+        timeout: float = 120,
     ) -> subprocess.CompletedProcess[str]:
         result = subprocess.run(
             [sys.executable, "-m", "jisr_hq", *args],
             env={**self.env, **(env or {})},
             capture_output=True,
             text=True,
-            timeout=120,
+            timeout=timeout,
             cwd=REPO,
         )
         if check and result.returncode != 0:
             raise AssertionError(f"jisr-hq {args} failed: {result.stderr}")
         return result
 
+    def migrate(self) -> None:
+        """`jisr-hq migrate`: `serve` refuses a database that is not migrated."""
+        self.cli("migrate")
+
     def start(self, *serve_args: str, **extra_env: str) -> None:
-        """Start `serve` and wait until it answers; `serve_args` are appended to the command
-        line (e.g. "--workers", "2"), so they override the defaults given here."""
+        """Start `serve` (on a migrated database) and wait until it answers; `serve_args` are
+        appended to the command line (e.g. "--workers", "2"), so they override the defaults
+        given here."""
         self.extra_env = extra_env
         log = open(self.home / "server.log", "ab")  # noqa: SIM115 - closed with the process
         self.proc = subprocess.Popen(
@@ -106,6 +119,11 @@ class HqServer:
                     return
             time.sleep(0.1)
         raise RuntimeError("HQ did not start in time")
+
+    def start_with_test_hooks(self, **hook_env: str) -> None:
+        """Start `serve` with the test hooks of jisr_hq/testhooks.py on (which HQ accepts in
+        debug mode only), e.g. JISR_HQ_FAULT_PAUSE_FILE=path."""
+        self.start(**TEST_HOOKS, **hook_env)
 
     def stop(self) -> None:
         if self.proc and self.proc.poll() is None:
@@ -324,6 +342,6 @@ class SimDesktop:
 
 
 def _ts(text: str) -> Any:
-    from jisr_desktop.sync.hlc import Timestamp
+    from jisr_protocol.hlc import Timestamp
 
     return Timestamp.parse(text)

@@ -75,7 +75,9 @@ def test_sigkill_mid_apply_leaves_nothing_half_applied(
     ops.append(desk.op("visit", uuid.uuid4(), "event", {"reason": "k"}))
     marker = tmp_path / "paused"
     hq.stop()
-    hq.start(JISR_HQ_FAULT_PAUSE_FILE=str(marker), JISR_HQ_FAULT_PAUSE_SECONDS="120")
+    hq.start_with_test_hooks(
+        JISR_HQ_FAULT_PAUSE_FILE=str(marker), JISR_HQ_FAULT_PAUSE_SECONDS="120"
+    )
     try:
         outcome: list[object] = []
         pusher = threading.Thread(target=lambda: outcome.append(_try_push(desk, ops)))

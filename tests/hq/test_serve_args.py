@@ -24,6 +24,7 @@ def _ppid(pid: int) -> int:
 def test_serve_args_reach_the_server() -> None:
     home = Path(tempfile.mkdtemp(prefix="jisr-hq-args-"))
     hq = HqServer(home, f"sqlite:///{home / 'hq.sqlite3'}", free_port(), "sqlite")
+    hq.migrate()
     # "--log-level info" overrides start()'s default "warning": uvicorn then logs one
     # "Started server process [pid]" per worker, which is what this test reads.
     hq.start("--workers", "2", "--log-level", "info")

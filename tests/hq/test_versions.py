@@ -26,7 +26,7 @@ def test_older_schema_push_does_not_clobber_newer_fields(
     hq: HqServer, center: tuple[str, list[str]], enroll: Callable[..., SimDesktop]
 ) -> None:  # SYNC 23
     hq.stop()
-    hq.start(JISR_HQ_SCHEMA_OVERRIDE="person=2")  # HQ and the new desktop know person v2
+    hq.start_with_test_hooks(JISR_HQ_SCHEMA_OVERRIDE="person=2")  # HQ knows person v2
     try:
         new, old = enroll(center[1][0]), enroll(center[1][1])
         pid = uuid.uuid4()

@@ -1,0 +1,39 @@
+"""`create_center` (`jisr-hq create-center`): add a center, print its id and enrollment codes."""
+
+from __future__ import annotations
+
+from argparse import ArgumentParser
+from typing import Any
+
+from jisr_hq.devices import issue_code
+from jisr_hq.management.base import HqCommand, OperatorError
+from jisr_hq.models import Center
+
+
+class Command(HqCommand):
+    help = "Add a center: prints its id, then --codes N enrollment codes (valid 48 h)."
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument("--code", required=True)
+        parser.add_argument("--name-fr", required=True)
+        parser.add_argument("--name-ar", required=True)
+        parser.add_argument("--province", required=True)
+        parser.add_argument("--codes", type=int, default=0, help="also print N enrollment codes")
+        parser.add_argument(
+            "--counselling", action="store_true", help="codes for counselling devices"
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        code = options["code"]
+        if Center.objects.filter(code=code).exists():
+            raise OperatorError(f"a center with code {code!r} already exists")
+        center = Center(
+            code=code,
+            name_fr=options["name_fr"],
+            name_ar=options["name_ar"],
+            province_code=options["province"],
+        )
+        center.save()
+        self.stdout.write(str(center.id))
+        for _ in range(options["codes"]):
+            self.stdout.write(issue_code(center, hours=48, counselling=options["counselling"]))
