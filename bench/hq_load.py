@@ -188,6 +188,7 @@ def main() -> int:
     with pg_cluster() as cluster:
         url = cluster.create_database("bench_load_" + uuid.uuid4().hex[:8])
         hq = HqServer(Path(tempfile.mkdtemp(prefix="jisr-load-")), url, free_port(), "postgres")
+        hq.migrate()
         hq.start("--workers", str(args.workers))
         try:
             per_center = -(-args.desktops // args.centers)

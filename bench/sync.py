@@ -489,6 +489,7 @@ def main() -> int:
     with pg_cluster() as cluster:
         url = cluster.create_database("bench_sync_" + uuid.uuid4().hex[:8])
         hq = HqServer(Path(tempfile.mkdtemp(prefix="jisr-bench-hq-")), url, free_port(), "postgres")
+        hq.migrate()
         hq.start("--workers", str(args.workers))
         try:
             for n in args.n:
