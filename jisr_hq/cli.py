@@ -45,9 +45,12 @@ def _fail(message: str, status: int) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
-    if not args or args[0] in {"-h", "--help"}:
+    if not args:
+        sys.stderr.write(_usage())
+        return 2
+    if args[0] in {"-h", "--help"}:
         sys.stdout.write(_usage())
-        return 0 if args else 2
+        return 0
     name, rest = args[0], args[1:]
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s %(message)s")
     try:
