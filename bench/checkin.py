@@ -35,11 +35,12 @@ sys.path.insert(0, str(ROOT.parent))
 import sqlite_utils  # noqa: E402
 from _common import machine, percentile, write_result  # noqa: E402
 
+from jisr_desktop import ledger  # noqa: E402
+from jisr_desktop.context import SYSTEM_USER, Context  # noqa: E402
 from jisr_desktop.db.connection import open_database  # noqa: E402
-from jisr_desktop.services import accounts, changes, club, nursery, registry  # noqa: E402
+from jisr_desktop.services import accounts, club, nursery, registry  # noqa: E402
 from jisr_desktop.services.center import create_center  # noqa: E402
 from jisr_desktop.services.checkin import check_in_by_code  # noqa: E402
-from jisr_desktop.services.context import SYSTEM_USER, Context  # noqa: E402
 
 KIDS, MEMBERS, MORNINGS = 30, 20, 10
 FIRST_MORNING = datetime(2026, 11, 2, 7, 30, tzinfo=UTC)
@@ -54,7 +55,7 @@ def seed_persons(db: sqlite_utils.Database, count: int, rng: random.Random) -> l
     for start in range(0, count, BATCH):
         batch = []
         for i in range(start, min(count, start + BATCH)):
-            pid = changes.new_id()
+            pid = ledger.new_id()
             ids.append(pid)
             born = date(1940, 1, 1) + timedelta(days=rng.randrange(30_000))
             batch.append((pid, f"Given{i}", f"Family{i % 5000}", born.isoformat(), rng.choice("FM"), 1))
@@ -87,10 +88,10 @@ def seed_events(db: sqlite_utils.Database, person_ids: list[str], total: int, rn
         day = first_day + timedelta(days=i % HISTORY_DAYS)
         service = "nursery" if i % 2 else "club"
         person = rng.choice(person_ids)
-        cid = changes.deterministic_id("checkin", service, person, day.isoformat())
+        cid = ledger.deterministic_id("checkin", service, person, day.isoformat())
         at_in, at_out = f"{day.isoformat()}T08:{i % 60:02d}:00+00:00", f"{day.isoformat()}T16:{i % 60:02d}:00+00:00"
         ins.append((cid, service, person, day.isoformat(), at_in, "", "", "bench", at_in))
-        outs.append((changes.deterministic_id("checkout", cid), cid, service, person, day.isoformat(), at_out,
+        outs.append((ledger.deterministic_id("checkout", cid), cid, service, person, day.isoformat(), at_out,
                      "", "bench", at_out))
         if i % 20 == 0:
             check_in_ids.append(cid)
@@ -102,26 +103,26 @@ def seed_events(db: sqlite_utils.Database, person_ids: list[str], total: int, rn
     marks = []
     mark_sql = ("INSERT OR IGNORE INTO attendance(id, context, session_id, person_id, status, day, at, recorded_by, created_at)"
                 " VALUES (?,?,?,?,?,?,?,?,?)")
-    sessions = [changes.new_id() for _ in range(n_marks // 15 + 1)]
+    sessions = [ledger.new_id() for _ in range(n_marks // 15 + 1)]
     for i in range(n_marks):
         day = first_day + timedelta(days=(i // 15) % HISTORY_DAYS)
         session, person = sessions[i // 15], rng.choice(person_ids)
         at = f"{day.isoformat()}T10:00:00+00:00"
-        marks.append((changes.deterministic_id("attendance", session, person), "workshop", session, person,
+        marks.append((ledger.deterministic_id("attendance", session, person), "workshop", session, person,
                       rng.choice(("present", "present", "present", "late", "absent")), day.isoformat(), at,
                       "bench", at))
         if len(marks) == BATCH:
             flush("attendance", mark_sql, marks)
     flush("attendance", mark_sql, marks)
     check_in_ids = list(dict.fromkeys(check_in_ids))  # a repeated random draw is one check-in
-    acks = [(changes.deterministic_id("ack", cid), cid, "", "Allergy", "2025-01-01T08:00:00+00:00", "bench", "")
+    acks = [(ledger.deterministic_id("ack", cid), cid, "", "Allergy", "2025-01-01T08:00:00+00:00", "bench", "")
             for cid in check_in_ids[:n_acks]]
     flush("alert_ack", "INSERT OR IGNORE INTO alert_ack(id, check_in_id, person_id, alerts, at, recorded_by, created_at)"
                        " VALUES (?,?,?,?,?,?,?)", acks)
     written = sum(db.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
                   for t in ("check_in", "check_out", "attendance", "alert_ack"))
     n_corr = total - written  # the rest, so that the tables hold `total` events in all
-    corrections = [(changes.new_id(), "check_in", rng.choice(check_in_ids), rng.choice(("void", "amend")),
+    corrections = [(ledger.new_id(), "check_in", rng.choice(check_in_ids), rng.choice(("void", "amend")),
                     "{}", "wrong child scanned", "2025-01-01T09:00:00+00:00", "bench", "")
                    for _ in range(n_corr)]
     flush("event_correction", "INSERT INTO event_correction(id, target_table, target_id, kind, patch, reason, at,"

@@ -30,9 +30,9 @@ sys.path.insert(0, str(ROOT.parent))
 
 import psycopg  # noqa: E402
 
-from jisr_desktop.sync import protocol as p  # noqa: E402
-from jisr_desktop.sync.hlc import HybridLogicalClock  # noqa: E402
+import jisr_protocol as p  # noqa: E402
 from jisr_desktop.sync.transport import HqError, HqUnreachable, SyncTransport  # noqa: E402
+from jisr_protocol.hlc import HybridLogicalClock  # noqa: E402
 from tests.hq.hqkit import HqServer  # noqa: E402
 from tests.hq.pg_server import free_port, pg_cluster  # noqa: E402
 

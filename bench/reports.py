@@ -98,9 +98,9 @@ def build_data(home: Path, n_persons: int, n_events: int, seed: int = 5) -> dict
     import shutil
     import uuid
 
+    from jisr_desktop.context import SYSTEM_USER, Context
     from jisr_desktop.db.connection import open_database, transaction
     from jisr_desktop.services.center import create_center
-    from jisr_desktop.services.context import SYSTEM_USER, Context
 
     if home.exists():
         shutil.rmtree(home)
@@ -241,11 +241,11 @@ def best_of(fn: Callable[[], None], runs: int) -> float:
 
 def real_nursery_roster(home: Path, children: int = 300) -> Callable[[], None]:
     """300 children enrolled and half of them checked in through the services, then the roster."""
+    from jisr_desktop.context import SYSTEM_USER, Context
     from jisr_desktop.db.connection import open_database
     from jisr_desktop.reports.rosters import RosterRequest, build_roster
     from jisr_desktop.services import nursery
     from jisr_desktop.services.center import create_center
-    from jisr_desktop.services.context import SYSTEM_USER, Context
     from jisr_desktop.services.registry import register_person
 
     ctx = Context(db=open_database(home, create=True), user=SYSTEM_USER,

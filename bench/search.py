@@ -27,10 +27,10 @@ sys.path.insert(0, str(ROOT.parent))
 
 from _common import machine, percentile, write_result  # noqa: E402
 
+from jisr_desktop.context import SYSTEM_USER, Context  # noqa: E402
 from jisr_desktop.db.connection import open_database  # noqa: E402
 from jisr_desktop.services import registry  # noqa: E402
 from jisr_desktop.services.center import create_center  # noqa: E402
-from jisr_desktop.services.context import SYSTEM_USER, Context  # noqa: E402
 from jisr_desktop.services.demo import make_demo  # noqa: E402
 
 

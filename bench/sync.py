@@ -4,7 +4,7 @@ PostgreSQL, with N persons and 5N events.
 Desktop A is a center's database filled through the services (`registry.register_person`,
 `visits.log_visit`, `club.check_in_member`/`check_out_member`, `workshops.mark_attendance`…),
 so that its rows, field clocks, outbox and audit log are exactly what the one write path
-(`services/changes.py`) writes. It is built once per N and cached under `bench/data/sync-<N>/`
+(`jisr_desktop/ledger`) writes. It is built once per N and cached under `bench/data/sync-<N>/`
 (each run works on a copy: enrolling and syncing change it).
 
 For each N, in one new center of a throwaway HQ (PostgreSQL, uvicorn with `--workers`):
@@ -48,12 +48,12 @@ sys.path.insert(0, str(ROOT.parent))
 import sqlite_utils  # noqa: E402
 from _common import machine, write_result  # noqa: E402
 
+import jisr_protocol as p  # noqa: E402
+from jisr_desktop.context import SYSTEM_USER, Context, User  # noqa: E402
 from jisr_desktop.db.connection import open_database, transaction  # noqa: E402
 from jisr_desktop.services import accounts, club, registry, visits, workshops  # noqa: E402
 from jisr_desktop.services.center import create_center  # noqa: E402
-from jisr_desktop.services.context import SYSTEM_USER, Context, User  # noqa: E402
 from jisr_desktop.services.demo_names import FAMILY, FEMALE, MALE, STREETS  # noqa: E402
-from jisr_desktop.sync import protocol as p  # noqa: E402
 from jisr_desktop.sync.client import SyncClient  # noqa: E402
 from jisr_desktop.sync.client import state as client_state  # noqa: E402
 from jisr_desktop.sync.transport import SyncTransport  # noqa: E402

@@ -39,10 +39,10 @@ USERNAME, PASSWORD = "bench", "bench password"
 
 
 def build(home: Path, persons: int) -> float:
+    from jisr_desktop.context import SYSTEM_USER, Context
     from jisr_desktop.db.connection import open_database
     from jisr_desktop.services import accounts
     from jisr_desktop.services.center import create_center
-    from jisr_desktop.services.context import SYSTEM_USER, Context
     from jisr_desktop.services.demo import make_demo
     from jisr_desktop.settings import Settings
 
@@ -158,8 +158,8 @@ def measure_typing(home: Path, count: int) -> dict[str, object]:
     from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
 
+    from jisr_desktop.context import SYSTEM_USER, Context
     from jisr_desktop.services.accounts import sign_in
-    from jisr_desktop.services.context import SYSTEM_USER, Context
     from jisr_desktop.ui.app import make_application
     from jisr_desktop.ui.language import apply_language
     from jisr_desktop.ui.people import PeopleScreen

@@ -116,8 +116,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _system_context(root: Path, *, create: bool = False):  # type: ignore[no-untyped-def]
+    from jisr_desktop.context import SYSTEM_USER, Context
     from jisr_desktop.db.connection import open_database
-    from jisr_desktop.services.context import SYSTEM_USER, Context
 
     return Context(db=open_database(root, create=create), user=SYSTEM_USER)
 

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from jisr_desktop import __version__, paths
 
 if TYPE_CHECKING:
-    from jisr_desktop.services.context import Context
+    from jisr_desktop.context import Context
 
 log = logging.getLogger("jisr.selftest")
 
@@ -41,8 +41,8 @@ class SelfTest:
         self.person_id = ""
 
     def database(self) -> str:
+        from jisr_desktop.context import SYSTEM_USER, Context
         from jisr_desktop.db.connection import open_database
-        from jisr_desktop.services.context import SYSTEM_USER, Context
 
         db = open_database(self.root, create=True)
         header = paths.database_path(self.root).read_bytes()[:16]
@@ -55,9 +55,9 @@ class SelfTest:
         return f"encrypted (SQLCipher {cipher[0] if cipher else '?'})"
 
     def register(self) -> str:
+        from jisr_desktop.context import Context
         from jisr_desktop.services import accounts
         from jisr_desktop.services.center import create_center
-        from jisr_desktop.services.context import Context
         from jisr_desktop.services.registry import register_person
 
         assert self.ctx is not None

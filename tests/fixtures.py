@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from jisr_desktop import i18n
+from jisr_desktop.context import SYSTEM_USER, Context, User
 from jisr_desktop.db.connection import open_database
 from jisr_desktop.services import accounts
 from jisr_desktop.services.center import create_center
-from jisr_desktop.services.context import SYSTEM_USER, Context, User
 
 START = datetime(2026, 11, 2, 8, 30, tzinfo=UTC)
 

@@ -17,6 +17,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[1]))
 
+from jisr_desktop.context import SYSTEM_USER, Context  # noqa: E402
 from jisr_desktop.db.connection import open_database  # noqa: E402
 from jisr_desktop.domain.nursery import PickupClaim  # noqa: E402
 from jisr_desktop.reports.cards_sheet import build_card_sheet  # noqa: E402
@@ -25,7 +26,6 @@ from jisr_desktop.reports.render import render_page_png  # noqa: E402
 from jisr_desktop.reports.rosters import RosterRequest, build_roster  # noqa: E402
 from jisr_desktop.services import campaigns, club, nursery, visits, workshops  # noqa: E402
 from jisr_desktop.services.center import create_center  # noqa: E402
-from jisr_desktop.services.context import SYSTEM_USER, Context  # noqa: E402
 from jisr_desktop.services.registry import register_person  # noqa: E402
 
 GIRLS = [("مريم", "Meryem"), ("سلمى", "Salma"), ("خديجة", "Khadija"), ("ياسمين", "Yasmine"), ("لينا", "Lina")]

@@ -20,7 +20,7 @@ from make_report_samples import build  # noqa: E402
 from PySide6.QtCore import QDate, QEventLoop, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from jisr_desktop.services.context import User  # noqa: E402
+from jisr_desktop.context import User  # noqa: E402
 from jisr_desktop.ui.language import apply_language, load_fonts  # noqa: E402
 from jisr_desktop.ui.reports_screen import ReportsScreen  # noqa: E402
 from jisr_desktop.ui.session import Session  # noqa: E402

@@ -21,6 +21,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer
 
 from jisr_desktop import errors
+from jisr_desktop.context import Context
 from jisr_desktop.db import persons
 from jisr_desktop.domain.cards import ALPHABET
 from jisr_desktop.domain.workshops import Completion
@@ -30,7 +31,6 @@ from jisr_desktop.reports.document import build_pdf
 from jisr_desktop.reports.flowables import RosterTable, TextBlock
 from jisr_desktop.reports.formatting import format_day, is_rtl
 from jisr_desktop.reports.text import mark_ltr
-from jisr_desktop.services.context import Context
 
 CODE_PREFIX = "jisr-certificate-v1"
 

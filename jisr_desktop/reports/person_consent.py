@@ -15,9 +15,9 @@ from typing import IO
 import sqlite_utils
 
 from jisr_desktop import errors
+from jisr_desktop.context import Context
 from jisr_desktop.db import persons
 from jisr_desktop.reports.consent import ConsentCenter, ConsentPerson, build_consent_receipt
-from jisr_desktop.services.context import Context
 
 ADULT_AGE = 18
 

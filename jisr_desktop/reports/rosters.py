@@ -16,6 +16,7 @@ from typing import IO
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, PageBreak, Spacer
 
+from jisr_desktop.context import Context
 from jisr_desktop.domain.person import format_phone
 from jisr_desktop.domain.workshops import MARK_LABELS, Mark
 from jisr_desktop.i18n import N_
@@ -25,7 +26,6 @@ from jisr_desktop.reports.flowables import RosterTable, TextBlock, heading
 from jisr_desktop.reports.formatting import is_rtl
 from jisr_desktop.reports.queries import sessions_on
 from jisr_desktop.reports.text import mark_ltr
-from jisr_desktop.services.context import Context
 
 KINDS = ("nursery", "club", "workshop")
 BLANK_EXTRA_ROWS = 4          # empty rows at the end of a paper roster, for walk-ins

@@ -9,12 +9,11 @@ from datetime import datetime
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from jisr_desktop import errors
+from jisr_desktop import errors, ledger
+from jisr_desktop.context import Context, User
 from jisr_desktop.db.connection import transaction
 from jisr_desktop.domain.roles import Permission, Role
 from jisr_desktop.i18n import N_
-from jisr_desktop.services import changes
-from jisr_desktop.services.context import Context, User
 
 _hasher = PasswordHasher()
 MIN_PASSWORD = 8
@@ -59,14 +58,14 @@ def create_account(*, ctx: Context, username: str, display_name: str, role: str,
                                field="password", n=MIN_PASSWORD)
     if ctx.db.execute("SELECT 1 FROM user_account WHERE username = ?", [username]).fetchone():
         raise errors.JisrError(N_("This user name is taken."), field="username")
-    uid = changes.new_id()
+    uid = ledger.new_id()
     with transaction(ctx.db):
         ctx.db.execute(
             "INSERT INTO user_account(id, username, display_name, role, password_hash, center_id,"
             " created_at) VALUES (?,?,?,?,?,?,?)",
             [uid, username, display_name.strip() or username, role, hash_password(password),
              center_id, ctx.now().isoformat()])
-        changes.audit(ctx, "create_account", "user_account", uid, {"username": [None, username],
+        ledger.audit(ctx, "create_account", "user_account", uid, {"username": [None, username],
                                                                      "role": [None, role]})
     return User(uid, username, display_name.strip() or username, role, center_id)
 
@@ -140,7 +139,7 @@ def set_active(*, ctx: Context, user_id: str, active: bool) -> None:
         return
     with transaction(ctx.db):
         ctx.db.execute("UPDATE user_account SET active = ? WHERE id = ?", [int(active), user_id])
-        changes.audit(ctx, "activate_account" if active else "deactivate_account", "user_account",
+        ledger.audit(ctx, "activate_account" if active else "deactivate_account", "user_account",
                       user_id, {"active": [int(row[5]), int(active)]})
 
 
@@ -152,7 +151,7 @@ def reset_password(*, ctx: Context, user_id: str, new_password: str) -> None:
     with transaction(ctx.db):
         ctx.db.execute("UPDATE user_account SET password_hash = ?, failed_attempts = 0,"
                        " last_failed_at = NULL WHERE id = ?", [hash_password(new_password), user_id])
-        changes.audit(ctx, "reset_password", "user_account", user_id, {})
+        ledger.audit(ctx, "reset_password", "user_account", user_id, {})
 
 
 def change_password(*, ctx: Context, old_password: str, new_password: str) -> None:
@@ -166,7 +165,7 @@ def change_password(*, ctx: Context, old_password: str, new_password: str) -> No
     with transaction(ctx.db):
         ctx.db.execute("UPDATE user_account SET password_hash = ? WHERE id = ?",
                        [hash_password(new_password), ctx.user.id])
-        changes.audit(ctx, "change_password", "user_account", ctx.user.id, {})
+        ledger.audit(ctx, "change_password", "user_account", ctx.user.id, {})
 
 
 def unlock(*, ctx: Context, password: str) -> User:

@@ -17,13 +17,12 @@ from typing import Any
 
 import sqlite_utils
 
-from jisr_desktop import errors
+from jisr_desktop import errors, ledger
+from jisr_desktop.context import Context
 from jisr_desktop.db.connection import transaction
 from jisr_desktop.domain.attendance import Correction, CorrectionKind, check_reason, effective
 from jisr_desktop.domain.roles import Permission
 from jisr_desktop.i18n import N_
-from jisr_desktop.services import changes
-from jisr_desktop.services.context import Context
 
 EVENT_TABLES = ("check_in", "check_out", "alert_ack", "attendance")
 AMENDABLE: dict[str, frozenset[str]] = {
@@ -79,15 +78,15 @@ def _live_or_next_id(db: sqlite_utils.Database, table: str, base_id: str) -> tup
         current = effective(row, corrections_for(db, [event_id]).get(event_id, []))
         if current is not None:
             return event_id, current
-        event_id = changes.deterministic_id(base_id, event_id)
+        event_id = ledger.deterministic_id(base_id, event_id)
 
 
 def append_correction(ctx: Context, table: str, target_id: str, kind: CorrectionKind,
                       patch: dict[str, Any], reason: str) -> str:
-    correction_id = changes.new_id()
-    changes.append_event(ctx, "event_correction", correction_id, {
+    correction_id = ledger.new_id()
+    ledger.append_event(ctx, "event_correction", correction_id, {
         "target_table": table, "target_id": target_id, "kind": str(kind),
-        "patch": json.dumps({k: changes.to_db(v) for k, v in patch.items()}, ensure_ascii=False),
+        "patch": json.dumps({k: ledger.to_db(v) for k, v in patch.items()}, ensure_ascii=False),
         "reason": reason.strip(), "at": ctx.now().isoformat(), "recorded_by": ctx.user.id,
     }, action=f"{kind}_{table}")
     return correction_id
@@ -152,7 +151,7 @@ class Recorded:
 def record_check_in(ctx: Context, *, service: str, person_id: str, enrollment_id: str | None,
                     day: date, by_person_id: str | None = None, by_name: str = "",
                     card_code: str = "") -> Recorded:
-    base = changes.deterministic_id("checkin", service, person_id, day.isoformat())
+    base = ledger.deterministic_id("checkin", service, person_id, day.isoformat())
     event_id, live = _live_or_next_id(ctx.db, "check_in", base)
     if live is not None:
         return Recorded(live, False)
@@ -160,23 +159,23 @@ def record_check_in(ctx: Context, *, service: str, person_id: str, enrollment_id
            "day": day.isoformat(), "at": ctx.now().isoformat(), "by_person_id": by_person_id,
            "by_name": by_name.strip(), "card_code": card_code, "recorded_by": ctx.user.id,
            "previous_id": None if event_id == base else base}
-    changes.append_event(ctx, "check_in", event_id, row, action=f"check_in_{service}")
+    ledger.append_event(ctx, "check_in", event_id, row, action=f"check_in_{service}")
     event = _event(ctx.db, "check_in", event_id)
     assert event is not None
     return Recorded(event, True)
 
 
 def live_check_in(db: sqlite_utils.Database, service: str, person_id: str, day: date) -> dict[str, Any] | None:
-    base = changes.deterministic_id("checkin", service, person_id, day.isoformat())
+    base = ledger.deterministic_id("checkin", service, person_id, day.isoformat())
     return _live_or_next_id(db, "check_in", base)[1]
 
 
 def live_check_out(db: sqlite_utils.Database, check_in_id: str) -> dict[str, Any] | None:
-    return _live_or_next_id(db, "check_out", changes.deterministic_id("checkout", check_in_id))[1]
+    return _live_or_next_id(db, "check_out", ledger.deterministic_id("checkout", check_in_id))[1]
 
 
 def record_check_out(ctx: Context, *, check_in: dict[str, Any], fields: dict[str, Any]) -> Recorded:
-    base = changes.deterministic_id("checkout", check_in["id"])
+    base = ledger.deterministic_id("checkout", check_in["id"])
     event_id, live = _live_or_next_id(ctx.db, "check_out", base)
     if live is not None:
         return Recorded(live, False)
@@ -184,7 +183,7 @@ def record_check_out(ctx: Context, *, check_in: dict[str, Any], fields: dict[str
            "person_id": check_in["person_id"], "day": check_in["day"],
            "at": ctx.now().isoformat(), "recorded_by": ctx.user.id,
            "previous_id": None if event_id == base else base, **fields}
-    changes.append_event(ctx, "check_out", event_id, row, action=f"check_out_{check_in['service']}")
+    ledger.append_event(ctx, "check_out", event_id, row, action=f"check_out_{check_in['service']}")
     event = _event(ctx.db, "check_out", event_id)
     assert event is not None
     return Recorded(event, True)
@@ -192,7 +191,7 @@ def record_check_out(ctx: Context, *, check_in: dict[str, Any], fields: dict[str
 
 def record_ack(ctx: Context, *, check_in: dict[str, Any], alerts: list[str]) -> bool:
     """One acknowledgement per check-in; False when it was already acknowledged."""
-    return changes.append_event(ctx, "alert_ack", changes.deterministic_id("ack", check_in["id"]), {
+    return ledger.append_event(ctx, "alert_ack", ledger.deterministic_id("ack", check_in["id"]), {
         "check_in_id": check_in["id"], "person_id": check_in["person_id"],
         "alerts": "\n".join(alerts), "at": ctx.now().isoformat(), "recorded_by": ctx.user.id,
     }, action="acknowledge_alerts")
@@ -231,7 +230,7 @@ def record_mark(ctx: Context, *, context: str, session_id: str, person_id: str, 
                 reason: str, day: date) -> Recorded:
     """Mark a participant; marking again with another status appends an amendment, marking
     again the same way changes nothing."""
-    base = changes.deterministic_id("attendance", session_id, person_id)
+    base = ledger.deterministic_id("attendance", session_id, person_id)
     event_id, live = _live_or_next_id(ctx.db, "attendance", base)
     if live is not None:
         if (live["status"], live["reason"]) == (status, reason.strip()):
@@ -241,7 +240,7 @@ def record_mark(ctx: Context, *, context: str, session_id: str, person_id: str, 
                           N_("Attendance mark changed"))
         current = _target(ctx, "attendance", event_id)
         return Recorded(current, True)
-    changes.append_event(ctx, "attendance", event_id, {
+    ledger.append_event(ctx, "attendance", event_id, {
         "context": context, "session_id": session_id, "person_id": person_id, "status": status,
         "reason": reason.strip(), "day": day.isoformat(), "at": ctx.now().isoformat(),
         "recorded_by": ctx.user.id}, action=f"mark_{context}")

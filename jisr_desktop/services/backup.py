@@ -212,7 +212,7 @@ def _current_epoch(db_path: Path, key_hex: str) -> int:
 
 
 def _start_new_epoch(staging: Path, key_hex: str, floor: int) -> int:
-    from jisr_desktop.services.changes import epoch, start_new_epoch
+    from jisr_desktop.ledger import epoch, start_new_epoch
 
     with files.opened(staging, key_hex) as conn:
         db = sqlite_utils.Database(conn)

@@ -6,15 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from jisr_desktop import errors
+from jisr_desktop import errors, ledger
+from jisr_desktop.context import Context
 from jisr_desktop.db import meta, persons
 from jisr_desktop.db.connection import transaction
 from jisr_desktop.domain import campaigns as rules
 from jisr_desktop.domain.messages import errors_of
 from jisr_desktop.domain.roles import Permission
-from jisr_desktop.services import changes
 from jisr_desktop.services.attendance import rows
-from jisr_desktop.services.context import Context
 
 
 @dataclass
@@ -42,11 +41,11 @@ def save_campaign(*, ctx: Context, topic: str, day: date, place: str, partner: s
         raise errors.ValidationFailed(msgs)
     with transaction(ctx.db):
         if campaign_id is None:
-            campaign_id = changes.new_id()
+            campaign_id = ledger.new_id()
             values["center_id"] = meta.get(ctx.db, "center_id")
         else:
             get_campaign(ctx=ctx, campaign_id=campaign_id)
-        changes.write_record(ctx, "campaign", campaign_id, values, action="save_campaign")
+        ledger.write_record(ctx, "campaign", campaign_id, values, action="save_campaign")
     return get_campaign(ctx=ctx, campaign_id=campaign_id)
 
 
@@ -59,7 +58,7 @@ def set_counts(*, ctx: Context, campaign_id: str, counts: dict[tuple[str, str], 
     with transaction(ctx.db):
         get_campaign(ctx=ctx, campaign_id=campaign_id)
         for (sex, band), value in counts.items():
-            changes.write_record(ctx, "campaign_count", changes.deterministic_id("campaign_count", campaign_id, sex, band),
+            ledger.write_record(ctx, "campaign_count", ledger.deterministic_id("campaign_count", campaign_id, sex, band),
                                  {"campaign_id": campaign_id, "sex": sex, "age_band": band, "count": value},
                                  action="set_campaign_count")
     return get_campaign(ctx=ctx, campaign_id=campaign_id)
@@ -72,8 +71,8 @@ def add_participant(*, ctx: Context, campaign_id: str, person_id: str) -> Campai
         raise errors.NotFound()
     with transaction(ctx.db):
         get_campaign(ctx=ctx, campaign_id=campaign_id)
-        changes.write_record(ctx, "campaign_participant",
-                             changes.deterministic_id("campaign_participant", campaign_id, person_id),
+        ledger.write_record(ctx, "campaign_participant",
+                             ledger.deterministic_id("campaign_participant", campaign_id, person_id),
                              {"campaign_id": campaign_id, "person_id": person_id, "deleted": 0},
                              action="add_campaign_participant")
     return get_campaign(ctx=ctx, campaign_id=campaign_id)

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from jisr_desktop import errors
+from jisr_desktop import errors, ledger
+from jisr_desktop.context import Context
 from jisr_desktop.db.connection import transaction
 from jisr_desktop.domain import cards as card_rules
 from jisr_desktop.domain.roles import Permission
-from jisr_desktop.services import changes
 from jisr_desktop.services.attendance import rows
-from jisr_desktop.services.context import Context
 
 
 @dataclass(frozen=True)
@@ -54,13 +53,13 @@ def issue(ctx: Context, person_id: str, service: str) -> Card:
     now = ctx.now().isoformat()
     for old in rows(ctx.db, "SELECT id FROM member_card WHERE person_id = ? AND service = ?"
                             " AND revoked_at IS NULL AND deleted = 0", [person_id, service]):
-        changes.write_record(ctx, "member_card", old["id"], {"revoked_at": now}, action="revoke_card")
+        ledger.write_record(ctx, "member_card", old["id"], {"revoked_at": now}, action="revoke_card")
     while True:
         code = card_rules.new_code()
         if not ctx.db.execute("SELECT 1 FROM member_card WHERE code = ?", [code]).fetchone():
             break
-    card_id = changes.new_id()
-    changes.write_record(ctx, "member_card", card_id, {
+    card_id = ledger.new_id()
+    ledger.write_record(ctx, "member_card", card_id, {
         "person_id": person_id, "service": service, "code": code, "issued_at": now},
         action="issue_card")
     card = live_card(ctx, person_id, service)

@@ -15,14 +15,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from jisr_desktop import errors
+from jisr_desktop import errors, ledger
+from jisr_desktop.context import Context
 from jisr_desktop.db import meta, persons
 from jisr_desktop.db.connection import transaction
 from jisr_desktop.domain.person import Person
 from jisr_desktop.domain.roles import Permission
 from jisr_desktop.i18n import N_
-from jisr_desktop.services import changes
-from jisr_desktop.services.context import Context
+from jisr_desktop.services import conflicts
 
 COUNSELLING = "counselling_note"
 MEDIATION = "mediation_note"
@@ -137,7 +137,7 @@ def delete_note(*, ctx: Context, kind: str, note_id: str) -> None:
     table = _table(kind)
     with transaction(ctx.db):
         _live_row(ctx, table, note_id)
-        changed = changes.tombstone(ctx, table, note_id, action=f"delete_{table}")
+        changed = ledger.tombstone(ctx, table, note_id, action=f"delete_{table}")
         _redact_audit(ctx, table, note_id, changed)
 
 
@@ -162,13 +162,13 @@ def _common(ctx: Context, session_date: date | None, note: str,
 def _save(ctx: Context, table: str, note_id: str | None, values: dict[str, Any]) -> CaseNote:
     with transaction(ctx.db):
         if note_id is None:
-            note_id = changes.new_id()
+            note_id = ledger.new_id()
             values |= {"center_id": meta.get(ctx.db, "center_id"), "counsellor_id": ctx.user.id}
             action = f"add_{table}"
         else:
             _live_row(ctx, table, note_id)
             action = f"edit_{table}"
-        changed = changes.write_record(ctx, table, note_id, values, action=action)
+        changed = ledger.write_record(ctx, table, note_id, values, action=action)
         _redact_audit(ctx, table, note_id, changed)
     return get_note(ctx=ctx, kind=table, note_id=note_id)
 
@@ -200,15 +200,13 @@ def note_conflicts(*, ctx: Context, kind: str, note_id: str) -> list[NoteConflic
 def resolve_note_conflict(*, ctx: Context, conflict_id: str, keep_other: bool) -> None:
     """Keep the value HQ kept, or take the other one back (an ordinary edit of the note); the
     choice goes to HQ, which accepts it from counsellors only."""
-    from jisr_desktop.sync import client  # sync sits under services; imported when used
-
     ctx.require(Permission.CASE_NOTES)
     found = ctx.db.execute("SELECT entity, entity_id FROM conflict WHERE id = ?",
                            [conflict_id]).fetchone()
     if found is None or found[0] not in KINDS:
         raise errors.NotFound()
     with transaction(ctx.db):
-        client.resolve_conflict(ctx, conflict_id, "keep_loser" if keep_other else "keep_winner")
+        conflicts.record_resolution(ctx, conflict_id, "keep_loser" if keep_other else "keep_winner")
         _redact_all(ctx, found[0], found[1])
 
 

@@ -7,12 +7,11 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
-from jisr_desktop import errors
+from jisr_desktop import errors, ledger
+from jisr_desktop.context import Context
 from jisr_desktop.db import meta
 from jisr_desktop.db.connection import transaction
 from jisr_desktop.i18n import N_
-from jisr_desktop.services import changes
-from jisr_desktop.services.context import Context
 
 
 @dataclass(frozen=True)
@@ -46,14 +45,14 @@ def create_center(*, ctx: Context, code: str, name_fr: str, name_ar: str,
     if province_code and not ctx.db.execute(
             "SELECT 1 FROM admin_division WHERE code = ? AND kind != 'region'", [province_code]).fetchone():
         raise errors.JisrError(N_("Choose a province from the list."), field="province_code")
-    center_id = changes.new_id()
+    center_id = ledger.new_id()
     with transaction(ctx.db):
         ctx.db.execute("INSERT INTO center(id, code, name_fr, name_ar, province_code) VALUES (?,?,?,?,?)",
                        [center_id, code, name_fr.strip(), name_ar.strip(), province_code])
         meta.put(ctx.db, "center_id", center_id)
         meta.put(ctx.db, "center_code", code)
-        changes.device_id(ctx.db)
-        changes.audit(ctx, "create_center", "center", center_id, {"code": [None, code]})
+        ledger.device_id(ctx.db)
+        ledger.audit(ctx, "create_center", "center", center_id, {"code": [None, code]})
     center = current_center(ctx.db)
     assert center is not None
     return center

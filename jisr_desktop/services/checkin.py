@@ -5,12 +5,12 @@ and returns what the reception screen shows."""
 from __future__ import annotations
 
 from jisr_desktop import errors
+from jisr_desktop.context import Context
 from jisr_desktop.db import persons
 from jisr_desktop.domain.attendance import Alert, Arrival
 from jisr_desktop.domain.roles import Permission
 from jisr_desktop.i18n import N_
 from jisr_desktop.services import cards, club, nursery, workshops
-from jisr_desktop.services.context import Context
 from jisr_desktop.services.enrollments import CLUB, NURSERY, WORKSHOP
 
 

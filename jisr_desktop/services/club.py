@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from jisr_desktop import errors
+from jisr_desktop import errors, ledger
+from jisr_desktop.context import Context
 from jisr_desktop.db import meta, persons
 from jisr_desktop.db.connection import transaction
 from jisr_desktop.domain import club as rules
@@ -21,9 +22,8 @@ from jisr_desktop.domain.roles import Permission
 from jisr_desktop.domain.waitlist import EnrollmentStatus
 from jisr_desktop.domain.workshops import Mark
 from jisr_desktop.i18n import N_
-from jisr_desktop.services import attendance, changes, enrollments
+from jisr_desktop.services import attendance, enrollments
 from jisr_desktop.services.attendance import rows
-from jisr_desktop.services.context import Context
 from jisr_desktop.services.enrollments import CLUB, EndResult, Enrollment
 
 
@@ -66,7 +66,7 @@ def renew_membership(*, ctx: Context, enrollment_id: str, end_date: date | None)
         if end_date is not None and current.start_date and end_date < current.start_date:
             raise errors.ValidationFailed([FieldMessage("end_date", "error",
                                                         N_("The end date is before the start date."))])
-        changes.write_record(ctx, "enrollment", enrollment_id, {"end_date": end_date}, action="renew_club")
+        ledger.write_record(ctx, "enrollment", enrollment_id, {"end_date": end_date}, action="renew_club")
     return enrollments.get(ctx, enrollment_id)
 
 
@@ -168,9 +168,9 @@ def create_activity(*, ctx: Context, kind: str, title: str, day: date, place: st
         msgs.append(FieldMessage("title", "error", N_("Enter the title.")))
     if msgs:
         raise errors.ValidationFailed(msgs)
-    activity_id = changes.new_id()
+    activity_id = ledger.new_id()
     with transaction(ctx.db):
-        changes.write_record(ctx, "club_activity", activity_id, {
+        ledger.write_record(ctx, "club_activity", activity_id, {
             "center_id": meta.get(ctx.db, "center_id"), "kind": kind, "title": title.strip(),
             "day": day, "place": place.strip(), "partner": partner.strip()}, action="create_club_activity")
     return get_activity(ctx=ctx, activity_id=activity_id)

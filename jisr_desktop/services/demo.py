@@ -7,11 +7,11 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
+from jisr_desktop import ledger
+from jisr_desktop.context import Context
 from jisr_desktop.db import meta
 from jisr_desktop.db.connection import transaction
 from jisr_desktop.domain.person import Relationship, search_columns
-from jisr_desktop.services import changes
-from jisr_desktop.services.context import Context
 from jisr_desktop.services.demo_names import DISABILITY_TYPES, FAMILY, FEMALE, MALE, STREETS
 from jisr_desktop.services.households import set_membership
 
@@ -136,16 +136,16 @@ def _write_family(ctx: Context, family: list[dict[str, Any]], center_id: str | N
     ids = []
     for person in family:
         rel = person.pop("_relationship")
-        pid = changes.new_id()
+        pid = ledger.new_id()
         file_no = person.pop("file_no")
         row = person | {"center_id": center_id, "file_no": file_no}
-        changes.write_record(ctx, "person", pid, row, action="demo_person",
+        ledger.write_record(ctx, "person", pid, row, action="demo_person",
                              extra=search_columns(person, file_no))
         ids.append((pid, rel))
     if len(ids) > 1:
-        household_id = changes.new_id()
+        household_id = ledger.new_id()
         head = ids[0][0]
-        changes.write_record(ctx, "household", household_id, {
+        ledger.write_record(ctx, "household", household_id, {
             "name": family[0]["family_name_ar"], "head_person_id": head,
             "address": family[0]["address"], "province_code": family[0]["province_code"],
             "center_id": center_id}, action="demo_household")

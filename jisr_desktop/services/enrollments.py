@@ -13,7 +13,8 @@ from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import Any
 
-from jisr_desktop import errors
+from jisr_desktop import errors, ledger
+from jisr_desktop.context import Context
 from jisr_desktop.db import meta
 from jisr_desktop.domain.messages import FieldMessage
 from jisr_desktop.domain.waitlist import (
@@ -23,9 +24,8 @@ from jisr_desktop.domain.waitlist import (
     promotions,
 )
 from jisr_desktop.i18n import N_
-from jisr_desktop.services import cards, changes
+from jisr_desktop.services import cards
 from jisr_desktop.services.attendance import rows
-from jisr_desktop.services.context import Context
 
 NURSERY, CLUB, WORKSHOP = "nursery", "club", "workshop"
 
@@ -141,8 +141,8 @@ def enroll(ctx: Context, *, service: str, person_id: str, workshop_id: str | Non
     if current_for(ctx, service, person_id, workshop_id) is not None:
         raise errors.JisrError(N_("This person is already enrolled or on the waitlist."))
     status = admission_status(active_count(ctx, service, workshop_id), capacity)
-    enrollment_id = changes.new_id()
-    changes.write_record(ctx, "enrollment", enrollment_id, {
+    enrollment_id = ledger.new_id()
+    ledger.write_record(ctx, "enrollment", enrollment_id, {
         "center_id": meta.get(ctx.db, "center_id"), "service": service, "workshop_id": workshop_id,
         "person_id": person_id, "status": str(status), "requested_at": ctx.now().isoformat(),
         **values}, action=f"enroll_{service}")
@@ -156,7 +156,7 @@ def end(ctx: Context, enrollment: Enrollment, *, on: date, reason: str, capacity
     """End an enrollment (or withdraw from the waitlist) and fill the freed place."""
     if enrollment.status == EnrollmentStatus.ENDED:
         raise errors.JisrError(N_("This enrollment has already ended."))
-    changes.write_record(ctx, "enrollment", enrollment.id, {
+    ledger.write_record(ctx, "enrollment", enrollment.id, {
         "status": str(EnrollmentStatus.ENDED), "ended_on": on, "end_reason": reason.strip()},
         action=f"end_{enrollment.service}")
     promoted = promote(ctx, service=enrollment.service, workshop_id=enrollment.workshop_id,
@@ -173,7 +173,7 @@ def promote(ctx: Context, *, service: str, workshop_id: str | None, capacity: in
                         capacity=capacity, eligible=eligible)
     out = []
     for entry in chosen:
-        changes.write_record(ctx, "enrollment", entry.enrollment_id, {
+        ledger.write_record(ctx, "enrollment", entry.enrollment_id, {
             "status": str(EnrollmentStatus.ACTIVE), "start_date": on}, action=f"promote_{service}")
         cards.ensure_card(ctx, entry.person_id, service)
         out.append(get(ctx, entry.enrollment_id))

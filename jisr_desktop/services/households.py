@@ -5,14 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from jisr_desktop import errors
+from jisr_desktop import errors, ledger
+from jisr_desktop.context import Context
 from jisr_desktop.db import meta, persons
 from jisr_desktop.db.connection import transaction
 from jisr_desktop.domain.person import Person, Relationship
 from jisr_desktop.domain.roles import Permission
 from jisr_desktop.i18n import N_
-from jisr_desktop.services import changes
-from jisr_desktop.services.context import Context
 
 
 @dataclass
@@ -45,8 +44,8 @@ def set_membership(ctx: Context, household_id: str, person_id: str, relationship
                    action: str) -> str:
     """Add (or bring back) a membership; its id is deterministic so that two desktops adding
     the same person to the same household converge on one row."""
-    mid = changes.deterministic_id("household_member", household_id, person_id)
-    changes.write_record(ctx, "household_member", mid,
+    mid = ledger.deterministic_id("household_member", household_id, person_id)
+    ledger.write_record(ctx, "household_member", mid,
                          {"household_id": household_id, "person_id": person_id,
                           "relationship": relationship, "deleted": 0,
                           "center_id": meta.get(ctx.db, "center_id")}, action=action)
@@ -72,9 +71,9 @@ def create_household(*, ctx: Context, head_person_id: str, name: str = "", rsu_r
     """A new household with its head as first member."""
     ctx.require(Permission.MANAGE_HOUSEHOLDS)
     head = _alive_person(ctx, head_person_id)
-    household_id = changes.new_id()
+    household_id = ledger.new_id()
     with transaction(ctx.db):
-        changes.write_record(ctx, "household", household_id, {
+        ledger.write_record(ctx, "household", household_id, {
             "name": name.strip() or head.family_name_ar or head.family_name_lat,
             "head_person_id": head_person_id, "rsu_ref": rsu_ref.strip(),
             "address": address.strip() or head.address,
@@ -88,7 +87,7 @@ def update_household(*, ctx: Context, household_id: str, data: dict[str, Any]) -
     ctx.require(Permission.MANAGE_HOUSEHOLDS)
     allowed: dict[str, Any] = {k: data[k] for k in ("name", "rsu_ref", "address", "province_code") if k in data}
     with transaction(ctx.db):
-        changes.write_record(ctx, "household", household_id, allowed, action="update_household")
+        ledger.write_record(ctx, "household", household_id, allowed, action="update_household")
     return get_household(ctx=ctx, household_id=household_id)
 
 
@@ -109,10 +108,10 @@ def remove_member(*, ctx: Context, household_id: str, person_id: str) -> Househo
     if mid is None:
         raise errors.NotFound()
     with transaction(ctx.db):
-        changes.tombstone(ctx, "household_member", mid, action="remove_member")
+        ledger.tombstone(ctx, "household_member", mid, action="remove_member")
         head = ctx.db.execute("SELECT head_person_id FROM household WHERE id = ?", [household_id]).fetchone()
         if head and head[0] == person_id:
-            changes.write_record(ctx, "household", household_id, {"head_person_id": None},
+            ledger.write_record(ctx, "household", household_id, {"head_person_id": None},
                                  action="remove_member")
     return get_household(ctx=ctx, household_id=household_id)
 
@@ -122,7 +121,7 @@ def set_head(*, ctx: Context, household_id: str, person_id: str) -> Household:
     if member_id(ctx, household_id, person_id, alive_only=True) is None:
         raise errors.JisrError(N_("The head of household must be a member of it."), field="head")
     with transaction(ctx.db):
-        changes.write_record(ctx, "household", household_id, {"head_person_id": person_id},
+        ledger.write_record(ctx, "household", household_id, {"head_person_id": person_id},
                              action="set_head")
         set_membership(ctx, household_id, person_id, Relationship.HEAD, action="set_head")
     return get_household(ctx=ctx, household_id=household_id)

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from jisr_desktop import errors
+from jisr_desktop import errors, ledger
+from jisr_desktop.context import Context
 from jisr_desktop.db import persons
 from jisr_desktop.db.connection import transaction
 from jisr_desktop.domain import normalize
@@ -22,9 +23,8 @@ from jisr_desktop.domain.person import Person
 from jisr_desktop.domain.roles import Permission
 from jisr_desktop.domain.waitlist import EnrollmentStatus, WaitlistEntry
 from jisr_desktop.i18n import N_
-from jisr_desktop.services import attendance, changes, enrollments
+from jisr_desktop.services import attendance, enrollments
 from jisr_desktop.services.attendance import rows
-from jisr_desktop.services.context import Context
 from jisr_desktop.services.enrollments import NURSERY, EndResult, Enrollment
 from jisr_desktop.settings import BY_NAME
 
@@ -93,7 +93,7 @@ def update_child_notes(*, ctx: Context, enrollment_id: str, allergies: str | Non
         raise errors.ValidationFailed(msgs)
     with transaction(ctx.db):
         enrollments.get(ctx, enrollment_id)
-        changes.write_record(ctx, "enrollment", enrollment_id, patch, action="update_nursery_notes")
+        ledger.write_record(ctx, "enrollment", enrollment_id, patch, action="update_nursery_notes")
     return enrollments.get(ctx, enrollment_id)
 
 
@@ -128,8 +128,8 @@ def enrolled_children(*, ctx: Context) -> list[Enrollment]:
 # --- Pick-up authorisations ----------------------------------------------------------------
 
 def _write_pickup(ctx: Context, enrollment_id: str, values: dict[str, Any]) -> str:
-    auth_id = changes.new_id()
-    changes.write_record(ctx, "pickup_authorisation", auth_id,
+    auth_id = ledger.new_id()
+    ledger.write_record(ctx, "pickup_authorisation", auth_id,
                          {"enrollment_id": enrollment_id, **values}, action="authorise_pickup")
     return auth_id
 
@@ -149,7 +149,7 @@ def add_pickup(*, ctx: Context, enrollment_id: str, data: dict[str, Any]) -> rul
 def remove_pickup(*, ctx: Context, authorisation_id: str) -> None:
     ctx.require(Permission.MANAGE_ENROLLMENTS)
     with transaction(ctx.db):
-        changes.tombstone(ctx, "pickup_authorisation", authorisation_id, action="remove_pickup")
+        ledger.tombstone(ctx, "pickup_authorisation", authorisation_id, action="remove_pickup")
 
 
 def _authorisations(ctx: Context, enrollment_id: str) -> list[rules.PickupAuthorisation]:
@@ -272,7 +272,7 @@ def check_out_child(*, ctx: Context, child_id: str, claim: rules.PickupClaim,
                    "by_name": match.name, "by_cin": match.cin}
     elif override_reason is None:
         with transaction(ctx.db):
-            changes.audit(ctx, "pickup_refused", "person", child.id,
+            ledger.audit(ctx, "pickup_refused", "person", child.id,
                           {"by_name": claim.name, "by_cin": fields["by_cin"], "by_person_id": claim.person_id})
         raise PickupRefused()
     else:

@@ -1,7 +1,7 @@
 """Registry use cases: register and update persons, find duplicates, merge and undo, search.
 
 Each function runs in one transaction, checks the acting user's permission, and records the
-change (row, field clocks, outbox op, audit entry) through `changes.write_record`.
+change (row, field clocks, outbox op, audit entry) through `ledger.write_record`.
 """
 
 from __future__ import annotations
@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from jisr_desktop import errors
+from jisr_desktop import errors, ledger
+from jisr_desktop.context import Context
 from jisr_desktop.db import meta, persons
 from jisr_desktop.db.connection import transaction
 from jisr_desktop.domain import normalize
@@ -19,8 +20,6 @@ from jisr_desktop.domain.messages import FieldMessage, errors_of
 from jisr_desktop.domain.person import Person, check_names_present, clean_person, search_columns
 from jisr_desktop.domain.roles import Permission
 from jisr_desktop.i18n import N_
-from jisr_desktop.services import changes
-from jisr_desktop.services.context import Context
 from jisr_desktop.services.households import member_id as _member_id
 from jisr_desktop.services.households import set_membership as _set_membership
 
@@ -51,7 +50,7 @@ def validate_person(ctx: Context, raw: dict[str, Any], *,
 
 def _next_file_no(ctx: Context) -> str:
     center = meta.get(ctx.db, "center_code", "JISR")
-    device = changes.device_id(ctx.db)[:4].upper()
+    device = ledger.device_id(ctx.db)[:4].upper()
     return f"{center}-{device}-{meta.next_counter(ctx.db, 'file_counter'):06d}"
 
 
@@ -62,13 +61,13 @@ def register_person(*, ctx: Context, data: dict[str, Any], file_no: str | None =
     values, messages = validate_person(ctx, data)
     if errors_of(messages):
         raise errors.ValidationFailed(messages)
-    person_id = changes.new_id()
+    person_id = ledger.new_id()
     with transaction(ctx.db):
         number = file_no or _next_file_no(ctx)
         row = {k: v for k, v in values.items() if v not in (None, "")}
         row["center_id"] = meta.get(ctx.db, "center_id")
         row["file_no"] = number
-        changes.write_record(ctx, "person", person_id, row, action="register_person",
+        ledger.write_record(ctx, "person", person_id, row, action="register_person",
                              extra=search_columns(values, number))
     person = persons.get(ctx.db, person_id)
     assert person is not None
@@ -91,7 +90,7 @@ def update_person(*, ctx: Context, person_id: str, data: dict[str, Any]) -> Pers
 
 def _write_person(ctx: Context, existing: Person, values: dict[str, Any], *, action: str) -> dict[str, Any]:
     full = {k: getattr(existing, k) for k in Person.field_names()} | values
-    return changes.write_record(ctx, "person", existing.id, values, action=action,
+    return ledger.write_record(ctx, "person", existing.id, values, action=action,
                                 extra=search_columns(full, existing.file_no))
 
 
@@ -207,13 +206,13 @@ def merge_persons(*, ctx: Context, survivor_id: str, merged_id: str) -> str:
             mine, theirs = getattr(survivor, name), getattr(merged, name)
             if mine in (None, "") and theirs not in (None, ""):
                 fill[name] = theirs
-                undo["filled"][name] = changes.to_db(theirs)
+                undo["filled"][name] = ledger.to_db(theirs)
         if fill:
             _write_person(ctx, survivor, fill, action="merge_fill")
         for mid, hid, rel in ctx.db.execute(
                 "SELECT id, household_id, relationship FROM household_member"
                 " WHERE person_id = ? AND deleted = 0", [merged_id]).fetchall():
-            changes.tombstone(ctx, "household_member", mid, action="merge_move_member")
+            ledger.tombstone(ctx, "household_member", mid, action="merge_move_member")
             undo["memberships_removed"].append(mid)
             if not _member_id(ctx, hid, survivor_id, alive_only=True):
                 new = _set_membership(ctx, hid, survivor_id, rel, action="merge_move_member")
@@ -221,10 +220,10 @@ def merge_persons(*, ctx: Context, survivor_id: str, merged_id: str) -> str:
         for table, column in PERSON_REFERENCES:
             for (rid,) in ctx.db.execute(
                     f"SELECT id FROM {table} WHERE {column} = ?", [merged_id]).fetchall():
-                changes.write_record(ctx, table, rid, {column: survivor_id}, action="merge_repoint")
+                ledger.write_record(ctx, table, rid, {column: survivor_id}, action="merge_repoint")
                 undo["references"].append([table, column, rid])
-        changes.write_record(ctx, "person", merged_id, {"merged_into": survivor_id}, action="merge_person")
-        merge_id = changes.new_id()
+        ledger.write_record(ctx, "person", merged_id, {"merged_into": survivor_id}, action="merge_person")
+        merge_id = ledger.new_id()
         ctx.db.execute(
             "INSERT INTO person_merge(id, survivor_id, merged_id, at, user_id, undo) VALUES (?,?,?,?,?,?)",
             [merge_id, survivor_id, merged_id, ctx.now().isoformat(), ctx.user.id, json.dumps(undo)])
@@ -244,19 +243,19 @@ def undo_merge(*, ctx: Context, merge_id: str) -> None:
         raise errors.JisrError(N_("This merge has already been undone."))
     undo = json.loads(undo_json)
     with transaction(ctx.db):
-        changes.write_record(ctx, "person", merged_id, {"merged_into": None}, action="undo_merge")
+        ledger.write_record(ctx, "person", merged_id, {"merged_into": None}, action="undo_merge")
         survivor = _get_alive(ctx, survivor_id)
         restore = {name: None if name in NULLABLE else ""
                    for name, value in undo["filled"].items()
-                   if changes.to_db(getattr(survivor, name)) == value}
+                   if ledger.to_db(getattr(survivor, name)) == value}
         if restore:
             _write_person(ctx, survivor, restore, action="undo_merge")
         for mid in undo["memberships_added"]:
-            changes.tombstone(ctx, "household_member", mid, action="undo_merge")
+            ledger.tombstone(ctx, "household_member", mid, action="undo_merge")
         for mid in undo["memberships_removed"]:
-            changes.write_record(ctx, "household_member", mid, {"deleted": 0}, action="undo_merge")
+            ledger.write_record(ctx, "household_member", mid, {"deleted": 0}, action="undo_merge")
         for table, column, rid in undo["references"]:
-            changes.write_record(ctx, table, rid, {column: merged_id}, action="undo_merge")
+            ledger.write_record(ctx, table, rid, {column: merged_id}, action="undo_merge")
         ctx.db.execute("UPDATE person_merge SET undone_at = ?, undone_by = ? WHERE id = ?",
                        [ctx.now().isoformat(), ctx.user.id, merge_id])
 

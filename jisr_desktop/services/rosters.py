@@ -11,12 +11,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from jisr_desktop.context import Context
 from jisr_desktop.db import persons
 from jisr_desktop.domain.attendance import age_band
 from jisr_desktop.domain.workshops import ATTENDED
 from jisr_desktop.services import campaigns
 from jisr_desktop.services.attendance import effective_events
-from jisr_desktop.services.context import Context
 
 SERVICES = ("nursery", "club", "club_activity", "workshop", "campaign")
 

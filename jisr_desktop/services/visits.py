@@ -1,6 +1,6 @@
 """Reception use cases: the program catalogue, logging a visit, the visits of a day.
 
-A visit is an append-only event (`changes.append_event`): it is written with its outbox op
+A visit is an append-only event (`ledger.append_event`): it is written with its outbox op
 and audit entry in one transaction and never updated afterwards.
 """
 
@@ -10,14 +10,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from jisr_desktop import errors
+from jisr_desktop import errors, ledger
+from jisr_desktop.context import Context
 from jisr_desktop.db import meta, persons
 from jisr_desktop.db.connection import transaction
 from jisr_desktop.domain.messages import errors_of
 from jisr_desktop.domain.roles import Permission
 from jisr_desktop.domain.visits import Program, Visit, clean_visit
-from jisr_desktop.services import changes
-from jisr_desktop.services.context import Context
 
 _VISIT_COLUMNS = ("id, person_id, visited_at, day, program_code, channel, outcome, referral_to,"
                   " notes, user_id")
@@ -57,9 +56,9 @@ def log_visit(*, ctx: Context, data: dict[str, Any], visit_id: str | None = None
     now = ctx.now()
     row = {**values, "visited_at": now.isoformat(), "day": ctx.today().isoformat(),
            "center_id": meta.get(ctx.db, "center_id"), "user_id": ctx.user.id}
-    event_id = visit_id or changes.new_id()
+    event_id = visit_id or ledger.new_id()
     with transaction(ctx.db):
-        changes.append_event(ctx, "visit", event_id, row, action="log_visit")
+        ledger.append_event(ctx, "visit", event_id, row, action="log_visit")
     visit = _get(ctx, event_id)
     assert visit is not None
     return visit

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from jisr_desktop import errors
+from jisr_desktop import errors, ledger
+from jisr_desktop.context import Context
 from jisr_desktop.db import meta, persons
 from jisr_desktop.db.connection import transaction
 from jisr_desktop.domain import workshops as rules
@@ -16,9 +17,8 @@ from jisr_desktop.domain.messages import errors_of
 from jisr_desktop.domain.roles import Permission
 from jisr_desktop.domain.waitlist import EnrollmentStatus
 from jisr_desktop.i18n import N_
-from jisr_desktop.services import attendance, changes, enrollments
+from jisr_desktop.services import attendance, enrollments
 from jisr_desktop.services.attendance import rows
-from jisr_desktop.services.context import Context
 from jisr_desktop.services.enrollments import WORKSHOP, EndResult, Enrollment
 
 
@@ -96,12 +96,12 @@ def save_workshop(*, ctx: Context, data: dict[str, Any], workshop_id: str | None
         raise errors.ValidationFailed(msgs)
     with transaction(ctx.db):
         if workshop_id is None:
-            workshop_id = changes.new_id()
+            workshop_id = ledger.new_id()
             values = {"center_id": meta.get(ctx.db, "center_id"),
                       "completion_threshold": rules.DEFAULT_THRESHOLD, **values}
         else:
             get_workshop(ctx=ctx, workshop_id=workshop_id)
-        changes.write_record(ctx, "workshop", workshop_id, values, action="save_workshop")
+        ledger.write_record(ctx, "workshop", workshop_id, values, action="save_workshop")
         workshop = get_workshop(ctx=ctx, workshop_id=workshop_id)
         if "capacity" in values:  # a raised capacity lets people waiting in
             enrollments.promote(ctx, service=WORKSHOP, workshop_id=workshop_id,
@@ -114,10 +114,10 @@ def add_session(*, ctx: Context, workshop_id: str, starts_at: datetime, ends_at:
     ctx.require(Permission.MANAGE_ENROLLMENTS)
     if msgs := rules.check_session(starts_at, ends_at):
         raise errors.ValidationFailed(msgs)
-    session_id = changes.new_id()
+    session_id = ledger.new_id()
     with transaction(ctx.db):
         get_workshop(ctx=ctx, workshop_id=workshop_id)
-        changes.write_record(ctx, "workshop_session", session_id, {
+        ledger.write_record(ctx, "workshop_session", session_id, {
             "workshop_id": workshop_id, "starts_at": starts_at, "ends_at": ends_at,
             "topic": topic.strip()}, action="add_session")
     return get_session(ctx=ctx, session_id=session_id)
@@ -126,7 +126,7 @@ def add_session(*, ctx: Context, workshop_id: str, starts_at: datetime, ends_at:
 def cancel_session(*, ctx: Context, session_id: str) -> None:
     ctx.require(Permission.MANAGE_ENROLLMENTS)
     with transaction(ctx.db):
-        changes.tombstone(ctx, "workshop_session", session_id, action="cancel_session")
+        ledger.tombstone(ctx, "workshop_session", session_id, action="cancel_session")
 
 
 def get_session(*, ctx: Context, session_id: str) -> Session:

@@ -18,14 +18,12 @@ from typing import Any
 
 import sqlite_utils
 
+import jisr_protocol as p
+from jisr_desktop import ledger
 from jisr_desktop.db import meta
 from jisr_desktop.db.connection import transaction
 from jisr_desktop.domain.person import search_columns
-from jisr_desktop.sync import outbox
-from jisr_desktop.sync import protocol as p
-from jisr_desktop.sync.hlc import Timestamp
 
-LIFE = "_deleted"
 CHUNK = 500
 """Rows of one table looked up (and written) together: ids per `IN (...)` list."""
 _NONE: frozenset[str] = frozenset()
@@ -54,7 +52,7 @@ class PageApplier:
 
     def cols(self, table: str) -> list[str]:
         if table not in self._cols:
-            self._cols[table] = outbox.table_columns(self.db, table)
+            self._cols[table] = ledger.table_columns(self.db, table)
         return self._cols[table]
 
     def colset(self, table: str) -> frozenset[str]:
@@ -68,7 +66,7 @@ class PageApplier:
         conflict or reference row first flushes the rows before it, so every row still sees
         the state the rows before it left, as if the page were applied row by row."""
         with transaction(self.db):
-            pending = outbox.unacked_fields(self.db)
+            pending = ledger.unacked_fields(self.db)
             batch: list[tuple[p.Row, str]] = []
             keys: set[tuple[str, str]] = set()
             for row in page.rows:
@@ -167,7 +165,7 @@ class PageApplier:
             values: dict[str, Any] = {}
             clocks: dict[str, str] = {}
             for name, value in row.fields.items():
-                if name not in cols or name in outbox.NOT_SYNCED:
+                if name not in cols or name in ledger.NOT_SYNCED:
                     continue
                 incoming = row.clocks.get(name, "")
                 if name in mine and local_wins(entity_id, name, incoming):
@@ -175,7 +173,7 @@ class PageApplier:
                 values[name] = value
                 if incoming:
                     clocks[name] = incoming
-            life = row.clocks.get(LIFE, "")
+            life = row.clocks.get(p.LIFE, "")
             if "deleted" not in mine or not local_wins(entity_id, "deleted", life):
                 values["deleted"] = int(row.deleted)
                 if life:
@@ -206,10 +204,7 @@ class PageApplier:
         self._write(table, inserts, updates, ", rev = rev + 1")
         conn = self.db.conn
         if clock_rows:
-            conn.executemany(
-                "INSERT INTO field_clock(entity, entity_id, field, hlc) VALUES (?,?,?,?)"
-                " ON CONFLICT(entity, entity_id, field) DO UPDATE SET hlc = excluded.hlc",
-                clock_rows)
+            ledger.set_field_clocks(self.db, clock_rows)
         if outside:
             conn.executemany("DELETE FROM sync_dirty WHERE entity = ? AND entity_id = ?", outside)
 
@@ -265,11 +260,11 @@ class PageApplier:
         deleted row): put HQ's value back here unless the field changed since."""
         table, entity_id, name = f.get("entity"), f.get("entity_id"), f.get("field")
         if table not in p.RECORD_ENTITIES or name not in set(self.cols(str(table))) \
-                or name in outbox.NOT_SYNCED:
+                or name in ledger.NOT_SYNCED:
             return
         ours = self.db.execute("SELECT hlc FROM outbox WHERE op_id = ?", [f.get("op_id")]).fetchone()
         device = meta.get(self.db, "device_id")
-        if not ours or not device or _device_of(f.get("loser_clock") or "") != device:
+        if not ours or not device or p.device_of(f.get("loser_clock") or "") != device:
             return
         clock = self.db.execute(
             "SELECT hlc FROM field_clock WHERE entity = ? AND entity_id = ? AND field = ?",
@@ -367,15 +362,3 @@ def _chunks(rows: list[tuple[p.Row, str]]) -> list[list[tuple[p.Row, str]]]:
     return [rows[i:i + CHUNK] for i in range(0, len(rows), CHUNK)]
 
 
-def _device_of(clock: str) -> str:
-    parts = clock.split(":", 2)
-    return parts[2] if len(parts) == 3 else ""
-
-
-def newest(a: str, b: str) -> str:
-    """The later of two HLC strings ('' counts as none)."""
-    if not a:
-        return b
-    if not b:
-        return a
-    return a if Timestamp.parse(a) >= Timestamp.parse(b) else b

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import logging
 import platform
-import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -26,16 +25,15 @@ from typing import Any
 
 import sqlite_utils
 
-from jisr_desktop import __version__
+import jisr_protocol as p
+from jisr_desktop import __version__, ledger
+from jisr_desktop.context import SYSTEM_USER, Context, User
 from jisr_desktop.db import meta
 from jisr_desktop.db.connection import open_database, transaction
 from jisr_desktop.i18n import N_
-from jisr_desktop.services import changes
-from jisr_desktop.services.context import SYSTEM_USER, Context, User
-from jisr_desktop.sync import apply, outbox, pusher
-from jisr_desktop.sync import protocol as p
-from jisr_desktop.sync.hlc import HybridLogicalClock, Timestamp
+from jisr_desktop.sync import apply, pusher
 from jisr_desktop.sync.transport import HqError, HqUnreachable, SyncTransport
+from jisr_protocol.hlc import Timestamp
 
 log = logging.getLogger("jisr.sync")
 
@@ -143,33 +141,6 @@ def open_conflicts(db: sqlite_utils.Database) -> list[dict[str, Any]]:
     return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
 
 
-def resolve_conflict(ctx: Context, conflict_id: str, choice: str) -> None:
-    """A coordinator's choice, sent as a `conflict_resolution` event (id uuid5 over the
-    conflict), plus for keep_loser an ordinary edit restoring the losing value."""
-    import json
-
-    if choice not in p.RESOLUTION_CHOICES:
-        raise ValueError(choice)
-    row = ctx.db.execute("SELECT entity, entity_id, field, loser_value FROM conflict WHERE id = ?",
-                         [conflict_id]).fetchone()
-    if row is None:
-        raise KeyError(conflict_id)
-    entity, entity_id, fname, loser = row
-    with transaction(ctx.db):
-        if (choice == "keep_loser" and entity in p.RECORD_ENTITIES
-                and fname in set(outbox.synced_columns(ctx.db, entity))
-                and changes.current_row(ctx.db, entity, entity_id) is not None):
-            changes.write_record(ctx, entity, entity_id, {"deleted": 0, fname: json.loads(loser)},
-                                 action="resolve_conflict")
-        event_id = str(uuid.uuid5(p.RESOLUTION_NS, conflict_id))
-        ts = changes.next_hlc(ctx)
-        at = ctx.now().isoformat()
-        changes._outbox(ctx, "conflict_resolution", event_id, "event",
-                        {"conflict_id": conflict_id, "choice": choice}, {}, ts, at)
-        ctx.db.execute("UPDATE conflict SET resolved_locally = ? WHERE id = ?", [choice, conflict_id])
-        changes.audit(ctx, "resolve_conflict", "conflict", conflict_id, {"choice": [None, choice]})
-
-
 class SyncClient:
     def __init__(self, db: sqlite_utils.Database, *, user: User = SYSTEM_USER,
                  clock: Callable[[], datetime] | None = None,
@@ -235,7 +206,7 @@ class SyncClient:
                     raise WrongCenter(answer.center.code, meta.get(self.db, "center_code") or mine)
                 moved = _reenrolled(self.db)
                 log.info("enrolled again as %s (was %s); %d unacknowledged ops moved to epoch %d",
-                         answer.device_id, st.device_id, moved, changes.epoch(self.db))
+                         answer.device_id, st.device_id, moved, ledger.epoch(self.db))
             _adopt_center(self.db, answer.center)
             self.db.execute(
                 "UPDATE sync_state SET server_url = ?, device_id = ?, device_secret = ?,"
@@ -260,7 +231,7 @@ class SyncClient:
         transport = self.transport_factory(st.server_url, device_id=st.device_id, secret=st.secret,
                                            user=user)
         try:
-            report.captured = outbox.capture_dirty(self.ctx)
+            report.captured = ledger.capture_dirty(self.ctx)
             self._push(transport, st.device_id, report)
             self._pull(transport, report)
         except HqError as exc:
@@ -289,12 +260,12 @@ class SyncClient:
                         [code, detail[:500]])
 
     def _push(self, t: SyncTransport, device_id: str, report: SyncReport) -> None:
-        for epoch, acked in outbox.epochs_with_pending(self.db):
+        for epoch, acked in ledger.epochs_with_pending(self.db):
 
-            def on_answer(batch: outbox.WireBatch, answer: p.PushResponse,
+            def on_answer(batch: ledger.WireBatch, answer: p.PushResponse,
                           epoch: int = epoch) -> None:
                 with transaction(self.db):
-                    outbox.set_acked(self.db, epoch, answer.acked_through)
+                    ledger.set_acked(self.db, epoch, answer.acked_through)
                     for r in answer.rejected:
                         self.db.execute(
                             "INSERT OR IGNORE INTO sync_rejected(op_id, epoch, seq, reason, at)"
@@ -346,10 +317,7 @@ class SyncClient:
         wall = self._wall_ms()
         if report is not None:
             report.clock_skew_ms = wall - ts.wall_ms
-        dev = changes.device_id(self.db)
-        last = meta.get(self.db, "hlc")
-        clock = HybridLogicalClock(dev, Timestamp.parse(last) if last else None)
-        meta.put(self.db, "hlc", str(clock.merge(Timestamp(ts.wall_ms, ts.counter, dev), wall)))
+        ledger.merge_remote_clock(self.db, ts, wall)
 
 
 def _reenrolled(db: sqlite_utils.Database) -> int:
@@ -362,9 +330,9 @@ def _reenrolled(db: sqlite_utils.Database) -> int:
     answer was lost is harmless when sent again: a record op with the same clock changes
     nothing, an event with the same id and content is a no-op. Later local changes follow in
     the same new epoch. Returns how many ops moved."""
-    pending = [(e, s) for e, mark in outbox._marks(db) for (s,) in db.execute(
+    pending = [(e, s) for e, mark in ledger.acked_marks(db) for (s,) in db.execute(
         "SELECT seq FROM outbox WHERE epoch = ? AND seq > ? ORDER BY seq", [e, mark]).fetchall()]
-    new_epoch = changes.start_new_epoch(db)
+    new_epoch = ledger.start_new_epoch(db)
     top = db.execute("SELECT max(epoch) FROM outbox").fetchone()[0] or 0
     if new_epoch <= top:  # never write into an epoch that holds ops already
         new_epoch = int(top) + 1
@@ -387,7 +355,7 @@ def _adopt_center(db: sqlite_utils.Database, center: p.CenterInfo) -> None:
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('center', 'meta')"
             " AND name NOT LIKE '%fts%'").fetchall()]
         for table in tables:
-            cols = outbox.table_columns(db, table)
+            cols = ledger.table_columns(db, table)
             if "center_id" not in cols:
                 continue
             bump = ", rev = rev + 1" if "rev" in cols and "dirty" in cols else ""
@@ -403,4 +371,4 @@ def _adopt_center(db: sqlite_utils.Database, center: p.CenterInfo) -> None:
         [new_id, center.code, center.name_fr, center.name_ar, province])
     meta.put(db, "center_id", new_id)
     meta.put(db, "center_code", center.code)
-    changes.device_id(db)
+    ledger.device_id(db)

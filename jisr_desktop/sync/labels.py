@@ -13,9 +13,7 @@ from datetime import date, datetime
 
 from jisr_desktop.domain.person import RELATIONSHIP_LABELS, format_phone
 from jisr_desktop.i18n import N_, format_date, translate
-
-LIFE = "_deleted"
-"""HQ's name for a record's life (deleted or not) in conflicts."""
+from jisr_protocol import LIFE
 
 ENTITY_LABELS: dict[str, str] = {
     "person": N_("Person"),

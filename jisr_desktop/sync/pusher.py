@@ -19,14 +19,14 @@ from concurrent.futures import Future, ThreadPoolExecutor, wait
 
 import sqlite_utils
 
-from jisr_desktop.sync import outbox
-from jisr_desktop.sync import protocol as p
+import jisr_protocol as p
+from jisr_desktop import ledger
 from jisr_desktop.sync.transport import HqError, SyncTransport
 
 MAX_GAPS = 5
 """Consecutive 409 gap answers tolerated before giving up (HQ keeps moving its mark)."""
 
-OnAnswer = Callable[[outbox.WireBatch, p.PushResponse], None]
+OnAnswer = Callable[[ledger.WireBatch, p.PushResponse], None]
 
 
 def push_epoch(
@@ -43,12 +43,12 @@ def push_epoch(
     in seq order, once per acknowledged batch. Raises HqError / HqUnreachable."""
     sent = acked  # last seq handed to HQ (answered or in flight)
     gaps = 0
-    inflight: deque[tuple[outbox.WireBatch, Future[p.PushResponse]]] = deque()
+    inflight: deque[tuple[ledger.WireBatch, Future[p.PushResponse]]] = deque()
     with ThreadPoolExecutor(max_workers=max(1, depth), thread_name_prefix="jisr-push") as pool:
         try:
             while True:
                 while len(inflight) < depth:
-                    batch = outbox.load_wire_batch(db, device_id, epoch, sent)
+                    batch = ledger.load_wire_batch(db, device_id, epoch, sent)
                     if batch is None:
                         break
                     future = pool.submit(t.push_body, batch.body, pipelined=depth > 1)
@@ -72,7 +72,7 @@ def push_epoch(
             _settle(inflight)
 
 
-def _settle(inflight: deque[tuple[outbox.WireBatch, Future[p.PushResponse]]]) -> None:
+def _settle(inflight: deque[tuple[ledger.WireBatch, Future[p.PushResponse]]]) -> None:
     """Wait for the batches still in flight and forget their answers."""
     wait([future for _, future in inflight])
     inflight.clear()

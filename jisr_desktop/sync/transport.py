@@ -17,12 +17,9 @@ from typing import Any
 import httpx
 from pydantic import BaseModel, ValidationError
 
-from jisr_desktop.sync import protocol as p
+import jisr_protocol as p
 
 log = logging.getLogger(__name__)
-
-MAX_BATCH_JSON_BYTES = 1024 * 1024
-"""A batch is cut before its JSON passes this size (about 256 KB once gzipped)."""
 
 
 class HqError(Exception):

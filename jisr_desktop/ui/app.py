@@ -16,9 +16,9 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from jisr_desktop import paths
+from jisr_desktop.context import User, utc_now
 from jisr_desktop.services import accounts
 from jisr_desktop.services.center import current_center
-from jisr_desktop.services.context import User, utc_now
 from jisr_desktop.ui.dialogs import show_error
 from jisr_desktop.ui.language import apply_language, load_fonts
 from jisr_desktop.ui.login import LoginWindow

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from jisr_desktop import errors, i18n
+from jisr_desktop.context import Context
 from jisr_desktop.domain.messages import FieldMessage
 from jisr_desktop.i18n import N_, _, translate, translate_plural
 from jisr_desktop.services import case_notes
@@ -40,7 +41,6 @@ from jisr_desktop.services.case_notes import (
     NoteConflict,
     PersonFile,
 )
-from jisr_desktop.services.context import Context
 from jisr_desktop.ui.dialogs import Dialogs, show_error
 from jisr_desktop.ui.language import RetranslateMixin
 from jisr_desktop.ui.models import Column, RowsModel

@@ -174,7 +174,7 @@ def gui_self_test(root: Path) -> str:
     """Open the main window offscreen (with a signed-in system user), process its first
     events and close it; without a main window in this build, a minimal one. Also builds
     the error dialog (translations, styles). Returns what was opened."""
-    from jisr_desktop.services.context import SYSTEM_USER
+    from jisr_desktop.context import SYSTEM_USER
 
     def to_log(kind: QtMsgType, context: QMessageLogContext, message: str) -> None:
         log.debug("Qt: %s", message)  # offscreen cannot size windows; not a failure

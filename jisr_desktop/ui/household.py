@@ -17,10 +17,10 @@ from PySide6.QtWidgets import (
 )
 
 from jisr_desktop import i18n
+from jisr_desktop.context import Context
 from jisr_desktop.domain.person import RELATIONSHIP_LABELS, Person, Relationship
 from jisr_desktop.i18n import N_, _, translate
 from jisr_desktop.services import households, registry
-from jisr_desktop.services.context import Context
 from jisr_desktop.ui.dialogs import Dialogs
 from jisr_desktop.ui.language import RetranslateMixin
 from jisr_desktop.ui.models import Column, RowsModel, person_born

@@ -7,10 +7,10 @@ import logging
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
+from jisr_desktop.context import Context, User
 from jisr_desktop.errors import JisrError
 from jisr_desktop.i18n import N_, _
 from jisr_desktop.services import accounts
-from jisr_desktop.services.context import Context, User
 from jisr_desktop.ui.dialogs import message_for
 from jisr_desktop.ui.language import RetranslateMixin
 from jisr_desktop.ui.session import Session

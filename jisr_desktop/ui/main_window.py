@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from jisr_desktop.context import User
 from jisr_desktop.i18n import _, translate
-from jisr_desktop.services.context import User
 from jisr_desktop.ui import sections
 from jisr_desktop.ui.language import RetranslateMixin
 from jisr_desktop.ui.login import LoginForm

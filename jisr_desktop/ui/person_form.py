@@ -23,11 +23,11 @@ from PySide6.QtWidgets import (
 )
 
 from jisr_desktop import errors, i18n
+from jisr_desktop.context import Context
 from jisr_desktop.domain.messages import FieldMessage, errors_of
 from jisr_desktop.domain.person import Person, format_phone
 from jisr_desktop.i18n import N_, _, translate
 from jisr_desktop.services import registry
-from jisr_desktop.services.context import Context
 from jisr_desktop.ui.dialogs import show_error
 from jisr_desktop.ui.language import RetranslateMixin
 from jisr_desktop.ui.models import other_spelling, person_born

@@ -24,13 +24,13 @@ from PySide6.QtWidgets import (
 )
 
 from jisr_desktop import errors, i18n
+from jisr_desktop.context import Context
 from jisr_desktop.domain.messages import FieldMessage
 from jisr_desktop.domain.person import Person
 from jisr_desktop.domain.roles import Permission
 from jisr_desktop.domain.visits import CHANNEL_LABELS, OUTCOME_LABELS, Channel, Outcome, Program
 from jisr_desktop.i18n import N_, _, translate, translate_plural
 from jisr_desktop.services import registry, visits
-from jisr_desktop.services.context import Context
 from jisr_desktop.ui.dialogs import show_error
 from jisr_desktop.ui.language import RetranslateMixin
 from jisr_desktop.ui.models import Column, RowsModel, ltr

@@ -32,8 +32,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from jisr_desktop.context import Context
 from jisr_desktop.i18n import N_, _, translate
-from jisr_desktop.services.context import Context
 from jisr_desktop.ui.dialogs import Dialogs, show_error
 from jisr_desktop.ui.language import RetranslateMixin
 from jisr_desktop.ui.session import Session

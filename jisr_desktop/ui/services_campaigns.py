@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from jisr_desktop import errors, i18n
+from jisr_desktop.context import Context
 from jisr_desktop.db import persons
 from jisr_desktop.db.connection import transaction
 from jisr_desktop.domain.attendance import BAND_CODES, UNKNOWN_BAND
@@ -36,7 +37,6 @@ from jisr_desktop.domain.person import Person
 from jisr_desktop.domain.roles import Permission
 from jisr_desktop.i18n import N_, _, translate, translate_plural
 from jisr_desktop.services import campaigns
-from jisr_desktop.services.context import Context
 from jisr_desktop.ui.dialogs import show_error
 from jisr_desktop.ui.language import RetranslateMixin
 from jisr_desktop.ui.models import Column, RowsModel, ltr

@@ -16,9 +16,9 @@ from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from jisr_desktop import errors, i18n
+from jisr_desktop.context import Context
 from jisr_desktop.i18n import _, translate
 from jisr_desktop.services import cards
-from jisr_desktop.services.context import Context
 from jisr_desktop.ui.dialogs import Dialogs, show_error
 from jisr_desktop.ui.language import RetranslateMixin
 from jisr_desktop.ui.services_common import ALERT_STYLE, OK_STYLE, SERVICE_LABELS

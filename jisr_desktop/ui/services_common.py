@@ -23,11 +23,11 @@ from PySide6.QtWidgets import (
 )
 
 from jisr_desktop import errors, i18n
+from jisr_desktop.context import Context
 from jisr_desktop.domain.attendance import Arrival
 from jisr_desktop.i18n import N_, _, translate
 from jisr_desktop.services import club, nursery
 from jisr_desktop.services.checkin import check_in_by_code
-from jisr_desktop.services.context import Context
 from jisr_desktop.ui.dialogs import show_error
 from jisr_desktop.ui.language import RetranslateMixin
 from jisr_desktop.ui.models import RowsModel

@@ -24,10 +24,10 @@ from PySide6.QtWidgets import (
 )
 
 from jisr_desktop import errors
+from jisr_desktop.context import Context
 from jisr_desktop.domain.attendance import Correction, CorrectionKind
 from jisr_desktop.i18n import _
 from jisr_desktop.services import attendance
-from jisr_desktop.services.context import Context
 from jisr_desktop.ui.dialogs import show_error
 from jisr_desktop.ui.language import RetranslateMixin
 from jisr_desktop.ui.services_common import ALERT_STYLE, time_text

@@ -24,13 +24,13 @@ from PySide6.QtWidgets import (
 )
 
 from jisr_desktop import errors, i18n
+from jisr_desktop.context import SYSTEM_USER, Context
 from jisr_desktop.db import persons
 from jisr_desktop.domain.nursery import PickupAuthorisation, PickupClaim
 from jisr_desktop.domain.person import Person
 from jisr_desktop.domain.roles import Permission
 from jisr_desktop.i18n import N_, _, translate_plural
 from jisr_desktop.services import accounts, nursery
-from jisr_desktop.services.context import SYSTEM_USER, Context
 from jisr_desktop.services.enrollments import Enrollment
 from jisr_desktop.ui.dialogs import show_error, show_failure
 from jisr_desktop.ui.language import RetranslateMixin

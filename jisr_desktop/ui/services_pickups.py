@@ -21,12 +21,12 @@ from PySide6.QtWidgets import (
 )
 
 from jisr_desktop import errors
+from jisr_desktop.context import Context
 from jisr_desktop.domain.nursery import PickupAuthorisation
 from jisr_desktop.domain.person import format_phone
 from jisr_desktop.domain.roles import Permission
 from jisr_desktop.i18n import N_, _
 from jisr_desktop.services import enrollments, nursery
-from jisr_desktop.services.context import Context
 from jisr_desktop.ui.dialogs import Dialogs, show_error
 from jisr_desktop.ui.language import RetranslateMixin
 from jisr_desktop.ui.models import Column, RowsModel, ltr

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from jisr_desktop import errors, i18n
+from jisr_desktop.context import Context
 from jisr_desktop.db import persons
 from jisr_desktop.domain.person import Person
 from jisr_desktop.domain.roles import Permission
@@ -31,7 +32,6 @@ from jisr_desktop.domain.waitlist import STATUS_LABELS
 from jisr_desktop.domain.workshops import MARK_LABELS, Mark
 from jisr_desktop.i18n import N_, _, translate
 from jisr_desktop.services import workshops
-from jisr_desktop.services.context import Context
 from jisr_desktop.services.enrollments import Enrollment
 from jisr_desktop.ui.dialogs import show_error, show_failure
 from jisr_desktop.ui.language import RetranslateMixin

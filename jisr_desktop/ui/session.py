@@ -10,8 +10,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
+from jisr_desktop.context import SYSTEM_USER, Context, User, utc_now
 from jisr_desktop.domain.roles import Permission
-from jisr_desktop.services.context import SYSTEM_USER, Context, User, utc_now
 from jisr_desktop.settings import Settings
 from jisr_desktop.ui.dialogs import show_error
 from jisr_desktop.ui.tasks import Failed, TaskRunner

@@ -32,11 +32,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from jisr_desktop.context import SYSTEM_USER, Context
 from jisr_desktop.domain.roles import Permission
 from jisr_desktop.i18n import _, format_date, translate, translate_plural
-from jisr_desktop.services.context import SYSTEM_USER, Context
+from jisr_desktop.services import conflicts as conflicts_service
 from jisr_desktop.sync import client as sync_client
-from jisr_desktop.sync import labels, outbox
+from jisr_desktop.sync import labels
 from jisr_desktop.sync.client import MESSAGES, SyncClient, SyncFailed, SyncReport, WrongCenter
 from jisr_desktop.ui.dialogs import Dialogs
 from jisr_desktop.ui.language import RetranslateMixin
@@ -133,7 +134,7 @@ class SyncAgent(QObject):
     def start(self) -> None:
         """Show the state at start-up and sync soon when enrolled and automatic."""
         def read(db: Any) -> tuple[sync_client.SyncState, int]:
-            return sync_client.state(db), outbox.pending_count(db)
+            return sync_client.state(db), conflicts_service.pending_count(db)
 
         def shown(result: tuple[sync_client.SyncState, int]) -> None:
             st, pending = result
@@ -333,13 +334,8 @@ class SyncScreen(RetranslateMixin, QWidget):
         def read(db: Any) -> tuple[sync_client.SyncState, int, list[dict[str, Any]]]:
             # Case-note conflicts hold confidential words: counsellors settle them in the
             # Case notes section, never here.
-            conflicts = sync_client.open_conflicts(db)  # case-note conflicts are not listed
-            for c in conflicts:
-                c["subject"] = _record_subject(db, c["entity"], c["entity_id"])
-                c["persons"] = {pid: name for pid in labels.person_ids(
-                    c["field"], c["winner_value"], c["loser_value"])
-                    if (name := _person_name(db, pid))}
-            return sync_client.state(db), outbox.pending_count(db), conflicts
+            conflicts = conflicts_service.for_review(db)  # case-note conflicts are not listed
+            return sync_client.state(db), conflicts_service.pending_count(db), conflicts
 
         def shown(result: tuple[sync_client.SyncState, int, list[dict[str, Any]]]) -> None:
             self.state, self.pending, self.conflicts = result
@@ -434,7 +430,7 @@ class SyncScreen(RetranslateMixin, QWidget):
         conflict_id = self.conflicts[row]["id"]
 
         def job(ctx: Context) -> None:
-            sync_client.resolve_conflict(ctx, conflict_id, choice)
+            conflicts_service.resolve_conflict(ctx, conflict_id, choice)
 
         def done(_result: object) -> None:
             self.refresh()
@@ -453,27 +449,3 @@ def _conflict_cells(c: dict[str, Any]) -> tuple[str, str, str, str, str]:
     if field in labels.PHONE_FIELDS:
         values = [ltr(v) for v in values]
     return (record, labels.field_label(field), values[0], values[1], labels.reason_label(c["reason"]))
-
-
-def _person_name(db: Any, person_id: str) -> str:
-    row = db.execute("SELECT given_name_ar, family_name_ar, given_name_lat, family_name_lat,"
-                     " file_no FROM person WHERE id = ?", [person_id]).fetchone()
-    if row is None:
-        return ""
-    names = " ".join(x for x in row[:4] if x)
-    return f"{names} ({ltr(row[4])})" if row[4] else names
-
-
-def _record_subject(db: Any, entity: str, entity_id: str) -> str:
-    """Who or what the conflicting record is about, in the data's own words ('' if unknown)."""
-    if entity == "person":
-        return _person_name(db, entity_id)
-    cols = outbox.table_columns(db, entity) if entity in labels.ENTITY_LABELS else []
-    if "person_id" in cols:
-        row = db.execute(f"SELECT person_id FROM {entity} WHERE id = ?", [entity_id]).fetchone()
-        return _person_name(db, row[0]) if row and row[0] else ""
-    for col in ("name", "title", "topic"):
-        if col in cols:
-            row = db.execute(f"SELECT {col} FROM {entity} WHERE id = ?", [entity_id]).fetchone()
-            return str(row[0]) if row and row[0] else ""
-    return ""

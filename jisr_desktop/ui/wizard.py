@@ -15,12 +15,12 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from jisr_desktop.context import Context
 from jisr_desktop.domain.roles import Role
 from jisr_desktop.errors import JisrError
 from jisr_desktop.i18n import _
 from jisr_desktop.services import accounts
 from jisr_desktop.services.center import create_center, current_center
-from jisr_desktop.services.context import Context
 from jisr_desktop.ui.dialogs import message_for
 from jisr_desktop.ui.language import RetranslateMixin, apply_language
 from jisr_desktop.ui.session import Session

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from jisr_desktop.context import Context
 from jisr_desktop.db.connection import open_database
-from jisr_desktop.services.context import Context
 
 CHILD = Path(__file__).with_name("writer_child.py")
 RUNS = 20

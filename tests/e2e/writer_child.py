@@ -7,8 +7,8 @@ import random
 import sys
 from pathlib import Path
 
+from jisr_desktop.context import Context, User
 from jisr_desktop.db.connection import open_database
-from jisr_desktop.services.context import Context, User
 from jisr_desktop.services.registry import register_person
 
 GIVEN = ["أحمد", "فاطمة", "يوسف", "مريم", "خديجة", "عمر", "سلمى", "إدريس"]

@@ -5,8 +5,8 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 
-from jisr_desktop.sync.hlc import Timestamp
-from jisr_desktop.sync.protocol import RESOLUTION_NS
+from jisr_protocol import RESOLUTION_NS
+from jisr_protocol.hlc import Timestamp
 from tests.hq.hqkit import YEAR_MS, HqServer, SimDesktop, wall_ms
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import httpx
 
-from jisr_desktop.sync import protocol as p
+import jisr_protocol as p
 from tests.hq.hqkit import HqServer, SimDesktop
 
 PIPELINED = {p.PIPELINE_HEADER: "1"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from jisr_desktop.sync.protocol import PullResponse
+from jisr_protocol import PullResponse
 from tests.hq.hqkit import HqServer, SimDesktop
 
 

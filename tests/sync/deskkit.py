@@ -12,11 +12,11 @@ from typing import Any
 
 import sqlite_utils
 
+import jisr_protocol as p
+from jisr_desktop.context import SYSTEM_USER, Context, User
 from jisr_desktop.db.connection import open_database
 from jisr_desktop.services import accounts
 from jisr_desktop.services.center import create_center
-from jisr_desktop.services.context import SYSTEM_USER, Context, User
-from jisr_desktop.sync import protocol as p
 from jisr_desktop.sync.client import SyncClient, SyncReport
 from tests.fixtures import START, FakeClock
 from tests.hq.hqkit import HqServer

@@ -15,11 +15,12 @@ from typing import Any
 
 import pytest
 
+import jisr_protocol as p
+from jisr_desktop import ledger
 from jisr_desktop.db.connection import open_database
 from jisr_desktop.domain.person import search_columns
-from jisr_desktop.services import changes, club, households, registry, visits, workshops
+from jisr_desktop.services import club, households, registry, visits, workshops
 from jisr_desktop.sync import client as sync_client
-from jisr_desktop.sync import protocol as p
 from jisr_desktop.sync.client import SyncClient, SyncReport
 from jisr_desktop.sync.transport import HqUnreachable, SyncTransport
 from tests.hq.hqkit import HqServer
@@ -182,7 +183,7 @@ def test_big_pages_apply_like_pages_of_one_row(
     a.clock.advance(days=40)
     contended, deleted, both_edit, outside, later = first[3], first[5], first[7], first[11], first[15]
     registry.update_person(ctx=a.ctx(), person_id=contended, data={"phone": "0699999991"})
-    changes.write_record(a.ctx(), "person", deleted, {"deleted": 1}, action="test_delete")
+    ledger.write_record(a.ctx(), "person", deleted, {"deleted": 1}, action="test_delete")
     registry.update_person(ctx=a.ctx(), person_id=both_edit, data={"notes": "A"})
     registry.update_person(ctx=a.ctx(), person_id=outside, data={"address": "Hay A"})
     a.sync()
@@ -204,7 +205,7 @@ def test_big_pages_apply_like_pages_of_one_row(
     part.db.execute("UPDATE person SET notes = 'outside' WHERE id IN (?, ?)", [outside, deleted])
     program = part.db.execute("SELECT code FROM program WHERE active = 1 ORDER BY position"
                               " LIMIT 1").fetchone()[0]
-    same_visit = changes.deterministic_id("v", first[13])
+    same_visit = ledger.deterministic_id("v", first[13])
     visits.log_visit(ctx=part.ctx(), visit_id=same_visit, data={
         "person_id": first[13], "program_code": program, "channel": "phone",
         "outcome": "informed", "referral_to": "", "notes": "P"})

@@ -7,7 +7,7 @@ import json
 from hypothesis import given
 from hypothesis import strategies as st
 
-from jisr_desktop.sync import protocol as p
+import jisr_protocol as p
 
 scalars = (
     st.none()

@@ -11,9 +11,9 @@ import uuid
 from collections.abc import Callable
 from datetime import date
 
+from jisr_desktop import ledger
+from jisr_desktop.context import User
 from jisr_desktop.services import accounts, case_notes, registry
-from jisr_desktop.services.context import User
-from jisr_desktop.sync import outbox
 from tests.hq.hqkit import HqServer
 from tests.sync.deskkit import Desk, _json
 
@@ -63,7 +63,7 @@ def test_case_notes_reach_counsellors_only_and_conflict_once(
     assert a.db.execute("SELECT user_id FROM outbox WHERE entity_id = ?",
                         [note.id]).fetchone() == (couns_id,)
     pushed = a.sync()
-    assert not pushed.rejected and outbox.pending_count(a.db) == 0
+    assert not pushed.rejected and ledger.pending_count(a.db) == 0
     stored = hq.query("SELECT partition, fields FROM jisr_hq_record WHERE entity = 'counselling_note'"
                       " AND entity_id = ?", hq.uid(note.id))
     assert len(stored) == 1 and stored[0][0] == "counselling"
@@ -161,7 +161,7 @@ def test_a_local_only_counsellor_is_refused_by_hq_and_keeps_the_note(
                                             note=SECRET)
     report = a.client(local).sync()
     assert [reason for _seq, reason in report.rejected] == ["author_not_member"]
-    assert outbox.pending_count(a.db) == 0  # acknowledged: the stream is not blocked
+    assert ledger.pending_count(a.db) == 0  # acknowledged: the stream is not blocked
     assert hq.scalar("SELECT count(*) FROM jisr_hq_record WHERE entity_id = ?", hq.uid(note.id)) == 0
     kept = case_notes.get_note(ctx=ctx, kind="counselling_note", note_id=note.id)
     assert (kept.note, kept.refused) == (SECRET, "author_not_member")

@@ -1,5 +1,5 @@
-"""HQ imports nothing of the desktop but the wire protocol and the clock, and neither HQ nor
-the sync package ever imports Qt."""
+"""HQ imports nothing of the desktop (only `jisr_protocol`), and neither HQ nor the sync package
+ever imports Qt."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ print(json.dumps({"desktop_modules": hq_view,
 """
 
 
-def test_hq_imports_only_protocol_and_clock_and_no_qt(tmp_path: Path) -> None:
+def test_hq_imports_only_the_protocol_and_no_qt(tmp_path: Path) -> None:
     env = {**os.environ, "JISR_HQ_HOME": str(tmp_path), "PYTHONPATH": str(REPO)}
     out = subprocess.run(
         [sys.executable, "-c", PROBE],
@@ -36,10 +36,5 @@ def test_hq_imports_only_protocol_and_clock_and_no_qt(tmp_path: Path) -> None:
         timeout=120,
     ).stdout
     seen = json.loads(out.strip().splitlines()[-1])
-    assert set(seen["desktop_modules"]) <= {
-        "jisr_desktop",
-        "jisr_desktop.sync",
-        "jisr_desktop.sync.protocol",
-        "jisr_desktop.sync.hlc",
-    }
+    assert seen["desktop_modules"] == []
     assert seen["qt"] == []

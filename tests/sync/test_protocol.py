@@ -11,8 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from jisr_desktop.sync import protocol as p
-from jisr_desktop.sync.hlc import Timestamp
+import jisr_protocol as p
+from jisr_protocol.hlc import Timestamp
 
 DEV = str(uuid.uuid4())
 

@@ -17,12 +17,12 @@ from typing import Any
 
 import pytest
 
+from jisr_desktop import ledger
+from jisr_desktop.context import SYSTEM_USER, Context
 from jisr_desktop.db import meta
 from jisr_desktop.db.connection import open_database, transaction
-from jisr_desktop.services import changes, registry, visits
-from jisr_desktop.services.context import SYSTEM_USER, Context
+from jisr_desktop.services import registry, visits
 from jisr_desktop.sync import client as sync_client
-from jisr_desktop.sync import outbox
 from jisr_desktop.sync.client import SyncFailed, WrongCenter
 from tests.hq.hqkit import REPO, HqServer
 from tests.sync.deskkit import Desk, assert_same_as_hq, differences, hq_content
@@ -91,12 +91,12 @@ def test_revoked_desktop_enrolls_again_and_every_change_reaches_hq_once(
     registry.update_person(ctx=a.ctx(), person_id=edited, data={"phone": "0612345678"})
     gone = sorted(delivered)[1]
     with transaction(a.db):
-        changes.tombstone(a.coord, "person", gone, action="delete_person")
+        ledger.tombstone(a.coord, "person", gone, action="delete_person")
     visit = visits.log_visit(ctx=a.ctx(), data={"person_id": sorted(pending)[0],
                                                "program_code": "rsu", "channel": "in_person",
                                                "outcome": "informed"})
     a.db.execute("UPDATE person SET notes = 'written outside' WHERE id = ?", [sorted(pending)[1]])
-    waiting = outbox.pending_count(a.db)
+    waiting = ledger.pending_count(a.db)
     assert waiting >= 2 + 2 + 1 + 1 + 1 + 1
 
     hq.cli("revoke-device", old_device)
@@ -105,7 +105,7 @@ def test_revoked_desktop_enrolls_again_and_every_change_reaches_hq_once(
     assert failed.value.code == "device_revoked"
     kept = a.content()
     assert set(kept["person"]) == delivered | answer_lost | pending
-    assert outbox.pending_count(a.db) == waiting  # the dirty row became an op, nothing was sent
+    assert ledger.pending_count(a.db) == waiting  # the dirty row became an op, nothing was sent
 
     # the same code path refuses without a reason to enroll again ...
     c = desks("C")
@@ -122,7 +122,7 @@ def test_revoked_desktop_enrolls_again_and_every_change_reaches_hq_once(
     assert a.content() == kept  # enrolling again changed no data
     report = a.sync()
     assert not report.rejected and report.open_conflicts == 0
-    assert outbox.pending_count(a.db) == 0
+    assert ledger.pending_count(a.db) == 0
 
     # HQ: every row once, the same content as the desktop, no conflict made by the resend
     rows = _hq_rows(hq, center_id)
@@ -184,7 +184,7 @@ def test_a_code_of_another_center_is_refused_and_changes_nothing(
     # a right code still works afterwards, and the pending person arrives
     a.client().enroll(hq.base_url, _new_code(hq, center_code))
     a.sync()
-    assert outbox.pending_count(a.db) == 0
+    assert ledger.pending_count(a.db) == 0
     assert_same_as_hq(a, hq, set(_hq_rows(hq, _center_id(a))))
 
 
@@ -216,7 +216,7 @@ def test_cli_enroll_again(hq: HqServer, tmp_path: Path) -> None:
     db = open_database(home)
     try:
         assert sync_client.state(db).device_id != old_device
-        assert outbox.pending_count(db) == 0
+        assert ledger.pending_count(db) == 0
     finally:
         db.close()
     fields, deleted = hq_content(hq)[("person", person)]

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
+import jisr_protocol as p
+from jisr_desktop import ledger
 from jisr_desktop.db.connection import open_database
 from jisr_desktop.services import backup, registry
 from jisr_desktop.sync import client as sync_client
-from jisr_desktop.sync import outbox
-from jisr_desktop.sync import protocol as p
 from jisr_desktop.sync.client import SyncFailed
 from jisr_desktop.sync.transport import SyncTransport
 from tests.hq.hqkit import REPO, HqServer
@@ -75,7 +75,7 @@ def test_revoked_device_is_refused_and_keeps_its_data(
     assert failed.value.code == "device_revoked"
     assert "revoked" in failed.value.message()
     assert _persons(a) == {first, pending}
-    assert outbox.pending_count(a.db) == 1
+    assert ledger.pending_count(a.db) == 1
     st = sync_client.state(a.db)
     assert st.last_error_code == "device_revoked" and st.enrolled
 
@@ -117,7 +117,7 @@ def test_lost_acknowledgement_resends_from_expected_seq(
     a.db.execute("UPDATE sync_acked SET acked_through = 6")
     report = a.sync()
     assert report.pushed == 2 and not report.rejected
-    assert outbox.pending_count(a.db) == 0
+    assert ledger.pending_count(a.db) == 0
     assert len(ids) + 3 == hq.scalar(
         "SELECT count(*) FROM jisr_hq_record WHERE entity = 'person' AND center_id = ?",
         hq.uid(a.db.execute("SELECT value FROM meta WHERE key = 'center_id'").fetchone()[0]))
@@ -140,7 +140,7 @@ def test_please_update_is_plain(hq: HqServer, desks: Callable[..., Desk]) -> Non
         client.sync()
     assert failed.value.code == "please_update"
     assert "update" in failed.value.message()
-    assert outbox.pending_count(a.db) == 0  # pushes from old desktops are still accepted
+    assert ledger.pending_count(a.db) == 0  # pushes from old desktops are still accepted
 
 
 def _jisr(home: Path, *args: str) -> subprocess.CompletedProcess[str]:

@@ -15,9 +15,9 @@ from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, rule, run_state_machine_as_test
 
-from jisr_desktop import errors
-from jisr_desktop.services import changes, registry, visits
-from jisr_desktop.sync import protocol as p
+import jisr_protocol as p
+from jisr_desktop import errors, ledger
+from jisr_desktop.services import registry, visits
 from jisr_desktop.sync.client import SyncClient, SyncFailed
 from jisr_desktop.sync.transport import HqUnreachable, SyncTransport
 from tests.hq.hqkit import HqServer
@@ -99,7 +99,7 @@ class ThreeDesktops(RuleBasedStateMachine):
         desk = self.desks[d]
         person = self._person(desk, pick)
         if person is not None:
-            changes.write_record(desk.ctx(), "person", person, {"deleted": int(delete)},
+            ledger.write_record(desk.ctx(), "person", person, {"deleted": int(delete)},
                                  action="test_delete")
 
     @rule(d=st.integers(0, DESKS - 1), pick=st.integers(0, 9), text=st.sampled_from("xyz"))
@@ -117,7 +117,7 @@ class ThreeDesktops(RuleBasedStateMachine):
         person = self._person(desk, pick)
         if person is not None:
             with contextlib.suppress(errors.NotFound):
-                visits.log_visit(ctx=desk.ctx(), visit_id=changes.deterministic_id("v", person),
+                visits.log_visit(ctx=desk.ctx(), visit_id=ledger.deterministic_id("v", person),
                                  data={"person_id": person, "program_code": "rsu",
                                        "channel": "in_person", "outcome": "informed"})
 

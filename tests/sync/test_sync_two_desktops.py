@@ -11,9 +11,9 @@ from datetime import date
 
 import pytest
 
-from jisr_desktop.services import nursery, registry, visits
+from jisr_desktop import ledger
+from jisr_desktop.services import conflicts, nursery, registry, visits
 from jisr_desktop.sync import client as sync_client
-from jisr_desktop.sync import outbox
 from tests.hq.hqkit import HqServer
 from tests.sync.deskkit import Desk, assert_same_as_hq, hq_content
 
@@ -47,7 +47,7 @@ def test_two_desktops_converge_with_one_conflict(
     assert a.db.execute("SELECT count(*) FROM person WHERE center_id != "
                         "(SELECT value FROM meta WHERE key = 'center_id')").fetchone()[0] == 0
     first = a.sync()
-    assert first.pushed > 0 and outbox.pending_count(a.db) == 0 and not first.rejected
+    assert first.pushed > 0 and ledger.pending_count(a.db) == 0 and not first.rejected
     b.enroll(hq, codes[1])
     b.sync()
     assert b.content()["person"].keys() == a.content()["person"].keys()
@@ -97,7 +97,7 @@ def test_two_desktops_converge_with_one_conflict(
 
     # the coordinator keeps the losing value: recorded through the protocol, seen everywhere
     assert [c["id"] for c in sync_client.open_conflicts(a.db)] == [conflict_id]
-    sync_client.resolve_conflict(a.coord, conflict_id, "keep_loser")
+    conflicts.resolve_conflict(a.coord, conflict_id, "keep_loser")
     assert sync_client.open_conflicts(a.db) == []
     a.sync()
     b.sync()
@@ -108,5 +108,5 @@ def test_two_desktops_converge_with_one_conflict(
     assert sync_client.open_conflicts(b.db) == []
     assert_same_as_hq(b, hq, _center_keys(hq, a, b))
     # nothing left to send; a no-op sync is one request
-    assert outbox.pending_count(a.db) == 0
+    assert ledger.pending_count(a.db) == 0
     assert a.sync().requests == 1

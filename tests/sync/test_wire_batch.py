@@ -1,4 +1,4 @@
-"""The push body SQLite writes (`outbox.load_wire_batch`) is the PushRequest the pydantic
+"""The push body SQLite writes (`ledger.load_wire_batch`) is the PushRequest the pydantic
 path builds from the same outbox rows: same ops, same cuts."""
 
 from __future__ import annotations
@@ -7,16 +7,16 @@ import json
 import uuid
 from collections.abc import Callable
 
+import jisr_protocol as p
+from jisr_desktop import ledger
 from jisr_desktop.services import registry
-from jisr_desktop.sync import outbox
-from jisr_desktop.sync import protocol as p
 from tests.sync.deskkit import Desk
 
 DEVICE = str(uuid.UUID(int=42))
 
 
 def _expected(desk: Desk, after: int, limit: int) -> list[p.Op]:
-    return outbox.load_ops(desk.db, DEVICE, 1, after, limit=limit)
+    return ledger.load_ops(desk.db, DEVICE, 1, after, limit=limit)
 
 
 def test_wire_batches_equal_the_pydantic_batches(desks: Callable[..., Desk]) -> None:
@@ -30,7 +30,7 @@ def test_wire_batches_equal_the_pydantic_batches(desks: Callable[..., Desk]) -> 
         for i, n in enumerate(names * 3)
     ]
     registry.update_person(ctx=ctx, person_id=ids[0], data={"phone": "0612345678"})
-    # an op whose patch holds a list (older rows; sent as JSON text, like outbox._scalars)
+    # an op whose patch holds a list (older rows; sent as JSON text, like the ledger's outbox)
     seq = desk.db.execute("SELECT max(seq) + 1 FROM outbox WHERE epoch = 1").fetchone()[0]
     desk.db.execute(
         "INSERT INTO outbox(epoch, seq, op_id, entity, entity_id, kind, patch, base, schema_v,"
@@ -42,7 +42,7 @@ def test_wire_batches_equal_the_pydantic_batches(desks: Callable[..., Desk]) -> 
 
     after = 0
     while True:
-        wire = outbox.load_wire_batch(desk.db, DEVICE, 1, after, max_ops=7)
+        wire = ledger.load_wire_batch(desk.db, DEVICE, 1, after, max_ops=7)
         if wire is None:
             break
         got = p.PushRequest.model_validate_json(wire.body, strict=True)
@@ -63,7 +63,7 @@ def test_wire_batches_are_cut_at_the_size_bound(desks: Callable[..., Desk]) -> N
     ops = _expected(desk, 0, 1000)
     bound = 3 * len(ops[0].model_dump_json())
     after, cuts = 0, []
-    while (wire := outbox.load_wire_batch(desk.db, DEVICE, 1, after,
+    while (wire := ledger.load_wire_batch(desk.db, DEVICE, 1, after,
                                           max_json_bytes=bound)) is not None:
         cuts.append(wire.count)
         body = json.loads(wire.body)
@@ -71,4 +71,4 @@ def test_wire_batches_are_cut_at_the_size_bound(desks: Callable[..., Desk]) -> N
                    for op in body["ops"][:-1]) <= bound
         after = wire.last_seq
     assert sum(cuts) == len(ops) and len(cuts) > 5
-    assert outbox.load_wire_batch(desk.db, DEVICE, 1, after) is None
+    assert ledger.load_wire_batch(desk.db, DEVICE, 1, after) is None

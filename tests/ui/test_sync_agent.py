@@ -19,9 +19,9 @@ import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
+from jisr_desktop.context import Context, User
 from jisr_desktop.db.connection import open_database
 from jisr_desktop.services import registry
-from jisr_desktop.services.context import Context, User
 from jisr_desktop.settings import Settings
 from jisr_desktop.sync import client as sync_client
 from jisr_desktop.sync.client import MESSAGES, SyncClient

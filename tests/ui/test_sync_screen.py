@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
+from jisr_desktop.context import Context, User
 from jisr_desktop.db.connection import open_database
 from jisr_desktop.i18n import format_date, translate
 from jisr_desktop.services import registry
-from jisr_desktop.services.context import Context, User
 from jisr_desktop.sync import client as sync_client
 from jisr_desktop.sync import labels
 from jisr_desktop.ui.language import apply_language

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from jisr_desktop import errors
+from jisr_desktop.context import Context, User
 from jisr_desktop.services import accounts
-from jisr_desktop.services.context import Context, User
 
 
 def test_receptionist_cannot_manage_accounts(ctx: Context, coordinator: User) -> None:

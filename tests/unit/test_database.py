@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 
 from jisr_desktop import errors, paths
+from jisr_desktop.context import SYSTEM_USER, Context
 from jisr_desktop.db import migrations
 from jisr_desktop.db.connection import open_database
 from jisr_desktop.services import registry
 from jisr_desktop.services.center import create_center
-from jisr_desktop.services.context import SYSTEM_USER, Context
 
 
 def _digest(path: Path) -> str:

@@ -9,8 +9,8 @@ from datetime import date
 import pytest
 
 from jisr_desktop import errors
+from jisr_desktop.context import Context
 from jisr_desktop.services import households, registry
-from jisr_desktop.services.context import Context
 
 AHMED = {"given_name_ar": "أحمد", "family_name_ar": "العلوي", "given_name_lat": "Ahmed",
          "family_name_lat": "Alaoui", "sex": "M", "birth_date": "1980-05-17", "cin": "ab123456",

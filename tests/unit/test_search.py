@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from jisr_desktop.context import Context
 from jisr_desktop.db import persons
 from jisr_desktop.services import registry
-from jisr_desktop.services.context import Context
 
 
 def _reg(ctx: Context, **data: object) -> str:

@@ -7,8 +7,8 @@ import json
 import pytest
 
 from jisr_desktop import errors
+from jisr_desktop.context import Context
 from jisr_desktop.services import registry, visits
-from jisr_desktop.services.context import Context
 
 
 @pytest.fixture
@@ -69,7 +69,7 @@ def test_visits_of_other_days_are_not_listed(ctx: Context, person, clock) -> Non
 
 
 def test_a_role_without_log_visit_is_refused(system_ctx: Context, person) -> None:  # type: ignore[no-untyped-def]
-    from jisr_desktop.services.context import User
+    from jisr_desktop.context import User
 
     outsider = Context(db=system_ctx.db, user=User("x", "x", "X", "nobody"), clock=system_ctx.clock)
     with pytest.raises(errors.PermissionDenied):

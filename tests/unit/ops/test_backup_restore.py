@@ -12,12 +12,12 @@ import pytest
 from opskit import PERSONS, dump, fingerprint
 
 from jisr_desktop import paths
+from jisr_desktop.context import Context
 from jisr_desktop.db import backup as files
 from jisr_desktop.db import keys
 from jisr_desktop.db.connection import open_database
+from jisr_desktop.ledger import epoch
 from jisr_desktop.services import backup, registry
-from jisr_desktop.services.changes import epoch
-from jisr_desktop.services.context import Context
 
 NOW = datetime(2026, 11, 29, 3, 0).astimezone()
 

@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
+from jisr_desktop.context import Context
 from jisr_desktop.domain.person import Person
 from jisr_desktop.domain.workshops import Mark
 from jisr_desktop.services import campaigns, club, nursery, visits, workshops
-from jisr_desktop.services.context import Context
 from jisr_desktop.services.registry import register_person
 
 DAY = date(2026, 11, 2)

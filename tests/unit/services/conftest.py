@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
+from jisr_desktop.context import Context
 from jisr_desktop.domain.person import Person
-from jisr_desktop.services.context import Context
 from jisr_desktop.services.registry import register_person
 
 TODAY = date(2026, 11, 2)  # the fixtures' clock starts on 2026-11-02 08:30 UTC

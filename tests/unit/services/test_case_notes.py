@@ -11,14 +11,13 @@ from datetime import date, timedelta
 import pypdf
 import pytest
 
-from jisr_desktop import errors
+import jisr_protocol as p
+from jisr_desktop import errors, ledger
+from jisr_desktop.context import Context, User
 from jisr_desktop.reports import queries
 from jisr_desktop.reports.exports import read_csv, write_csv
 from jisr_desktop.reports.monthly import build_monthly_report
 from jisr_desktop.services import accounts, case_notes, households, registry
-from jisr_desktop.services.context import Context, User
-from jisr_desktop.sync import outbox
-from jisr_desktop.sync import protocol as p
 
 SECRET = "Confidential: argument about the dowry, husband drinks"
 TODAY = date(2026, 11, 2)
@@ -106,7 +105,7 @@ def test_counsellor_writes_reads_edits_and_deletes(couns_ctx, family) -> None:  
         _counselling(couns_ctx, wife.id, note_id=second.id, note="again")
     with pytest.raises(errors.NotFound):
         case_notes.delete_note(ctx=couns_ctx, kind="counselling_note", note_id=second.id)
-    assert outbox.pending_count(couns_ctx.db) > 0
+    assert ledger.pending_count(couns_ctx.db) > 0
 
 
 @pytest.mark.parametrize("role", ["receptionist", "coordinator", "admin"])
@@ -250,13 +249,13 @@ def test_rows_written_outside_the_services_are_still_sent(couns_ctx, family) -> 
     couns_ctx.db.execute("UPDATE counselling_note SET topic = 'other' WHERE id = ?", [note.id])
     assert couns_ctx.db.execute("SELECT dirty FROM counselling_note WHERE id = ?",
                                 [note.id]).fetchone() == (1,)
-    before = outbox.pending_count(couns_ctx.db)
-    assert outbox.capture_dirty(couns_ctx) == 1
+    before = ledger.pending_count(couns_ctx.db)
+    assert ledger.capture_dirty(couns_ctx) == 1
     op = couns_ctx.db.execute("SELECT kind, patch, user_id FROM outbox ORDER BY seq DESC LIMIT 1"
                               ).fetchone()
     assert op[0] == "upsert" and json.loads(op[1])["topic"] == "other"
     assert op[2] == couns_ctx.user.id
-    assert outbox.pending_count(couns_ctx.db) == before  # the dirty row became one op
+    assert ledger.pending_count(couns_ctx.db) == before  # the dirty row became one op
 
 
 def test_notes_follow_a_merge_and_its_undo(system_ctx, coord_ctx, couns_ctx, family) -> None:  # type: ignore[no-untyped-def]

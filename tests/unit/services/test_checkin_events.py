@@ -35,7 +35,7 @@ def test_second_check_in_same_day_is_idempotent(ctx, coord_ctx, child, clock) ->
     assert again.already and again.event_id == first.event_id
     assert _count(ctx.db, "check_in") == 1 and _count(ctx.db, "outbox") == outbox
     # the id is the natural key's: another desktop recording the same fact converges
-    from jisr_desktop.services.changes import deterministic_id
+    from jisr_desktop.ledger import deterministic_id
     assert first.event_id == deterministic_id("checkin", "nursery", kid.id, "2026-11-02")
     # next day: a new event
     clock.advance(days=1)

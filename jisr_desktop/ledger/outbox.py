@@ -1,8 +1,9 @@
-"""The desktop's side of push: dirty rows become full-row ops, unacked ops become wire ops.
+"""The outbox: what push reads and acknowledges. Dirty rows become full-row ops, unacked ops
+become wire batches.
 
-Ops are written by `services.changes` (the one write path). Rows written outside the services
+Ops are written by `writes` (the one write path). Rows written outside the services
 are flagged `dirty` by a trigger; `capture_dirty` turns each into one upsert op carrying every
-synced column (SYNC.md "Capturing changes"). Outbox rows are never deleted: HQ's high-water
+synced column (docs/sync.md, "Capturing changes"). Outbox rows are never deleted: HQ's high-water
 mark per epoch (`sync_acked`) says which were delivered.
 """
 
@@ -15,13 +16,16 @@ from typing import Any
 
 import sqlite_utils
 
+import jisr_protocol as p
+from jisr_desktop.context import Context
 from jisr_desktop.db.connection import transaction
-from jisr_desktop.services import changes
-from jisr_desktop.services.context import Context
-from jisr_desktop.sync import protocol as p
-from jisr_desktop.sync.transport import MAX_BATCH_JSON_BYTES
+from jisr_desktop.ledger import writes
+from jisr_desktop.ledger.clocks import field_clock, set_field_clocks
 
-NOT_SYNCED = changes.SYSTEM_FIELDS | {"deleted"}
+MAX_BATCH_JSON_BYTES = 1024 * 1024
+"""A push batch is cut before its JSON passes this size (about 256 KB once gzipped)."""
+
+NOT_SYNCED = writes.SYSTEM_FIELDS | {"deleted"}
 """Columns never sent as fields (`deleted` travels as the op kind)."""
 
 
@@ -43,30 +47,20 @@ def capture_dirty(ctx: Context) -> int:
             " WHERE entity = ?", [table]).fetchall()]
         for entity_id in ids:
             with transaction(ctx.db):
-                row = changes.current_row(ctx.db, table, entity_id)
+                row = writes.current_row(ctx.db, table, entity_id)
                 listed = ctx.db.execute("DELETE FROM sync_dirty WHERE entity = ? AND entity_id = ?",
                                         [table, entity_id]).rowcount
                 if row is None or not (row["dirty"] or listed):
                     continue
-                ts = changes.next_hlc(ctx)
+                ts = writes.next_hlc(ctx)
                 at = ctx.now().isoformat()
                 patch = {c: row[c] for c in cols}
-                base = {c: _clock(ctx.db, table, entity_id, c) for c in cols}
-                for c in cols:
-                    ctx.db.execute(
-                        "INSERT INTO field_clock(entity, entity_id, field, hlc) VALUES (?,?,?,?)"
-                        " ON CONFLICT(entity, entity_id, field) DO UPDATE SET hlc = excluded.hlc",
-                        [table, entity_id, c, str(ts)])
-                changes._outbox(ctx, table, entity_id, "upsert", patch, base, ts, at)
+                base = {c: field_clock(ctx.db, table, entity_id, c) for c in cols}
+                set_field_clocks(ctx.db, [(table, entity_id, c, str(ts)) for c in cols])
+                writes.add_op(ctx, table, entity_id, "upsert", patch, base, ts, at)
                 ctx.db.execute(f"UPDATE {table} SET dirty = 0 WHERE id = ?", [entity_id])
                 made += 1
     return made
-
-
-def _clock(db: sqlite_utils.Database, entity: str, entity_id: str, field: str) -> str | None:
-    row = db.execute("SELECT hlc FROM field_clock WHERE entity = ? AND entity_id = ? AND field = ?",
-                     [entity, entity_id, field]).fetchone()
-    return row[0] if row else None
 
 
 def acked(db: sqlite_utils.Database) -> dict[int, int]:
@@ -78,7 +72,7 @@ def set_acked(db: sqlite_utils.Database, epoch: int, through: int) -> None:
                " DO UPDATE SET acked_through = excluded.acked_through", [epoch, through])
 
 
-def _marks(db: sqlite_utils.Database) -> list[tuple[int, int]]:
+def acked_marks(db: sqlite_utils.Database) -> list[tuple[int, int]]:
     """(epoch, acked_through) for every epoch of the outbox, found by index lookups only
     (the outbox keeps every op ever made, so nothing here may scan it)."""
     top = db.execute("SELECT max(epoch) FROM outbox").fetchone()[0]
@@ -91,7 +85,7 @@ def _marks(db: sqlite_utils.Database) -> list[tuple[int, int]]:
 def pending_count(db: sqlite_utils.Database) -> int:
     """Changes not yet acknowledged by HQ (ops past each epoch's mark, plus dirty rows)."""
     n = 0
-    for epoch, mark in _marks(db):
+    for epoch, mark in acked_marks(db):
         n += db.execute("SELECT count(*) FROM outbox WHERE epoch = ? AND seq > ?",
                         [epoch, mark]).fetchone()[0]
     for table in p.RECORD_ENTITIES:
@@ -102,7 +96,7 @@ def pending_count(db: sqlite_utils.Database) -> int:
 
 def epochs_with_pending(db: sqlite_utils.Database) -> list[tuple[int, int]]:
     """(epoch, acked_through) for every epoch holding ops HQ has not acknowledged."""
-    return [(e, mark) for e, mark in _marks(db) if db.execute(
+    return [(e, mark) for e, mark in acked_marks(db) if db.execute(
         "SELECT 1 FROM outbox WHERE epoch = ? AND seq > ? LIMIT 1", [e, mark]).fetchone()]
 
 
@@ -195,7 +189,7 @@ def unacked_fields(db: sqlite_utils.Database) -> dict[tuple[str, str], set[str]]
     must not overwrite them (HQ will decide when they arrive). `deleted` stands for a
     delete/restore; `*` for a dirty row (all fields)."""
     out: dict[tuple[str, str], set[str]] = {}
-    for epoch, mark in _marks(db):
+    for epoch, mark in acked_marks(db):
         for entity, entity_id, kind, patch in db.execute(
                 "SELECT entity, entity_id, kind, patch FROM outbox WHERE epoch = ? AND seq > ?"
                 " AND kind != 'event'", [epoch, mark]).fetchall():

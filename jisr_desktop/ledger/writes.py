@@ -1,8 +1,8 @@
 """The one write path of synced records: row, field clocks, outbox op and audit entry together.
 
-Every service that changes a synced table calls `write_record`/`tombstone` inside its
-transaction, so that a change is never saved without what sync and the audit log need
-(SYNC.md "Capturing changes on the desktop"). Values are stored as the database holds them
+Every service that changes a synced table calls `write_record`/`tombstone`/`append_event`
+inside its transaction, so that a change is never saved without what sync and the audit log
+need (docs/sync.md, "Capturing changes"). Values are stored as the database holds them
 (ISO dates as text, booleans as 0/1).
 """
 
@@ -16,9 +16,10 @@ from typing import Any
 import sqlite_utils
 import uuid6
 
+from jisr_desktop.context import Context
 from jisr_desktop.db import meta
-from jisr_desktop.services.context import Context
-from jisr_desktop.sync.hlc import HybridLogicalClock, Timestamp
+from jisr_desktop.ledger.clocks import field_clock, set_field_clocks
+from jisr_protocol.hlc import HybridLogicalClock, Timestamp
 
 SCHEMA_VERSION = 1
 SYSTEM_FIELDS = frozenset({"rid", "id", "rev", "dirty", "created_at", "updated_at",
@@ -70,6 +71,14 @@ def next_hlc(ctx: Context) -> Timestamp:
     return ts
 
 
+def merge_remote_clock(db: sqlite_utils.Database, remote: Timestamp, wall_ms: int) -> None:
+    """Advance the persisted HLC past a clock read elsewhere (HQ's)."""
+    dev = device_id(db)
+    last = meta.get(db, "hlc")
+    clock = HybridLogicalClock(dev, Timestamp.parse(last) if last else None)
+    meta.put(db, "hlc", str(clock.merge(Timestamp(remote.wall_ms, remote.counter, dev), wall_ms)))
+
+
 def _audit(ctx: Context, action: str, entity: str, entity_id: str,
            changes: dict[str, Any], at: str) -> None:
     ctx.db.execute(
@@ -82,8 +91,9 @@ def audit(ctx: Context, action: str, entity: str, entity_id: str, changes: dict[
     _audit(ctx, action, entity, entity_id, changes, ctx.now().isoformat())
 
 
-def _outbox(ctx: Context, entity: str, entity_id: str, kind: str, patch: dict[str, Any],
+def add_op(ctx: Context, entity: str, entity_id: str, kind: str, patch: dict[str, Any],
             base: dict[str, str | None], ts: Timestamp, at: str) -> None:
+    """Append one op to the outbox at the next seq of the current epoch."""
     ep = epoch(ctx.db)
     row = ctx.db.execute("SELECT coalesce(max(seq), 0) + 1 FROM outbox WHERE epoch = ?", [ep]).fetchone()
     ctx.db.execute(
@@ -116,7 +126,7 @@ def write_record(ctx: Context, table: str, entity_id: str, patch: dict[str, Any]
     if old is not None and not changed:
         return {}
     ts = next_hlc(ctx)
-    base = {k: _field_clock(ctx.db, table, entity_id, k) for k in changed}
+    base = {k: field_clock(ctx.db, table, entity_id, k) for k in changed}
     columns = {k: v[1] for k, v in changed.items()} | (extra or {})
     if old is None:
         row = {"id": entity_id, **values, **(extra or {}), "rev": 1, "dirty": 0,
@@ -128,23 +138,13 @@ def write_record(ctx: Context, table: str, entity_id: str, patch: dict[str, Any]
         columns |= {"rev": old["rev"] + 1, "dirty": 0, "updated_at": at}
         assignments = ", ".join(f"{k} = ?" for k in columns)
         ctx.db.execute(f"UPDATE {table} SET {assignments} WHERE id = ?", [*columns.values(), entity_id])
-    for field in changed:
-        ctx.db.execute(
-            "INSERT INTO field_clock(entity, entity_id, field, hlc) VALUES (?,?,?,?) "
-            "ON CONFLICT(entity, entity_id, field) DO UPDATE SET hlc = excluded.hlc",
-            [table, entity_id, field, str(ts)])
+    set_field_clocks(ctx.db, [(table, entity_id, field, str(ts)) for field in changed])
     kind = "delete" if changed.get("deleted", [0, 0])[1] == 1 else (
         "restore" if old is not None and changed.get("deleted", [0, 0])[1] == 0 and "deleted" in changed
         else "upsert")
-    _outbox(ctx, table, entity_id, kind, {k: v[1] for k, v in changed.items()}, base, ts, at)
+    add_op(ctx, table, entity_id, kind, {k: v[1] for k, v in changed.items()}, base, ts, at)
     _audit(ctx, action, table, entity_id, changed, at)
     return changed
-
-
-def _field_clock(db: sqlite_utils.Database, entity: str, entity_id: str, field: str) -> str | None:
-    row = db.execute("SELECT hlc FROM field_clock WHERE entity = ? AND entity_id = ? AND field = ?",
-                     [entity, entity_id, field]).fetchone()
-    return row[0] if row else None
 
 
 def tombstone(ctx: Context, table: str, entity_id: str, *, action: str) -> dict[str, Any]:
@@ -163,7 +163,7 @@ def append_event(ctx: Context, table: str, event_id: str, row: dict[str, Any], *
     full = {"id": event_id, **values, "created_at": at}
     ctx.db.execute(f"INSERT INTO {table} ({', '.join(full)}) VALUES ({', '.join('?' * len(full))})",
                    list(full.values()))
-    _outbox(ctx, table, event_id, "event", values, {}, ts, at)
+    add_op(ctx, table, event_id, "event", values, {}, ts, at)
     _audit(ctx, action, table, event_id, {k: [None, v] for k, v in values.items()}, at)
     return True
 

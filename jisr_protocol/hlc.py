@@ -63,3 +63,10 @@ class HybridLogicalClock:
         if counter > MAX_COUNTER:  # an absurd burst: borrow the next millisecond
             return Timestamp(wall_ms + 1, 0, self.device_id)
         return Timestamp(wall_ms, counter, self.device_id)
+
+
+def device_of(hlc_text: str) -> str:
+    """The device id inside an HLC string, "" when the text is not one (both sides tell a
+    field's author by it)."""
+    parts = hlc_text.split(":", 2)
+    return parts[2] if len(parts) == 3 else ""

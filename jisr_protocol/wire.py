@@ -1,8 +1,8 @@
-"""The sync wire format shared by the desktop and HQ (see docs/sync.md and SYNC.md).
+"""The sync wire format shared by the desktop and HQ (see docs/sync.md).
 
 Every body that crosses the wire is one of these pydantic models: strict types, unknown fields
-refused, sizes bounded. HQ imports nothing of the desktop but this module and ``hlc``, so the
-two sides cannot drift apart. Validate raw bytes with ``Model.model_validate_json``: the JSON
+refused, sizes bounded. Both sides import this package (``jisr_protocol``), so they
+cannot drift apart. Validate raw bytes with ``Model.model_validate_json``: the JSON
 parser refuses deep nesting and the models refuse wrong types before anything is written.
 """
 
@@ -17,6 +17,9 @@ from uuid import UUID
 
 import orjson
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from jisr_protocol.canonical import canonical_json
+from jisr_protocol.entities import EntityName
 
 PROTOCOL_VERSION = 1
 """Version of this wire format; sent in every push and pull."""
@@ -48,7 +51,6 @@ PIPELINE_HEADER = "X-Jisr-Pipeline"
 """On push: "1" when the client may have several batches in flight, so a batch that arrives
 before its predecessor has committed is held back briefly instead of answered 409 at once."""
 
-ROLES = ("receptionist", "coordinator", "counsellor", "admin")
 
 _FIELD_NAME = r"^[a-z][a-z0-9_]{0,62}$"
 FieldName = Annotated[str, StringConstraints(pattern=_FIELD_NAME)]
@@ -64,99 +66,6 @@ HlcText = Annotated[
 ]
 Scalar = Annotated[str, StringConstraints(max_length=MAX_STRING_CHARS)] | int | float | bool | None
 PositiveInt = Annotated[int, Field(ge=1, le=2**62)]
-
-
-@dataclass(frozen=True)
-class EntitySpec:
-    """What HQ needs to know about one synced entity.
-
-    `family` picks the conflict rule (records merge per field, events are insert-only);
-    `partition` decides who may pull it (the center's devices, or counsellors only);
-    `fields` None means any well-formed field name (the desktop schema is not pinned yet).
-    """
-
-    name: str
-    family: Literal["record", "event"]
-    partition: Literal["center", "counselling"] = "center"
-    schema_v: int = 1
-    fields: frozenset[str] | None = None
-    write_roles: frozenset[str] | None = None
-
-
-RECORD_ENTITIES = (
-    "person",
-    "household",
-    "household_member",
-    "enrollment",
-    "pickup_authorisation",
-    "workshop",
-    "workshop_session",
-    "club_activity",
-    "member_card",
-    "campaign",
-    "campaign_count",
-    "campaign_participant",
-    "counselling_note",
-    "mediation_note",
-)
-"""Desktop record tables (merge per field; `rev`, `dirty`, `deleted` columns): the outbox
-(`capture_dirty`, `pending_count`) and pull-apply treat every one of them alike."""
-COUNSELLING_ENTITIES = ("counselling_note", "mediation_note")
-"""The record tables of the counselling partition (case notes): their `EntitySpec` below keeps
-partition "counselling" and write role counsellor."""
-EVENT_ENTITIES = (
-    "check_in",
-    "check_out",
-    "alert_ack",
-    "attendance",
-    "event_correction",
-    "visit",
-)
-"""Desktop event tables (insert only; a correction is a new `event_correction`)."""
-
-ENTITIES: dict[str, EntitySpec] = {
-    spec.name: spec
-    for spec in (
-        *(EntitySpec(name, "record") for name in RECORD_ENTITIES
-          if name not in COUNSELLING_ENTITIES),
-        *(EntitySpec(name, "event") for name in EVENT_ENTITIES),
-        EntitySpec("conflict_resolution", "event", fields=frozenset({"conflict_id", "choice"})),
-        *(
-            EntitySpec(
-                name, "record", partition="counselling", write_roles=frozenset({"counsellor"})
-            )
-            for name in COUNSELLING_ENTITIES
-        ),
-    )
-}
-"""Entities a desktop may push: the desktop's record and event tables (same names), the
-coordinator's conflict resolutions and the counselling partition (case notes).
-Field names are not pinned (`fields` None): a newer desktop may add columns and HQ keeps them.
-Reference entities (``ref.*``) and ``sync.conflict`` flow down only, in pull."""
-
-EntityName = Literal[
-    "person",
-    "household",
-    "household_member",
-    "enrollment",
-    "pickup_authorisation",
-    "workshop",
-    "workshop_session",
-    "club_activity",
-    "member_card",
-    "campaign",
-    "campaign_count",
-    "campaign_participant",
-    "check_in",
-    "check_out",
-    "alert_ack",
-    "attendance",
-    "event_correction",
-    "visit",
-    "conflict_resolution",
-    "counselling_note",
-    "mediation_note",
-]
 
 
 class _Strict(BaseModel):
@@ -314,12 +223,6 @@ REJECT_REASONS = (
     "invalid_value",
 )
 
-RESOLUTION_CHOICES = ("keep_winner", "keep_loser")
-"""A `conflict_resolution` event: {conflict_id, choice}. Its id is
-uuid5(RESOLUTION_NS, conflict_id) so two coordinators resolving one conflict converge; the
-data change for `keep_loser` is an ordinary upsert pushed with it."""
-RESOLUTION_NS = UUID("0b1f6a52-6c1e-4d59-9a49-3a4c0f7d2e61")
-
 
 _CURSOR = re.compile(r"^1\.(\d{1,18})\.(\d{1,18})\.(\d{1,18})$")
 
@@ -345,33 +248,3 @@ class Cursor:
         return cls(int(m[1]), int(m[2]), int(m[3]))
 
 
-def canonical_json(value: Any) -> bytes:
-    """Sorted keys, no spaces, UTF-8: byte for byte what ``json.dumps(value, sort_keys=True,
-    separators=(",", ":"), ensure_ascii=False)`` gives, several times faster (orjson). Values
-    holding floats (orjson writes some differently) or integers past 64 bits take json's way."""
-    if not _has_float(value):
-        try:
-            return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
-        except orjson.JSONEncodeError:
-            pass
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
-
-
-def _has_float(value: Any) -> bool:
-    kind = type(value)
-    if kind is dict:
-        items = value.values()
-    elif kind is list or kind is tuple:
-        items = value
-    else:
-        return kind is float
-    for item in items:  # a plain loop: this runs for every event of every push
-        kind = type(item)
-        if kind is float or ((kind is dict or kind is list or kind is tuple) and _has_float(item)):
-            return True
-    return False
-
-
-def content_digest(value: Any) -> str:
-    """SHA-256 of canonical JSON, the same on both sides."""
-    return hashlib.sha256(canonical_json(value)).hexdigest()

@@ -1,0 +1,118 @@
+"""The protocol shared by Jisr Desktop and Jisr HQ: wire models, the synced entities and their
+field schema, the hybrid logical clock, canonical JSON and the staff roles.
+
+It depends on pydantic and orjson only, so that HQ installs without anything of the desktop
+(no Qt, SQLCipher or ReportLab). Import the submodules, or this package as one namespace::
+
+    import jisr_protocol as p
+    p.PushRequest.model_validate_json(body)
+"""
+
+from __future__ import annotations
+
+from jisr_protocol.canonical import canonical_json, content_digest
+from jisr_protocol.entities import (
+    COUNSELLING_ENTITIES,
+    ENTITIES,
+    EVENT_ENTITIES,
+    LIFE,
+    RECORD_ENTITIES,
+    RESOLUTION_CHOICES,
+    RESOLUTION_NS,
+    EntityName,
+    EntitySpec,
+)
+from jisr_protocol.hlc import HybridLogicalClock, Timestamp, device_of
+from jisr_protocol.roles import ROLES
+from jisr_protocol.wire import (
+    DEFAULT_PULL_LIMIT,
+    DEVICE_HEADER,
+    ERROR_CODES,
+    HLC_PATTERN,
+    MAX_DECOMPRESSED_BYTES,
+    MAX_FIELDS_PER_OP,
+    MAX_ID_CHARS,
+    MAX_OPS_PER_BATCH,
+    MAX_PULL_LIMIT,
+    MAX_STRING_CHARS,
+    MAX_WIRE_BODY_BYTES,
+    MIN_PULL_PROTOCOL,
+    PIPELINE_DEPTH,
+    PIPELINE_HEADER,
+    PROTOCOL_HEADER,
+    PROTOCOL_VERSION,
+    REJECT_REASONS,
+    SECRET_HEADER,
+    TARGET_BATCH_COMPRESSED_BYTES,
+    USER_HEADER,
+    CenterInfo,
+    Cursor,
+    EnrollRequest,
+    EnrollResponse,
+    ErrorBody,
+    FieldName,
+    HlcText,
+    Op,
+    PositiveInt,
+    PullResponse,
+    PushRequest,
+    PushResponse,
+    Rejected,
+    Row,
+    Scalar,
+    ShortId,
+)
+
+__all__ = [
+    "COUNSELLING_ENTITIES",
+    "DEFAULT_PULL_LIMIT",
+    "DEVICE_HEADER",
+    "ENTITIES",
+    "ERROR_CODES",
+    "EVENT_ENTITIES",
+    "HLC_PATTERN",
+    "LIFE",
+    "MAX_DECOMPRESSED_BYTES",
+    "MAX_FIELDS_PER_OP",
+    "MAX_ID_CHARS",
+    "MAX_OPS_PER_BATCH",
+    "MAX_PULL_LIMIT",
+    "MAX_STRING_CHARS",
+    "MAX_WIRE_BODY_BYTES",
+    "MIN_PULL_PROTOCOL",
+    "PIPELINE_DEPTH",
+    "PIPELINE_HEADER",
+    "PROTOCOL_HEADER",
+    "PROTOCOL_VERSION",
+    "RECORD_ENTITIES",
+    "REJECT_REASONS",
+    "RESOLUTION_CHOICES",
+    "RESOLUTION_NS",
+    "ROLES",
+    "SECRET_HEADER",
+    "TARGET_BATCH_COMPRESSED_BYTES",
+    "USER_HEADER",
+    "CenterInfo",
+    "Cursor",
+    "EnrollRequest",
+    "EnrollResponse",
+    "EntityName",
+    "EntitySpec",
+    "ErrorBody",
+    "FieldName",
+    "HlcText",
+    "HybridLogicalClock",
+    "Op",
+    "PositiveInt",
+    "PullResponse",
+    "PushRequest",
+    "PushResponse",
+    "Rejected",
+    "Row",
+    "Scalar",
+    "ShortId",
+    "Timestamp",
+    "canonical_json",
+    "content_digest",
+    "device_of",
+]
