@@ -9,8 +9,8 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from pydantic import BaseModel, ValidationError
 
-from jisr_desktop.sync.protocol import MAX_DECOMPRESSED_BYTES, MAX_WIRE_BODY_BYTES
 from jisr_hq.errors import ApiError
+from jisr_protocol import MAX_DECOMPRESSED_BYTES, MAX_WIRE_BODY_BYTES
 
 M = TypeVar("M", bound=BaseModel)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 import time
 
-from jisr_desktop.sync.hlc import HybridLogicalClock, Timestamp
+from jisr_protocol.hlc import HybridLogicalClock, Timestamp
 
 _lock = threading.Lock()
 _clock = HybridLogicalClock("hq")
@@ -32,7 +32,3 @@ def effective(client_hlc: str, received: Timestamp) -> str:
     if (client.wall_ms, client.counter) <= (received.wall_ms, received.counter):
         return client_hlc
     return str(Timestamp(received.wall_ms, received.counter, client.device_id))
-
-
-def device_of(hlc_text: str) -> str:
-    return Timestamp.parse(hlc_text).device_id

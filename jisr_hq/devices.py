@@ -16,9 +16,9 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from jisr_desktop.sync.protocol import DEVICE_HEADER, SECRET_HEADER
 from jisr_hq.errors import ApiError
 from jisr_hq.models import Center, Device, EnrollmentCode
+from jisr_protocol import DEVICE_HEADER, SECRET_HEADER
 
 _SEEN_EVERY = timedelta(hours=1)
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read over the phone

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from jisr_desktop.sync.protocol import ERROR_CODES, ErrorBody
+from jisr_protocol import ERROR_CODES, ErrorBody
 
 
 class ApiError(Exception):

@@ -13,7 +13,7 @@ from typing import Any
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
-from jisr_desktop.sync.protocol import ROLES
+from jisr_protocol import ROLES
 
 
 class RefCounter(models.Model):

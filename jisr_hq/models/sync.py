@@ -7,8 +7,8 @@ import uuid
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from jisr_desktop.sync.protocol import Op
 from jisr_hq.models.reference import Center
+from jisr_protocol import Op
 
 PARTITIONS = [("center", _("center")), ("counselling", _("counselling"))]
 
