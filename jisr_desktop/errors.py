@@ -63,6 +63,13 @@ class NotFound(JisrError):
     msgid = N_("The record was not found.")
 
 
+class InvalidValue(JisrError):
+    """A value that does not fit the synced field schema (jisr_protocol/schema.py) reached the
+    change ledger: nothing was saved. The forms check first, so this means a bug or a file."""
+
+    msgid = N_("The value of “{name}” cannot be saved: nothing was changed.")
+
+
 class ValidationFailed(JisrError):
     """Raised by a service when validation found errors; carries every field message."""
 

@@ -15,6 +15,7 @@ meanwhile) and writes everything in `flush()`.
 from __future__ import annotations
 
 import hashlib
+import logging
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -33,8 +34,12 @@ from jisr_protocol import (
     EntitySpec,
     Op,
     canonical_json,
+    check_values,
     device_of,
 )
+from jisr_protocol.schema import SCHEMA_V
+
+log = logging.getLogger(__name__)
 
 CENTER_FIELDS = ("center_id",)
 """Patch fields that claim a center; they must name the device's own center."""
@@ -81,6 +86,8 @@ def prepare(ops: list[Op], center_id: uuid.UUID) -> list[Prepared]:
         prep.reason = _static_reason(op, spec, center)
         if prep.reason is None:
             patch = _upgrade(spec, op.schema_v, dict(op.patch))
+            prep.reason = _value_reason(op, spec, patch)
+        if prep.reason is None:
             prep.patch = patch
             if spec.family == "event":
                 raw = canonical_json(patch)
@@ -95,12 +102,24 @@ def _static_reason(op: Op, spec: EntitySpec, center: str) -> str | None:
         return "schema_too_new"
     if (spec.family == "event") != (op.kind == "event"):
         return "wrong_kind"
-    if spec.fields is not None and not set(op.patch) <= spec.fields:
-        return "unknown_field"
     for name in CENTER_FIELDS:
         if name in op.patch and op.patch[name] != center:
             return "wrong_center"
     return None
+
+
+def _value_reason(op: Op, spec: EntitySpec, patch: dict[str, Any]) -> str | None:
+    """The schema's verdict on the (upgraded) patch: every field known and every value fitting
+    (jisr_protocol/schema.py). An event carries every required field; a record patch carries
+    only what changed, so requiredness is not checked for it. Only the reason travels back
+    (the wire's `Rejected` has no room for more); the field is logged."""
+    problems = check_values(op.entity, patch, whole=op.kind == "event",
+                            newer=spec.schema_v > SCHEMA_V)
+    if not problems:
+        return None
+    log.info("op %s refused: %s", op.op_id, "; ".join(str(p) for p in problems[:5]))
+    unknown = any(p.kind == "unknown" for p in problems)
+    return "unknown_field" if unknown else "invalid_value"
 
 
 class BatchMerger:

@@ -24,6 +24,7 @@ from jisr_protocol.entities import (
 )
 from jisr_protocol.hlc import HybridLogicalClock, Timestamp, device_of
 from jisr_protocol.roles import ROLES
+from jisr_protocol.schema import FIELDS, FieldProblem, FieldSpec, check_values, field_names
 from jisr_protocol.wire import (
     DEFAULT_PULL_LIMIT,
     DEVICE_HEADER,
@@ -70,6 +71,7 @@ __all__ = [
     "ENTITIES",
     "ERROR_CODES",
     "EVENT_ENTITIES",
+    "FIELDS",
     "HLC_PATTERN",
     "LIFE",
     "MAX_DECOMPRESSED_BYTES",
@@ -100,6 +102,8 @@ __all__ = [
     "EntitySpec",
     "ErrorBody",
     "FieldName",
+    "FieldProblem",
+    "FieldSpec",
     "HlcText",
     "HybridLogicalClock",
     "Op",
@@ -113,6 +117,8 @@ __all__ = [
     "ShortId",
     "Timestamp",
     "canonical_json",
+    "check_values",
     "content_digest",
     "device_of",
+    "field_names",
 ]

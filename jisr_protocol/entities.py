@@ -16,15 +16,14 @@ class EntitySpec:
     """What HQ needs to know about one synced entity.
 
     `family` picks the conflict rule (records merge per field, events are insert-only);
-    `partition` decides who may pull it (the center's devices, or counsellors only);
-    `fields` None means any well-formed field name (the desktop schema is not pinned yet).
+    `partition` decides who may pull it (the center's devices, or counsellors only). Its
+    fields and their values are in `jisr_protocol.schema.FIELDS`.
     """
 
     name: str
     family: Literal["record", "event"]
     partition: Literal["center", "counselling"] = "center"
     schema_v: int = 1
-    fields: frozenset[str] | None = None
     write_roles: frozenset[str] | None = None
 
 
@@ -65,7 +64,7 @@ ENTITIES: dict[str, EntitySpec] = {
         *(EntitySpec(name, "record") for name in RECORD_ENTITIES
           if name not in COUNSELLING_ENTITIES),
         *(EntitySpec(name, "event") for name in EVENT_ENTITIES),
-        EntitySpec("conflict_resolution", "event", fields=frozenset({"conflict_id", "choice"})),
+        EntitySpec("conflict_resolution", "event"),
         *(
             EntitySpec(
                 name, "record", partition="counselling", write_roles=frozenset({"counsellor"})
@@ -76,7 +75,8 @@ ENTITIES: dict[str, EntitySpec] = {
 }
 """Entities a desktop may push: the desktop's record and event tables (same names), the
 coordinator's conflict resolutions and the counselling partition (case notes).
-Field names are not pinned (`fields` None): a newer desktop may add columns and HQ keeps them.
+Every field of every entity is pinned by `jisr_protocol.schema.FIELDS`; a desktop that adds a
+column raises the entity's `schema_v`, and HQ refuses what it does not know yet.
 Reference entities (``ref.*``) and ``sync.conflict`` flow down only, in pull."""
 
 EntityName = Literal[

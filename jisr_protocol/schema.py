@@ -22,6 +22,9 @@ from typing import Any, Literal
 
 from jisr_protocol.entities import EVENT_ENTITIES, RECORD_ENTITIES
 
+SCHEMA_V = 1
+"""The entity schema version `FIELDS` describes (every entity is at version 1 today)."""
+
 FieldType = Literal["text", "id", "date", "datetime", "int", "real", "bool", "json"]
 
 INT_MIN = -(2**63)
@@ -106,6 +109,8 @@ class FieldProblem:
     entity: str
     field: str
     problem: str
+    kind: Literal["unknown", "missing", "invalid"] = "invalid"
+    """unknown: not a field of the entity; missing: a required field is absent."""
 
     def __str__(self) -> str:
         return f"{self.entity}.{self.field} {self.problem}"
@@ -343,7 +348,7 @@ FIELDS: dict[str, dict[str, FieldSpec]] = {
     "alert_ack": {
         "check_in_id": _id(nullable=False, required=True),
         "person_id": _id(nullable=False, required=True),
-        "alerts": FieldSpec("json", nullable=False, required=True, max_length=NOTE * 4),
+        "alerts": _text(NOTE * 4, required=True),
         "at": _at(nullable=False, required=True),
         "recorded_by": _text(CODE),
     },
@@ -393,25 +398,30 @@ def field_names(entity: str) -> frozenset[str]:
     return frozenset(name for name in FIELDS[entity] if name != "deleted")
 
 
-def check_values(entity: str, values: Mapping[str, Any], *, whole: bool) -> list[FieldProblem]:
+def check_values(entity: str, values: Mapping[str, Any], *, whole: bool,
+                 newer: bool = False) -> list[FieldProblem]:
     """Every way `values` (a patch, an event or a full row) does not fit `entity`'s schema.
 
     `whole`: the values are a new record, an event or a full pulled row, so every required
-    field must be there. Unknown fields are problems too ("is not a field of …")."""
+    field must be there. Unknown fields are problems too ("is not a field of …") unless
+    `newer`: the values follow a later schema version than `SCHEMA_V`, whose new fields this
+    schema cannot judge (the known ones are still checked)."""
     fields = FIELDS.get(entity)
     if fields is None:
-        return [FieldProblem(entity, "*", "is not a synced entity")]
+        return [FieldProblem(entity, "*", "is not a synced entity", "unknown")]
     out: list[FieldProblem] = []
     for name, value in values.items():
         spec = fields.get(name)
         if spec is None:
-            out.append(FieldProblem(entity, name, f"is not a field of {entity}"))
+            if newer:
+                continue
+            out.append(FieldProblem(entity, name, f"is not a field of {entity}", "unknown"))
             continue
         problem = spec.problem(value)
         if problem is not None:
             out.append(FieldProblem(entity, name, problem))
     if whole:
-        out.extend(FieldProblem(entity, name, "is missing")
+        out.extend(FieldProblem(entity, name, "is missing", "missing")
                    for name, spec in fields.items()
                    if spec.required and name not in values)
     return out

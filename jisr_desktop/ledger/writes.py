@@ -9,6 +9,7 @@ need (docs/sync.md, "Capturing changes"). Values are stored as the database hold
 from __future__ import annotations
 
 import json
+import logging
 import uuid
 from datetime import date, datetime
 from typing import Any
@@ -16,10 +17,14 @@ from typing import Any
 import sqlite_utils
 import uuid6
 
+import jisr_protocol as p
+from jisr_desktop import errors
 from jisr_desktop.context import Context
 from jisr_desktop.db import meta
 from jisr_desktop.ledger.clocks import field_clock, set_field_clocks
 from jisr_protocol.hlc import HybridLogicalClock, Timestamp
+
+log = logging.getLogger("jisr.ledger")
 
 SCHEMA_VERSION = 1
 SYSTEM_FIELDS = frozenset({"rid", "id", "rev", "dirty", "created_at", "updated_at",
@@ -118,6 +123,7 @@ def write_record(ctx: Context, table: str, entity_id: str, patch: dict[str, Any]
     (search columns) that are written but neither synced nor audited."""
     values = {k: to_db(v) for k, v in patch.items()}
     old = current_row(ctx.db, table, entity_id)
+    _check(table, values, whole=old is None)
     at = ctx.now().isoformat()
     if old is None:
         changed = {k: [None, v] for k, v in values.items() if v is not None}
@@ -147,6 +153,15 @@ def write_record(ctx: Context, table: str, entity_id: str, patch: dict[str, Any]
     return changed
 
 
+def _check(table: str, values: dict[str, Any], *, whole: bool) -> None:
+    """Refuse, before anything is written, a value the synced schema does not allow: HQ would
+    refuse the op and every desktop would refuse the row (jisr_protocol/schema.py)."""
+    problems = p.check_values(table, values, whole=whole)
+    if problems:
+        log.warning("refused write: %s", "; ".join(str(x) for x in problems))
+        raise errors.InvalidValue(field=problems[0].field, name=problems[0].field)
+
+
 def tombstone(ctx: Context, table: str, entity_id: str, *, action: str) -> dict[str, Any]:
     return write_record(ctx, table, entity_id, {"deleted": 1}, action=action)
 
@@ -160,6 +175,7 @@ def append_event(ctx: Context, table: str, event_id: str, row: dict[str, Any], *
     at = ctx.now().isoformat()
     ts = next_hlc(ctx)
     values = {k: to_db(v) for k, v in row.items()}
+    _check(table, values, whole=True)
     full = {"id": event_id, **values, "created_at": at}
     ctx.db.execute(f"INSERT INTO {table} ({', '.join(full)}) VALUES ({', '.join('?' * len(full))})",
                    list(full.values()))

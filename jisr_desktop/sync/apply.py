@@ -13,6 +13,7 @@ write no outbox op. Reference rows land in `center`, `program`, `workshop_catego
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +24,8 @@ from jisr_desktop import ledger
 from jisr_desktop.db import meta
 from jisr_desktop.db.connection import transaction
 from jisr_desktop.domain.person import search_columns
+
+log = logging.getLogger("jisr.sync")
 
 CHUNK = 500
 """Rows of one table looked up (and written) together: ids per `IN (...)` list."""
@@ -37,6 +40,8 @@ class Applied:
     events: int = 0
     reference: int = 0
     conflicts: int = 0
+    quarantined: int = 0
+    """Rows that did not fit the synced schema: kept in `sync_quarantine`, not written."""
     new_conflicts: list[str] = field(default_factory=list)
     max_clock: str = ""
 
@@ -76,6 +81,8 @@ class PageApplier:
                         result.max_clock = top
                 entity = row.entity
                 if entity in _BATCHED:
+                    if self._quarantined(row, result):
+                        continue
                     entity_id = str(row.entity_id)
                     key = (entity, entity_id)
                     if key in keys:  # never in one page today; kept in order if it happens
@@ -90,6 +97,28 @@ class PageApplier:
                 self._row(row, result)
             self._flush(batch, pending, result)
             self.db.execute("UPDATE sync_state SET cursor = ? WHERE id = 1", [page.next_cursor])
+
+    def _quarantined(self, row: p.Row, out: Applied) -> bool:
+        """Keep aside a record or event row that does not fit the synced schema
+        (jisr_protocol/schema.py): fields this desktop does not know are ignored on apply, so
+        only the known ones are judged; an event must carry its required fields."""
+        problems = p.check_values(row.entity, row.fields, newer=True,
+                                  whole=row.entity in p.EVENT_ENTITIES)
+        if not problems:
+            return False
+        out.rows += 1
+        self._keep_aside(row, problems, out)
+        return True
+
+    def _keep_aside(self, row: p.Row, problems: list[p.FieldProblem], out: Applied) -> None:
+        out.quarantined += 1
+        text = "; ".join(str(x) for x in problems)
+        log.warning("pulled %s %s kept aside: %s", row.entity, row.entity_id, text)
+        self.db.execute(
+            "INSERT INTO sync_quarantine(entity, entity_id, fields, clocks, problems, received_at)"
+            " VALUES (?,?,?,?,?,?)",
+            [row.entity, str(row.entity_id), json.dumps(row.fields, ensure_ascii=False),
+             json.dumps(row.clocks), text, self.now])
 
     def _row(self, row: p.Row, out: Applied) -> None:
         """A reference or conflict row (other entities, e.g. conflict_resolution events,
@@ -118,7 +147,7 @@ class PageApplier:
                 # per-field rules
                 out.records += len(group)
                 for part in _chunks(group):
-                    self._records(table, part, pending)
+                    self._records(table, part, pending, out)
             else:
                 out.events += len(group)
                 for part in _chunks(group):
@@ -134,7 +163,7 @@ class PageApplier:
                                      for found in cur.fetchall())}
 
     def _records(self, table: str, rows: list[tuple[p.Row, str]],
-                 pending: dict[tuple[str, str], set[str]]) -> None:
+                 pending: dict[tuple[str, str], set[str]], out: Applied) -> None:
         cols = self.colset(table)
         ids = [entity_id for _row, entity_id in rows]
         local_rows = self._local_rows(table, ids)
@@ -181,6 +210,12 @@ class PageApplier:
             if "*" in mine:  # a deleted row: HQ's state replaces the outside write
                 values["dirty"] = 0
             local = local_rows.get(entity_id)
+            if local is None and (missing := [
+                    p.FieldProblem(table, name, "is missing", "missing")
+                    for name, spec in p.FIELDS[table].items()
+                    if spec.required and name in cols and values.get(name) is None]):
+                self._keep_aside(row, missing, out)  # a new row needs its required fields
+                continue
             if table == "person":
                 merged = {**(local or {}), **values}
                 values |= search_columns(merged, merged.get("file_no") or "")

@@ -98,6 +98,7 @@ class SyncReport:
     pushed: int = 0
     rejected: list[tuple[int, str]] = field(default_factory=list)
     pulled: int = 0
+    quarantined: int = 0
     new_conflicts: int = 0
     open_conflicts: int = 0
     requests: int = 0
@@ -309,6 +310,7 @@ class SyncClient:
                 if not page.more:
                     break
         report.pulled = result.rows
+        report.quarantined = result.quarantined
         report.new_conflicts = len(result.new_conflicts)
 
     def _merge_clock(self, remote: str, report: SyncReport | None = None) -> None:

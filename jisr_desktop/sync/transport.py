@@ -19,7 +19,7 @@ from pydantic import BaseModel, ValidationError
 
 import jisr_protocol as p
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("jisr.sync.transport")
 
 
 class HqError(Exception):

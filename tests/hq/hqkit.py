@@ -33,6 +33,20 @@ TEST_HOOKS = {"JISR_HQ_TEST_HOOKS": "1", "JISR_HQ_DEBUG": "1"}
 """Server environment that turns jisr_hq/testhooks.py on (refused without debug mode)."""
 
 
+def visit(person_id: object, **fields: Any) -> dict[str, Any]:
+    """A reception visit that fits the synced schema (jisr_protocol/schema.py)."""
+    return {"person_id": str(person_id), "visited_at": "2026-03-02T10:15:00+00:00",
+            "day": "2026-03-02", "program_code": "rsu", "channel": "in_person",
+            "outcome": "informed", **fields}
+
+
+def attendance(session_id: object, person_id: object, **fields: Any) -> dict[str, Any]:
+    """A workshop attendance mark that fits the synced schema."""
+    return {"context": "workshop", "session_id": str(session_id), "person_id": str(person_id),
+            "status": "present", "day": "2026-03-02", "at": "2026-03-02T10:15:00+00:00",
+            **fields}
+
+
 def wall_ms() -> int:
     return time.time_ns() // 1_000_000
 
@@ -158,6 +172,22 @@ class HqServer:
 
         with psycopg.connect(self.database_url) as pg:
             return pg.execute(sql.replace("?", "%s"), params).fetchall()  # type: ignore[arg-type]
+
+    def execute(self, sql: str, *params: Any) -> None:
+        """Change HQ's database behind its back (committed), e.g. to hold what an older HQ
+        stored."""
+        if self.backend == "sqlite":
+            con = sqlite3.connect(self.home / "hq.sqlite3", timeout=30)
+            try:
+                with con:
+                    con.execute(sql, params)
+            finally:
+                con.close()
+            return
+        import psycopg
+
+        with psycopg.connect(self.database_url) as pg:
+            pg.execute(sql.replace("?", "%s"), params)  # type: ignore[arg-type]
 
     def scalar(self, sql: str, *params: Any) -> Any:
         return self.query(sql, *params)[0][0]

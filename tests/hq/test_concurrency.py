@@ -29,7 +29,7 @@ def test_puller_misses_nothing_while_three_pushers_commit(
         try:
             for _ in range(BATCHES):
                 ids = [str(uuid.uuid4()) for _ in range(PER_BATCH)]
-                ops = [desk.op("person", i, patch={"first_name": "c"}) for i in ids]
+                ops = [desk.op("person", i, patch={"given_name_lat": "c"}) for i in ids]
                 r = desk.push(ops)
                 if r.status_code != 200:
                     errors.append(r.text)

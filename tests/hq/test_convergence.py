@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from tests.hq.hqkit import HqServer, SimDesktop
 
 RECORDS = [uuid.UUID(int=(7 << 120) + i) for i in range(2)]
-FIELDS = ["first_name", "phone", "address"]
+FIELDS = ["given_name_lat", "phone", "address"]
 
 edit = st.tuples(st.integers(0, 1), st.sampled_from(FIELDS), st.integers(0, 999))
 device_edits = st.lists(edit, min_size=1, max_size=8)

@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.hq.hqkit import HqServer, SimDesktop
+from tests.hq.hqkit import HqServer, SimDesktop, visit
 from tests.sync.faultproxy import Fault, FaultProxy
 
 
@@ -44,7 +44,7 @@ def _audit(hq: HqServer, desk: SimDesktop) -> list[tuple[int, int]]:
 
 
 def test_lost_response_retried_applies_once(hq: HqServer, desk: SimDesktop) -> None:  # 2
-    ops = [desk.op("person", uuid.uuid4(), patch={"first_name": f"n{i}"}) for i in range(5)]
+    ops = [desk.op("person", uuid.uuid4(), patch={"given_name_lat": f"n{i}"}) for i in range(5)]
     with FaultProxy(hq.port) as proxy:
         _via(proxy, desk)
         proxy.plan.append(Fault(cut_response_after=0))
@@ -57,7 +57,7 @@ def test_lost_response_retried_applies_once(hq: HqServer, desk: SimDesktop) -> N
 
 
 def test_duplicated_request_applies_once(hq: HqServer, desk: SimDesktop) -> None:
-    ops = [desk.op("person", uuid.uuid4(), patch={"first_name": "d"}) for _ in range(3)]
+    ops = [desk.op("person", uuid.uuid4(), patch={"given_name_lat": "d"}) for _ in range(3)]
     with FaultProxy(hq.port) as proxy:
         _via(proxy, desk)
         proxy.plan.append(Fault(duplicate_request=True))
@@ -71,8 +71,8 @@ def test_sigkill_mid_apply_leaves_nothing_half_applied(
     hq: HqServer, center: tuple[str, list[str]], enroll: Callable[..., SimDesktop], tmp_path: Path
 ) -> None:  # 3
     desk = enroll(center[1][0])
-    ops = [desk.op("person", uuid.uuid4(), patch={"first_name": "k"}) for _ in range(50)]
-    ops.append(desk.op("visit", uuid.uuid4(), "event", {"reason": "k"}))
+    ops = [desk.op("person", uuid.uuid4(), patch={"given_name_lat": "k"}) for _ in range(50)]
+    ops.append(desk.op("visit", uuid.uuid4(), "event", visit(uuid.uuid4(), notes="k")))
     marker = tmp_path / "paused"
     hq.stop()
     hq.start_with_test_hooks(

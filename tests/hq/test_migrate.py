@@ -102,7 +102,7 @@ def test_test_hooks_are_inert_unless_turned_on(fresh_sqlite: HqServer, tmp_path:
     desk = SimDesktop.enroll(hq.base_url, hq.new_center(codes=1)[1][0])
     try:
         # Person v2 is unknown (no schema override) and the push does not pause (no fault).
-        op = desk.op("person", uuid.uuid4(), patch={"first_name": "x"}, schema_v=2)
+        op = desk.op("person", uuid.uuid4(), patch={"given_name_lat": "x"}, schema_v=2)
         r = desk.push([op])
         assert r.status_code == 200
         assert [x["reason"] for x in r.json()["rejected"]] == ["schema_too_new"]

@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 
 import jisr_protocol as p
-from tests.hq.hqkit import HqServer, SimDesktop
+from tests.hq.hqkit import HqServer, SimDesktop, visit
 
 PIPELINED = {p.PIPELINE_HEADER: "1"}
 
@@ -88,12 +88,11 @@ def test_awkward_text_survives_the_bulk_writes(
     newlines, backslashes and bidi marks come back byte for byte."""
     person = uuid.uuid4()
     event = uuid.uuid4()
-    patch = {f"f{i}": text for i, text in enumerate(AWKWARD)}
-    ops = [
-        desk.op("person", person, patch=patch),
-        desk.op("visit", event, "event", {"person_id": str(person), **patch}),
-    ]
+    names = ("given_name_ar", "family_name_ar", "given_name_lat", "family_name_lat", "address")
+    patch = dict(zip(names, AWKWARD, strict=True))
+    fact = visit(person, notes=AWKWARD[1], referral_to=AWKWARD[3])
+    ops = [desk.op("person", person, patch=patch), desk.op("visit", event, "event", fact)]
     assert desk.push(ops).status_code == 200
     rows = {(r["entity"], r["entity_id"]): r for r in desk2.pull_all()}
     assert rows[("person", str(person))]["fields"] == patch
-    assert rows[("visit", str(event))]["fields"] == {"person_id": str(person), **patch}
+    assert rows[("visit", str(event))]["fields"] == fact

@@ -19,7 +19,7 @@ def test_interrupted_pull_resumes_from_its_cursor(
     writer = enroll(center[1][0])
     ids = {str(uuid.uuid4()) for _ in range(25)}
     assert (
-        writer.push([writer.op("person", i, patch={"first_name": "x"}) for i in ids]).status_code
+        writer.push([writer.op("person", i, patch={"given_name_lat": "x"}) for i in ids]).status_code
         == 200
     )
     with FaultProxy(hq.port) as proxy:
@@ -53,7 +53,7 @@ def test_stale_cursor_is_told_to_rebootstrap(
 ) -> None:  # 15
     desk, away = enroll(center[1][0]), enroll(center[1][1])
     p1, p2 = uuid.uuid4(), uuid.uuid4()
-    desk.push([desk.op("person", p, patch={"first_name": "x"}) for p in (p1, p2)])
+    desk.push([desk.op("person", p, patch={"given_name_lat": "x"}) for p in (p1, p2)])
     away.pull_all()
     stale = away.cursor
     desk.push([desk.op("person", p1, "delete")])
@@ -75,8 +75,8 @@ def test_no_crafted_cursor_or_param_returns_another_centers_rows(
     other_code, other_codes = hq.new_center(codes=1)
     mine, theirs = enroll(center[1][0]), enroll(other_codes[0])
     secret_row = uuid.uuid4()
-    theirs.push([theirs.op("person", secret_row, patch={"first_name": "private"})])
-    mine.push([mine.op("person", uuid.uuid4(), patch={"first_name": "ours"})])
+    theirs.push([theirs.op("person", secret_row, patch={"given_name_lat": "private"})])
+    mine.push([mine.op("person", uuid.uuid4(), patch={"given_name_lat": "ours"})])
     attempts: list[dict[str, str]] = [
         {"cursor": "1.0.0.0"},
         {"cursor": "1.0.0.0", "center_id": theirs.center_id},
@@ -106,7 +106,7 @@ def test_noop_sync_costs_at_most_two_small_requests(
         desk = enroll(center[1][0])
         desk.http.close()
         desk.http = httpx.Client(base_url=proxy.url + "/api/sync")
-        desk.push([desk.op("person", uuid.uuid4(), patch={"first_name": "x"})])
+        desk.push([desk.op("person", uuid.uuid4(), patch={"given_name_lat": "x"})])
         desk.pull_all()
         proxy.reset_counts()
         before = desk.requests

@@ -40,10 +40,10 @@ def test_enrollment_code_is_single_use_and_expires(
 
 def test_revoked_device_is_refused(hq: HqServer, desk: SimDesktop) -> None:  # 21
     assert (
-        desk.push([desk.op("person", uuid.uuid4(), patch={"first_name": "x"})]).status_code == 200
+        desk.push([desk.op("person", uuid.uuid4(), patch={"given_name_lat": "x"})]).status_code == 200
     )
     hq.cli("revoke-device", desk.device_id)
-    r = desk.push([desk.op("person", uuid.uuid4(), patch={"first_name": "y"})])
+    r = desk.push([desk.op("person", uuid.uuid4(), patch={"given_name_lat": "y"})])
     assert r.status_code == 403 and r.json()["code"] == "device_revoked"
     assert desk.pull_page().status_code == 403
     # (the desktop keeps its data: HQ has no way to reach into it; its rows stay at HQ too)
@@ -71,28 +71,28 @@ def test_push_for_another_center_is_refused_and_audited(
     other_code, other_codes = hq.new_center(codes=1)
     mine, theirs = enroll(center[1][0]), enroll(other_codes[0])
     their_row = uuid.uuid4()
-    theirs.push([theirs.op("person", their_row, patch={"first_name": "theirs"})])
+    theirs.push([theirs.op("person", their_row, patch={"given_name_lat": "theirs"})])
     before_other = _records(hq, other_code)
     r = mine.push(
         [
             mine.op(
-                "person", uuid.uuid4(), patch={"first_name": "x", "center_id": theirs.center_id}
+                "person", uuid.uuid4(), patch={"given_name_lat": "x", "center_id": theirs.center_id}
             ),
-            mine.op("person", their_row, patch={"first_name": "hijacked"}),
+            mine.op("person", their_row, patch={"given_name_lat": "hijacked"}),
         ]
     )
     assert r.status_code == 200
     assert [x["reason"] for x in r.json()["rejected"]] == ["wrong_center", "entity_of_other_center"]
     assert _records(hq, center[0]) == 0 and _records(hq, other_code) == before_other
     theirs.pull_all()
-    assert theirs.row("person", their_row)["fields"]["first_name"] == "theirs"  # type: ignore[index]
+    assert theirs.row("person", their_row)["fields"]["given_name_lat"] == "theirs"  # type: ignore[index]
     audit = hq.query(
         "SELECT status, applied, rejected FROM jisr_hq_pushaudit WHERE device_id = ?",
         hq.uid(mine.device_id),
     )
     assert audit == [("ok", 0, 2)]
     # a batch naming another device is refused whole, and audited too
-    forged = mine.batch([mine.op("person", uuid.uuid4(), patch={"first_name": "x"})])
+    forged = mine.batch([mine.op("person", uuid.uuid4(), patch={"given_name_lat": "x"})])
     forged["device_id"] = theirs.device_id
     r = mine.post("/push", forged)
     assert r.status_code == 403 and r.json()["code"] == "device_mismatch"
@@ -129,12 +129,12 @@ def test_counselling_partition_needs_the_role(
     r = couns_desk.push(
         [
             couns_desk.op(
-                "counselling_note", note, patch={"text": "confidential"}, user_id=ids["couns"]
+                "counselling_note", note, patch={"note": "confidential"}, user_id=ids["couns"]
             ),
             couns_desk.op(
-                "counselling_note", uuid.uuid4(), patch={"text": "x"}, user_id=ids["recep"]
+                "counselling_note", uuid.uuid4(), patch={"note": "x"}, user_id=ids["recep"]
             ),
-            couns_desk.op("counselling_note", uuid.uuid4(), patch={"text": "x"}, user_id=None),
+            couns_desk.op("counselling_note", uuid.uuid4(), patch={"note": "x"}, user_id=None),
         ]
     )
     assert [x["reason"] for x in r.json()["rejected"]] == ["author_role", "author_not_member"]
@@ -163,7 +163,7 @@ def _chunks(total: int) -> Iterator[bytes]:
 def test_malicious_payloads_are_refused_and_hq_stays_healthy(
     hq: HqServer, desk: SimDesktop
 ) -> None:  # 22
-    good_op = desk.op("person", uuid.uuid4(), patch={"first_name": "ok"})
+    good_op = desk.op("person", uuid.uuid4(), patch={"given_name_lat": "ok"})
     desk.next_seq = 1
     batch = desk.batch([good_op])
     deep: str = "[" * 5000 + "]" * 5000

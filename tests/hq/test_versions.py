@@ -16,7 +16,7 @@ def test_please_update_for_too_old_protocol(hq: HqServer, desk: SimDesktop) -> N
 
 
 def test_schema_newer_than_hq_is_rejected_and_acked(hq: HqServer, desk: SimDesktop) -> None:
-    r = desk.push([desk.op("person", uuid.uuid4(), patch={"first_name": "x"}, schema_v=99)])
+    r = desk.push([desk.op("person", uuid.uuid4(), patch={"given_name_lat": "x"}, schema_v=99)])
     assert r.status_code == 200
     assert r.json()["acked_through"] == 1
     assert [x["reason"] for x in r.json()["rejected"]] == ["schema_too_new"]
@@ -31,16 +31,16 @@ def test_older_schema_push_does_not_clobber_newer_fields(
         new, old = enroll(center[1][0]), enroll(center[1][1])
         pid = uuid.uuid4()
         first = new.op(
-            "person", pid, patch={"first_name": "Sara", "preferred_language": "ar"}, schema_v=2
+            "person", pid, patch={"given_name_lat": "Sara", "preferred_language": "ar"}, schema_v=2
         )
         assert new.push([first]).json()["rejected"] == []
         old.pull_all()
-        r = old.push([old.op("person", pid, patch={"first_name": "Sarah"}, schema_v=1)])
+        r = old.push([old.op("person", pid, patch={"given_name_lat": "Sarah"}, schema_v=1)])
         assert r.status_code == 200 and r.json()["rejected"] == []
         new.pull_all()
         row = new.row("person", pid)
         assert row is not None
-        assert row["fields"] == {"first_name": "Sarah", "preferred_language": "ar"}
+        assert row["fields"] == {"given_name_lat": "Sarah", "preferred_language": "ar"}
     finally:
         hq.stop()
         hq.start()
