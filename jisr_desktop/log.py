@@ -12,10 +12,15 @@ FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
 _HANDLER_NAME = "jisr-main"
 
 
-def setup_logging(root: Path, *, level: int = logging.INFO, max_bytes: int = 2_000_000,
+def setup_logging(root: Path, *, level: int | None = None, max_bytes: int = 2_000_000,
                   backups: int = 5) -> Path | None:
     """Send the ``jisr`` loggers to ``<root>/logs/jisr.log``; returns the file, or None
-    when the folder cannot be written (the program still runs, logging to stderr)."""
+    when the folder cannot be written (the program still runs, logging to stderr). The level
+    is the data root's `log_level` setting (or ``JISR_LOG_LEVEL``) unless `level` is given."""
+    if level is None:
+        from jisr_desktop.settings import Settings
+
+        level = logging.getLevelNamesMapping()[Settings(root)["log_level"]]
     logger = logging.getLogger("jisr")
     logger.setLevel(level)
     for old in [h for h in logger.handlers if h.get_name() == _HANDLER_NAME]:

@@ -99,14 +99,21 @@ def open_database(root: Path, *, create: bool = False, migrate: bool = True,
     return db
 
 
+FULL = frozenset({"SQLITE_FULL"})
+READ_ONLY = ("SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_PERM")
+NOT_A_DATABASE = ("SQLITE_NOTADB", "SQLITE_CORRUPT")
+
+
 def error_for(exc: BaseException, *, path: Path | str = "") -> errors.JisrError | None:
-    """The person-facing error for an SQLite failure, or None when it is a bug."""
-    text = str(exc).lower()
-    if "database or disk is full" in text or ("disk i/o error" in text and "full" in text):
+    """The person-facing error for an SQLite failure, or None when it is a bug. Classified
+    by SQLite's result code name (`sqlite_errorname`, extended codes included), never by the
+    message text."""
+    name = getattr(exc, "sqlite_errorname", None) or ""
+    if name in FULL:
         return errors.DiskFull()
-    if "readonly" in text or "read-only" in text or "unable to open database" in text:
+    if name.startswith(READ_ONLY):
         return errors.ReadOnlyLocation(path=str(path))
-    if "file is not a database" in text or "malformed" in text:
+    if name.startswith(NOT_A_DATABASE):
         return errors.DatabaseLocked(path=str(path))
     return None
 
