@@ -1,4 +1,4 @@
-"""HQ's hybrid logical clock and the effective-clock rule of SYNC.md.
+"""HQ's hybrid logical clock and the effective-clock rule of docs/sync.md ("Clocks").
 
 HQ orders edits by ``min(client_hlc, receive_hlc)``: a device whose clock runs a year ahead
 gets HQ's receive time instead, so it cannot win every later conflict. The clamped clock keeps

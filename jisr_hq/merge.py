@@ -1,4 +1,4 @@
-"""Merging validated ops into HQ state, per the conflict rules of SYNC.md.
+"""Merging validated ops into HQ state, per the conflict rules of docs/sync.md.
 
 Records: last writer wins per field by effective clock; when the stored clock of a field is
 neither the op's `base` nor the client clock that wrote it, the edits were concurrent and the

@@ -1,4 +1,4 @@
-"""Applying a push batch: the algorithm of SYNC.md, in one database transaction.
+"""Applying a push batch: the algorithm of docs/sync.md ("Push rules"), in one database transaction.
 
 Before any lock: check the batch's shape and prepare its ops (`merge.prepare`: the checks
 that need no database, canonical JSON, digests). Then, in one transaction: lock the (device,

@@ -36,7 +36,7 @@ TOPICS: dict[str, str] = {
     "social": N_("Social support"),
     "other": N_("Other"),
 }
-"""Counselling topics (DOMAIN.md "Families") and their labels (msgids)."""
+"""Counselling topics (docs/domain.md, "Families") and their labels (msgids)."""
 
 STAGES: dict[str, str] = {
     "opened": N_("Case opened"),
@@ -175,7 +175,7 @@ def _save(ctx: Context, table: str, note_id: str | None, values: dict[str, Any])
 
 @dataclass(frozen=True)
 class NoteConflict:
-    """An edit of a note that lost at HQ against a concurrent one (SYNC.md "conflict"): the
+    """An edit of a note that lost at HQ against a concurrent one (docs/sync.md, "Conflicts, by kind of table"): the
     kept value and the other one, both shown to the counsellor, who keeps one."""
 
     id: str

@@ -1,6 +1,6 @@
 """Power cut while writing: a writer process killed with SIGKILL at random points leaves a
 database that passes the integrity check, holds every person it acknowledged, and has an
-outbox op for every person row (SYNC test 7)."""
+outbox op for every person row (docs/sync.md, guarantee 7)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""SYNC 6: a puller misses no row while three pushers of its center commit concurrently.
+"""docs/sync.md, guarantee 6: a puller misses no row while three pushers of its center commit concurrently.
 
 Every pushed row is new (one counter each), so a cursor that ever jumped past a row that
 committed later would leave that row out of the puller's union for good."""

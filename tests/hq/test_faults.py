@@ -1,4 +1,4 @@
-"""Network and process faults: a lost response retried applies once (SYNC 2), a duplicated
+"""Network and process faults: a lost response retried applies once (docs/sync.md, guarantee 2), a duplicated
 request applies once, and HQ killed with SIGKILL mid-apply leaves nothing half-applied (3)."""
 
 from __future__ import annotations

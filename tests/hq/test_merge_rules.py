@@ -1,4 +1,4 @@
-"""Conflict rules at HQ: SYNC.md tests 9, 10, 12 and 14."""
+"""Conflict rules at HQ: docs/sync.md, guarantees 9, 10, 12 and 14."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Pull: interrupted pulls resume (SYNC 5), stale cursors re-bootstrap (15), no crafted
+"""Pull: interrupted pulls resume (docs/sync.md, guarantee 5), stale cursors re-bootstrap (15), no crafted
 cursor or parameter reaches another center (19), a no-op sync is cheap (24)."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""SYNC.md tests 1, 4, 17, 16 and the shape of push answers."""
+"""docs/sync.md, guarantees 1, 4, 17, 16 and the shape of push answers."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ def test_first_push_applies_and_pull_returns_state(hq: HqServer, desk: SimDeskto
     assert person["center_id"] == desk.center_id
 
 
-def test_replayed_batch_is_a_noop(hq: HqServer, desk: SimDesktop) -> None:  # SYNC 1
+def test_replayed_batch_is_a_noop(hq: HqServer, desk: SimDesktop) -> None:  # guarantee 1
     ops = [desk.op("person", uuid.uuid4(), patch={"given_name_lat": f"P{i}"}) for i in range(3)]
     first = desk.push(ops)
     assert first.status_code == 200
@@ -47,7 +47,7 @@ def test_replayed_batch_is_a_noop(hq: HqServer, desk: SimDesktop) -> None:  # SY
     assert statuses == [(3, 0), (0, 3)]
 
 
-def test_gap_is_answered_with_expected_seq(hq: HqServer, desk: SimDesktop) -> None:  # SYNC 4
+def test_gap_is_answered_with_expected_seq(hq: HqServer, desk: SimDesktop) -> None:  # guarantee 4
     ops = [desk.op("person", uuid.uuid4(), patch={"given_name_lat": "A"}) for _ in range(4)]
     assert desk.push(ops[:2]).status_code == 200
     r = desk.push(ops[3:])
@@ -77,7 +77,7 @@ def test_same_event_id_other_content_rejected(hq: HqServer, desk: SimDesktop) ->
 
 def test_same_attendance_from_two_desktops_is_one_row(
     hq: HqServer, desk: SimDesktop, desk2: SimDesktop
-) -> None:  # SYNC 17
+) -> None:  # guarantee 17
     ns = uuid.UUID("6f1c1f9e-0000-4000-8000-000000000017")
     session, person = uuid.uuid4(), uuid.uuid4()
     att = uuid.uuid5(ns, f"attendance|{session}|{person}")

@@ -1,4 +1,4 @@
-"""Trust: enrollment, revocation (SYNC 21), other-center pushes (18), the counselling
+"""Trust: enrollment, revocation (docs/sync.md, guarantee 21), other-center pushes (18), the counselling
 partition (20) and malicious payloads (22)."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Versions: an older desktop's push is accepted and cannot blank newer fields (SYNC 23);
+"""Versions: an older desktop's push is accepted and cannot blank newer fields (docs/sync.md, guarantee 23);
 a desktop too old to pull is told to update; a push newer than HQ is rejected per op."""
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ def test_schema_newer_than_hq_is_rejected_and_acked(hq: HqServer, desk: SimDeskt
 
 def test_older_schema_push_does_not_clobber_newer_fields(
     hq: HqServer, center: tuple[str, list[str]], enroll: Callable[..., SimDesktop]
-) -> None:  # SYNC 23
+) -> None:  # guarantee 23
     hq.stop()
     hq.start_with_test_hooks(JISR_HQ_SCHEMA_OVERRIDE="person=2")  # HQ knows person v2
     try:

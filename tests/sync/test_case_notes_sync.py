@@ -1,4 +1,4 @@
-"""Case notes through a real HQ subprocess (SYNC.md 20, "Sensitive case notes"): a counsellor
+"""Case notes through a real HQ subprocess (docs/sync.md, guarantee 20): a counsellor
 with an HQ account writes a note on a counselling desktop; a second counselling desktop of the
 center receives it only while its counsellor is signed in; a reception desktop of the center
 never does; concurrent edits give exactly one conflict; a local-only counsellor's note is

@@ -1,4 +1,4 @@
-"""Desktop-side recovery against a real HQ subprocess: restore from backup (SYNC 8), a revoked
+"""Desktop-side recovery against a real HQ subprocess: restore from backup (docs/sync.md, guarantee 8), a revoked
 device (21), a stale cursor (15), a lost acknowledgement (4, resend from HQ's expected seq),
 an HQ that asks for an update, and the CLI. HQ runs on SQLite and on PostgreSQL (`hq`)."""
 

@@ -1,4 +1,4 @@
-"""SYNC.md 11: random work on three real desktops of one center, random sync order with
+"""docs/sync.md, guarantee 11: random work on three real desktops of one center, random sync order with
 duplicated requests and lost answers; after everyone has synced, all replicas and HQ hold
 identical content and the same conflicts. Examples are few and small (real databases, a real
 HQ subprocess), with HQ on SQLite and on PostgreSQL (the `hq` fixture)."""

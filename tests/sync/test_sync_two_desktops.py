@@ -1,6 +1,6 @@
 """Two real desktops of one center, offline work through the services, syncing in various
 orders with a real HQ subprocess: at the end both desktops and HQ hold identical content,
-with exactly the expected conflicts (SYNC.md 9, 10, 17; issue 6 "two-desktop end-to-end").
+with exactly the expected conflicts (docs/sync.md, guarantees 9, 10, 17; issue 6 "two-desktop end-to-end").
 HQ runs on SQLite and on PostgreSQL (the `hq` fixture)."""
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Records (enrollments, pick-up authorisations, workshops, sessions, cards, campaigns) merge
 per field like the registry; check-ins, check-outs, alert acknowledgements, attendance marks
-and their corrections are append-only events (SYNC.md, "Events"): they have no `rev` and are
+and their corrections are append-only events (docs/sync.md, "Conflicts, by kind of table"): they have no `rev` and are
 never updated, a correction is a new `event_correction` row pointing at its target.
 Workshop categories are reference data that HQ owns; desktops only read them.
 """
@@ -14,7 +14,7 @@ import sqlite_utils
 from jisr_desktop.db.migrations import MIGRATIONS
 from jisr_desktop.db.schema.common import SYNC_COLUMNS, track_external_writes
 
-# (code, parent, name_ar, name_fr, name_en): the catalogue named in DOMAIN.md.
+# (code, parent, name_ar, name_fr, name_en): the catalogue of docs/domain.md.
 WORKSHOP_CATEGORIES: tuple[tuple[str, str | None, str, str, str], ...] = (
     ("crafts", None, "الحرف", "Artisanat", "Crafts"),
     ("digital_skills", None, "المهارات الرقمية", "Compétences numériques", "Digital skills"),

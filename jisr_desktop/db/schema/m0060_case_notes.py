@@ -1,4 +1,4 @@
-"""Confidential case notes of counsellors and mediators (SYNC.md "Sensitive case notes").
+"""Confidential case notes of counsellors and mediators (docs/sync.md, "Conflicts, by kind of table": case notes).
 
 `counselling_note` (one person, optionally their household) and `mediation_note` (one
 household, the parties as a JSON list of person ids) are records like `enrollment`: `rev`,

@@ -1,6 +1,6 @@
 """Confidential case notes: only counsellors read and write them; validation names the field;
 a delete is a tombstone; the audit log, the exports and the monthly report never hold the
-note's words (SYNC.md "Sensitive case notes", DOMAIN.md "Personal data")."""
+note's words (docs/sync.md guarantee 20, docs/domain.md "Personal data")."""
 
 from __future__ import annotations
 
