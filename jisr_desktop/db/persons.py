@@ -9,6 +9,7 @@ from typing import Any
 
 import sqlite_utils
 
+from jisr_desktop.db.rows import query
 from jisr_desktop.domain import normalize
 from jisr_desktop.domain.person import Person
 
@@ -25,14 +26,8 @@ def row_to_person(row: dict[str, Any]) -> Person:
     return Person(**values)
 
 
-def _rows(db: sqlite_utils.Database, sql: str, params: list[Any]) -> list[dict[str, Any]]:
-    cur = db.execute(sql, params)
-    names = [c[0] for c in cur.description]
-    return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
-
-
 def get(db: sqlite_utils.Database, person_id: str) -> Person | None:
-    rows = _rows(db, "SELECT * FROM person WHERE id = ?", [person_id])
+    rows = query(db, "SELECT * FROM person WHERE id = ?", [person_id])
     return row_to_person(rows[0]) if rows else None
 
 
@@ -41,7 +36,7 @@ def get_many(db: sqlite_utils.Database, ids: list[str]) -> dict[str, Person]:
     for start in range(0, len(ids), 500):
         chunk = ids[start:start + 500]
         marks = ",".join("?" * len(chunk))
-        for row in _rows(db, f"SELECT * FROM person WHERE id IN ({marks})", chunk):
+        for row in query(db, f"SELECT * FROM person WHERE id IN ({marks})", chunk):
             out[row["id"]] = row_to_person(row)
     return out
 

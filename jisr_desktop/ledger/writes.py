@@ -20,7 +20,7 @@ import uuid6
 import jisr_protocol as p
 from jisr_desktop import errors
 from jisr_desktop.context import Context
-from jisr_desktop.db import meta
+from jisr_desktop.db import meta, rows
 from jisr_desktop.ledger.clocks import field_clock, set_field_clocks
 from jisr_protocol.hlc import HybridLogicalClock, Timestamp
 
@@ -109,11 +109,7 @@ def add_op(ctx: Context, entity: str, entity_id: str, kind: str, patch: dict[str
 
 
 def current_row(db: sqlite_utils.Database, table: str, entity_id: str) -> dict[str, Any] | None:
-    cur = db.execute(f"SELECT * FROM {table} WHERE id = ?", [entity_id])
-    row = cur.fetchone()
-    if row is None:
-        return None
-    return dict(zip([c[0] for c in cur.description], row, strict=True))
+    return rows.first(db.execute(f"SELECT * FROM {table} WHERE id = ?", [entity_id]))
 
 
 def write_record(ctx: Context, table: str, entity_id: str, patch: dict[str, Any], *,

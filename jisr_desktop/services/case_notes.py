@@ -17,7 +17,7 @@ from typing import Any
 
 from jisr_desktop import errors, ledger
 from jisr_desktop.context import Context
-from jisr_desktop.db import meta, persons
+from jisr_desktop.db import meta, persons, rows
 from jisr_desktop.db.connection import transaction
 from jisr_desktop.domain.person import Person
 from jisr_desktop.domain.roles import Permission
@@ -189,12 +189,12 @@ def note_conflicts(*, ctx: Context, kind: str, note_id: str) -> list[NoteConflic
     """The open conflicts of one note (counsellors resolve them: `resolve_note_conflict`)."""
     ctx.require(Permission.CASE_NOTES)
     table = _table(kind)
-    rows = ctx.db.execute(
+    found = ctx.db.execute(
         "SELECT id, field, reason, winner_value, loser_value FROM conflict WHERE entity = ?"
         " AND entity_id = ? AND resolution IS NULL AND resolved_locally IS NULL"
         " ORDER BY received_at, id", [table, note_id]).fetchall()
     return [NoteConflict(cid, field, reason, _loads(winner), _loads(loser))
-            for cid, field, reason, winner, loser in rows]
+            for cid, field, reason, winner, loser in found]
 
 
 def resolve_note_conflict(*, ctx: Context, conflict_id: str, keep_other: bool) -> None:
@@ -378,10 +378,8 @@ def _notes(ctx: Context, table: str, where: str, params: list[Any]) -> list[Case
         "   ORDER BY o.epoch DESC, o.seq DESC LIMIT 1) AS refused"
         f" FROM {table} n LEFT JOIN user_account u ON u.id = n.counsellor_id WHERE {where}",
         params)
-    names = [c[0] for c in cur.description]
     out = []
-    for values in cur.fetchall():
-        r = dict(zip(names, values, strict=True))
+    for r in rows.dicts(cur):
         common: dict[str, Any] = {
             "kind": table, "id": r["id"], "session_date": _day(r["session_date"]) or date.min,
             "note": r["note"], "follow_up_date": _day(r["follow_up_date"]),

@@ -22,6 +22,7 @@ import sqlite_utils
 import jisr_protocol as p
 from jisr_desktop import ledger
 from jisr_desktop.db import meta
+from jisr_desktop.db import rows as db_rows
 from jisr_desktop.db.connection import transaction
 from jisr_desktop.domain.person import search_columns
 
@@ -158,9 +159,7 @@ class PageApplier:
     def _local_rows(self, table: str, ids: list[str]) -> dict[str, dict[str, Any]]:
         cur = self.db.execute(f"SELECT * FROM {table} WHERE id IN ({', '.join('?' * len(ids))})",
                               ids)
-        names = [c[0] for c in cur.description]
-        return {r["id"]: r for r in (dict(zip(names, found, strict=True))
-                                     for found in cur.fetchall())}
+        return {r["id"]: r for r in db_rows.dicts(cur)}
 
     def _records(self, table: str, rows: list[tuple[p.Row, str]],
                  pending: dict[tuple[str, str], set[str]], out: Applied) -> None:
@@ -315,8 +314,8 @@ class PageApplier:
         self.db.execute(f"UPDATE {table} SET {name} = ?, rev = rev + 1 WHERE id = ?",
                         [value, entity_id])
         if table == "person":
-            cur = self.db.execute("SELECT * FROM person WHERE id = ?", [entity_id])
-            row = dict(zip([c[0] for c in cur.description], cur.fetchone(), strict=True))
+            row = ledger.current_row(self.db, "person", str(entity_id))
+            assert row is not None  # updated just above
             search = search_columns(row, row.get("file_no") or "")
             self.db.execute(f"UPDATE person SET {', '.join(f'{k} = ?' for k in search)},"
                             " rev = rev + 1 WHERE id = ?", [*search.values(), entity_id])

@@ -28,7 +28,7 @@ import sqlite_utils
 import jisr_protocol as p
 from jisr_desktop import __version__, ledger
 from jisr_desktop.context import SYSTEM_USER, Context, User
-from jisr_desktop.db import meta
+from jisr_desktop.db import meta, rows
 from jisr_desktop.db.connection import open_database, transaction
 from jisr_desktop.i18n import N_
 from jisr_desktop.sync import apply, pusher
@@ -138,8 +138,7 @@ def open_conflicts(db: sqlite_utils.Database) -> list[dict[str, Any]]:
     cur = db.execute("SELECT * FROM conflict WHERE resolution IS NULL AND resolved_locally IS NULL"
                      f" AND entity NOT IN ({hidden}) ORDER BY received_at, id",
                      list(p.COUNSELLING_ENTITIES))
-    names = [c[0] for c in cur.description]
-    return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+    return rows.dicts(cur)
 
 
 class SyncClient:
