@@ -5,13 +5,15 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
+import sqlite_utils
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from jisr_desktop import errors, ledger
 from jisr_desktop.context import Context, User
-from jisr_desktop.db.connection import transaction
+from jisr_desktop.db.connection import open_database, transaction
 from jisr_desktop.domain.roles import Permission, Role
 from jisr_desktop.i18n import N_
 
@@ -172,3 +174,10 @@ def unlock(*, ctx: Context, password: str) -> User:
     """Unlock the idle-locked screen: the signed-in person's password, with the same slow-down
     as signing in (a deactivated account cannot unlock)."""
     return sign_in(ctx=ctx, username=ctx.user.username, password=password)
+
+
+def open_session_database(root: Path, *, create: bool = False) -> sqlite_utils.Database:
+    """Open (or with `create`, make) the database of the data root `root` for a signed-in
+    session; the UI's database worker calls it on its own thread (jisr_desktop/ui/tasks.py).
+    Raises what `open_database` raises (jisr_desktop/db/connection.py)."""
+    return open_database(root, create=create)

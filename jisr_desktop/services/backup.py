@@ -32,6 +32,7 @@ from jisr_desktop.settings import Settings
 log = logging.getLogger("jisr.backup")
 
 DAILY = "daily"
+SUFFIX = files.SUFFIX  # a backup file's name ending, for the backups screen's file filters
 _STAMP = re.compile(r"^jisr-daily-(\d{8}-\d{6})(?:-\d+)?" + re.escape(files.SUFFIX) + "$")
 
 
@@ -305,3 +306,10 @@ def _keep_safety_copy(root: Path, aside: Path, key_hex: str, stamp: datetime) ->
     shutil.rmtree(aside.parent, ignore_errors=True)
     files.prune_kind(folder, "before-restore", files.KEEP_SAFETY_COPIES)
     return target
+
+
+def export_key(root: Path, destination: Path) -> Path:
+    """Write the database key of `root` to a key file in `destination` (the folder chosen on
+    the backups screen); `FileExistsError` if one is already there."""
+    return keys.export_key(root, destination)
+

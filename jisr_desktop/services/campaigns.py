@@ -97,3 +97,14 @@ def campaigns_between(*, ctx: Context, first: date, last: date) -> list[Campaign
     ids = [r["id"] for r in rows(ctx.db, "SELECT id FROM campaign WHERE day BETWEEN ? AND ? AND deleted = 0"
                                           " ORDER BY day, id", [first.isoformat(), last.isoformat()])]
     return [get_campaign(ctx=ctx, campaign_id=i) for i in ids]
+
+
+def save_with_counts(*, ctx: Context, campaign_id: str | None, fields: dict[str, object],
+                     counts: dict[tuple[str, str], int]) -> Campaign:
+    """Save the campaign (`fields` as `save_campaign` takes them) and, when given, its changed
+    counts, in one transaction: both are kept or neither."""
+    with transaction(ctx.db):
+        saved = save_campaign(ctx=ctx, campaign_id=campaign_id, **fields)  # type: ignore[arg-type]
+        if counts:
+            saved = set_counts(ctx=ctx, campaign_id=saved.id, counts=counts)
+    return saved

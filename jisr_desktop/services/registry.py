@@ -116,6 +116,18 @@ def search_persons(*, ctx: Context, text: str, limit: int = 50) -> list[Person]:
     return [found[h.person_id] for h in hits if h.person_id in found]
 
 
+def person_rows(db: Any, ids: list[str]) -> dict[str, Person]:
+    """The records of `ids` that exist, by id (a pure read on an open connection: the UI's
+    database worker calls it with the connection it owns)."""
+    return persons.get_many(db, ids)
+
+
+def matching_ids(db: Any, text: str, *, limit: int = 50) -> list[str]:
+    """The ids of the people matching `text`, best first, as `search_persons` orders them
+    (a pure read on an open connection, for the UI's lazily filled search model)."""
+    return [h.person_id for h in persons.search(db, text, limit=limit)]
+
+
 # --- Duplicates --------------------------------------------------------------------------
 
 @dataclass

@@ -39,8 +39,6 @@ from PySide6.QtWidgets import (
 )
 
 from jisr_desktop import i18n, paths
-from jisr_desktop.db import keys
-from jisr_desktop.db.backup import SUFFIX
 from jisr_desktop.errors import JisrError
 from jisr_desktop.i18n import N_, _, translate
 from jisr_desktop.services import backup
@@ -144,7 +142,7 @@ def list_backups(root: Path) -> list[BackupFile]:
     """Pool thread: the backup files of the data root's backups folder, newest first."""
     found = []
     folder = paths.backups_dir(root)
-    for path in folder.glob(f"jisr-*{SUFFIX}") if folder.is_dir() else []:
+    for path in folder.glob(f"jisr-*{backup.SUFFIX}") if folder.is_dir() else []:
         try:
             stat = path.stat()
         except OSError:
@@ -298,7 +296,7 @@ class BackupsScreen(RetranslateMixin, QWidget):
     @classmethod
     def ask_backup_file(cls, parent: QWidget | None, start: str) -> str | None:
         path, _filter = QFileDialog.getOpenFileName(parent, _("Choose the backup to restore"), start,
-                                                    _("Jisr Desktop backups (*{suffix})", suffix=SUFFIX))
+                                                    _("Jisr Desktop backups (*{suffix})", suffix=backup.SUFFIX))
         return path or None
 
     @classmethod
@@ -396,7 +394,7 @@ class BackupsScreen(RetranslateMixin, QWidget):
 
         def job() -> Path:
             try:
-                return keys.export_key(root, Path(folder))
+                return backup.export_key(root, Path(folder))
             except FileExistsError:
                 raise JisrError(N_("There is already a key file in {path}; it was not replaced."),
                                 path=folder) from None

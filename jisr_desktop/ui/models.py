@@ -19,9 +19,9 @@ from PySide6.QtCore import (
 )
 
 from jisr_desktop import i18n
-from jisr_desktop.db import persons
 from jisr_desktop.domain.person import Person, format_phone
 from jisr_desktop.i18n import N_, translate
+from jisr_desktop.services import registry
 from jisr_desktop.ui.tasks import TaskRunner
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -121,8 +121,8 @@ class SearchResult:
 
 def run_search(db: sqlite_utils.Database, text: str, limit: int, page: int) -> SearchResult:
     """Runs on the database worker: the matching ids and the first page of rows."""
-    ids = [h.person_id for h in persons.search(db, text, limit=limit)]
-    return SearchResult(text, ids, persons.get_many(db, ids[:page]))
+    ids = registry.matching_ids(db, text, limit=limit)
+    return SearchResult(text, ids, registry.person_rows(db, ids[:page]))
 
 
 class PersonSearchModel(QAbstractTableModel):
@@ -200,7 +200,7 @@ class PersonSearchModel(QAbstractTableModel):
             self.dataChanged.emit(self.index(first, 0), self.index(last, len(PERSON_COLUMNS) - 1))
             self.rows_loaded.emit()
 
-        self.runner.run_db(lambda db: persons.get_many(db, ids), done)
+        self.runner.run_db(lambda db: registry.person_rows(db, ids), done)
 
     # --- reading -------------------------------------------------------------------------
 

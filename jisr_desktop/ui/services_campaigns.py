@@ -29,14 +29,12 @@ from PySide6.QtWidgets import (
 
 from jisr_desktop import errors, i18n
 from jisr_desktop.context import Context
-from jisr_desktop.db import persons
-from jisr_desktop.db.connection import transaction
 from jisr_desktop.domain.attendance import BAND_CODES, UNKNOWN_BAND
 from jisr_desktop.domain.campaigns import MAX_COUNT, SEXES, TOPIC_SUGGESTIONS
 from jisr_desktop.domain.person import Person
 from jisr_desktop.domain.roles import Permission
 from jisr_desktop.i18n import N_, _, translate, translate_plural
-from jisr_desktop.services import campaigns
+from jisr_desktop.services import campaigns, registry
 from jisr_desktop.ui.dialogs import show_error
 from jisr_desktop.ui.language import RetranslateMixin
 from jisr_desktop.ui.models import Column, RowsModel, ltr
@@ -75,17 +73,14 @@ class CampaignDetail:
 def load_detail(ctx: Context, campaign_id: str) -> CampaignDetail:
     """A campaign with its named participants' records (database worker)."""
     campaign = campaigns.get_campaign(ctx=ctx, campaign_id=campaign_id)
-    found = persons.get_many(ctx.db, campaign.participant_ids)
+    found = registry.person_rows(ctx.db, campaign.participant_ids)
     return CampaignDetail(campaign, [found[i] for i in campaign.participant_ids if i in found])
 
 
 def save_with_counts(ctx: Context, *, campaign_id: str | None, fields: dict[str, object],
                      counts: Counts) -> CampaignDetail:
     """Save the campaign and its changed counts in one transaction (database worker)."""
-    with transaction(ctx.db):
-        saved = campaigns.save_campaign(ctx=ctx, campaign_id=campaign_id, **fields)  # type: ignore[arg-type]
-        if counts:
-            campaigns.set_counts(ctx=ctx, campaign_id=saved.id, counts=counts)
+    saved = campaigns.save_with_counts(ctx=ctx, campaign_id=campaign_id, fields=fields, counts=counts)
     return load_detail(ctx, saved.id)
 
 

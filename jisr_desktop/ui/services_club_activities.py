@@ -27,12 +27,11 @@ from PySide6.QtWidgets import (
 
 from jisr_desktop import errors, i18n
 from jisr_desktop.context import Context
-from jisr_desktop.db import persons
 from jisr_desktop.domain.club import ACTIVITY_LABELS, ActivityKind
 from jisr_desktop.domain.person import Person
 from jisr_desktop.domain.roles import Permission
 from jisr_desktop.i18n import N_, _, translate, translate_plural
-from jisr_desktop.services import attendance, club
+from jisr_desktop.services import attendance, club, registry
 from jisr_desktop.ui.dialogs import show_error
 from jisr_desktop.ui.language import RetranslateMixin
 from jisr_desktop.ui.models import Column, RowsModel
@@ -83,7 +82,7 @@ def load_detail(ctx: Context, activity_id: str) -> ActivityDetail:
     """An activity with its participants and their attendance marks (database worker)."""
     activity = club.get_activity(ctx=ctx, activity_id=activity_id)
     marks = attendance.marks_of(ctx.db, [activity_id])
-    found = persons.get_many(ctx.db, activity.participant_ids)
+    found = registry.person_rows(ctx.db, activity.participant_ids)
     out = [Participant(found[pid], marks[(activity_id, pid)]["id"], found[pid].age_on(activity.day))
            for pid in activity.participant_ids if pid in found and (activity_id, pid) in marks]
     out.sort(key=lambda p: p.person.display_name(i18n.current_language()))

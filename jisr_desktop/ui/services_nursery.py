@@ -25,12 +25,11 @@ from PySide6.QtWidgets import (
 
 from jisr_desktop import errors, i18n
 from jisr_desktop.context import SYSTEM_USER, Context
-from jisr_desktop.db import persons
 from jisr_desktop.domain.nursery import PickupAuthorisation, PickupClaim
 from jisr_desktop.domain.person import Person
 from jisr_desktop.domain.roles import Permission
 from jisr_desktop.i18n import N_, _, translate_plural
-from jisr_desktop.services import accounts, nursery
+from jisr_desktop.services import accounts, nursery, registry
 from jisr_desktop.services.enrollments import Enrollment
 from jisr_desktop.ui.dialogs import show_error, show_failure
 from jisr_desktop.ui.language import RetranslateMixin
@@ -78,7 +77,7 @@ WAITLIST_COLUMNS = (
 def load_waitlist(ctx: Context) -> list[tuple[Enrollment, Person]]:
     """The waitlist with the children's records (database worker)."""
     waiting = nursery.waitlist(ctx=ctx)
-    found = persons.get_many(ctx.db, [e.person_id for e in waiting])
+    found = registry.person_rows(ctx.db, [e.person_id for e in waiting])
     return [(e, found[e.person_id]) for e in waiting if e.person_id in found]
 
 

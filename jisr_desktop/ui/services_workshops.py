@@ -25,13 +25,12 @@ from PySide6.QtWidgets import (
 
 from jisr_desktop import errors, i18n
 from jisr_desktop.context import Context
-from jisr_desktop.db import persons
 from jisr_desktop.domain.person import Person
 from jisr_desktop.domain.roles import Permission
 from jisr_desktop.domain.waitlist import STATUS_LABELS
 from jisr_desktop.domain.workshops import MARK_LABELS, Mark
 from jisr_desktop.i18n import N_, _, translate
-from jisr_desktop.services import workshops
+from jisr_desktop.services import registry, workshops
 from jisr_desktop.services.enrollments import Enrollment
 from jisr_desktop.ui.dialogs import show_error, show_failure
 from jisr_desktop.ui.language import RetranslateMixin
@@ -65,7 +64,7 @@ def load_catalogue(ctx: Context) -> Catalogue:
 
 def load_detail(ctx: Context, workshop_id: str) -> Detail:
     enrolled = workshops.participants(ctx=ctx, workshop_id=workshop_id)
-    found = persons.get_many(ctx.db, [e.person_id for e in enrolled])
+    found = registry.person_rows(ctx.db, [e.person_id for e in enrolled])
     return Detail(workshops.get_workshop(ctx=ctx, workshop_id=workshop_id),
                   [(e, found[e.person_id]) for e in enrolled if e.person_id in found and e.status != "ended"],
                   workshops.sessions(ctx=ctx, workshop_id=workshop_id))

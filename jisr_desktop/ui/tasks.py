@@ -1,7 +1,7 @@
 """The one background task helper: database work on a single worker thread, network work on a
 small pool, results delivered on the GUI thread by a signal.
 
-The worker thread owns its own database connection (opened there with `open_database`); the
+The worker thread owns its own database connection (opened there with `open_session_database`); the
 GUI thread never touches the database. A task submitted with a `key` makes any older task of
 the same key stale: it is skipped if it has not started, and its result is dropped if it has
 (an older search never overwrites a newer one). Functions run in the background never touch a
@@ -9,7 +9,7 @@ widget; their `on_done`/`on_error` callbacks run on the GUI thread.
 
 Usage::
 
-    runner.run_db(lambda db: persons.search(db, text), on_done=self.show_hits, key="search")
+    runner.run_db(lambda db: registry.matching_ids(db, text), on_done=self.show_hits, key="search")
     runner.run_net(lambda: client.push(), on_done=self.pushed)
 """
 
@@ -27,7 +27,7 @@ from typing import Any
 import sqlite_utils
 from PySide6.QtCore import QObject, Signal, Slot
 
-from jisr_desktop.db.connection import open_database
+from jisr_desktop.services.accounts import open_session_database
 
 log = logging.getLogger("jisr.ui.tasks")
 
@@ -124,7 +124,7 @@ class TaskRunner(QObject):
 
     def _open(self) -> sqlite_utils.Database:
         if self._db is None:
-            self._db = open_database(self.root, create=self._create)
+            self._db = open_session_database(self.root, create=self._create)
         return self._db
 
     def _work(self) -> None:
