@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from jisr_protocol import ROLES
+
 
 class Role(StrEnum):
     RECEPTIONIST = "receptionist"
@@ -11,6 +13,11 @@ class Role(StrEnum):
     COUNSELLOR = "counsellor"
     ADMIN = "admin"
     SYSTEM = "system"  # the program itself: demo data, sync, migrations
+
+
+STAFF_ROLES = tuple(Role(name) for name in ROLES)
+"""The roles a person can hold, in the protocol's order (HQ's staff rows carry the same)."""
+assert set(STAFF_ROLES) == set(Role) - {Role.SYSTEM}, "jisr_protocol.ROLES and Role differ"
 
 
 class Permission(StrEnum):
