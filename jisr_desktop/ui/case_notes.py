@@ -44,7 +44,7 @@ from jisr_desktop.services.case_notes import (
 from jisr_desktop.ui.dialogs import Dialogs, show_error
 from jisr_desktop.ui.language import RetranslateMixin
 from jisr_desktop.ui.models import Column, RowsModel
-from jisr_desktop.ui.services_common import make_table
+from jisr_desktop.ui.screens.common import make_table
 from jisr_desktop.ui.session import Session
 from jisr_desktop.ui.widgets import (
     DateEdit,

@@ -4,12 +4,12 @@ A section's `screen` is ``"module:Class"``, imported when the section is first o
 class is built as ``Class(session, parent)`` and may define ``retranslate()``, ``refresh()``
 (F5), ``focus_search()`` (Ctrl+F) and ``new_record()`` (Ctrl+N). A section whose module does
 not exist yet shows a short translated "coming" page. Another area adds or replaces a
-section with one line in its own module, e.g. in ``jisr_desktop/ui/services_nursery.py``::
+section with one line in its own module, e.g. in ``jisr_desktop/ui/screens/nursery.py``::
 
-    register_section(Section("nursery", N_("Nursery"), "jisr_desktop.ui.services_nursery:NurseryScreen"))
+    register_section(Section("nursery", N_("Nursery"), "jisr_desktop.ui.screens.nursery:NurseryScreen"))
 
-(the placeholders below already point at ``services_nursery``, ``services_elderly`` and
-``services_workshops``: creating those modules with those classes is enough).
+(the placeholders below already point at ``screens.nursery``, ``screens.elderly`` and
+``screens.workshops``: creating those modules with those classes is enough).
 """
 
 from __future__ import annotations
@@ -36,10 +36,10 @@ class Section:
 SECTIONS: list[Section] = [
     Section("reception", N_("Reception"), "jisr_desktop.ui.reception:ReceptionDesk", Permission.LOG_VISIT),
     Section("people", N_("People and families"), "jisr_desktop.ui.people:PeopleScreen"),
-    Section("nursery", N_("Nursery"), "jisr_desktop.ui.services_nursery:NurseryScreen"),
-    Section("elderly", N_("Elderly club"), "jisr_desktop.ui.services_elderly:ElderlyClubScreen"),
-    Section("workshops", N_("Workshops"), "jisr_desktop.ui.services_workshops:WorkshopsScreen"),
-    Section("campaigns", N_("Awareness campaigns"), "jisr_desktop.ui.services_campaigns:CampaignsScreen"),
+    Section("nursery", N_("Nursery"), "jisr_desktop.ui.screens.nursery:NurseryScreen"),
+    Section("elderly", N_("Elderly club"), "jisr_desktop.ui.screens.elderly:ElderlyClubScreen"),
+    Section("workshops", N_("Workshops"), "jisr_desktop.ui.screens.workshops:WorkshopsScreen"),
+    Section("campaigns", N_("Awareness campaigns"), "jisr_desktop.ui.screens.campaigns:CampaignsScreen"),
     Section("case_notes", N_("Case notes"), "jisr_desktop.ui.case_notes:CaseNotesScreen", Permission.CASE_NOTES),
     Section("reports", N_("Reports"), "jisr_desktop.ui.reports_screen:ReportsScreen", Permission.VIEW_REPORTS),
     Section("sync", N_("Sync"), "jisr_desktop.ui.sync_screen:SyncScreen", Permission.SYNC),
@@ -61,15 +61,16 @@ def register_section(section: Section, *, before: str | None = None) -> None:
 
 
 def load_plugins() -> None:
-    """Import the ``jisr_desktop.ui.services_*`` modules that no section names yet, so that
+    """Import the ``jisr_desktop.ui.screens.*`` modules that no section names yet, so that
     their `register_section` lines run (the named ones are imported when first opened)."""
-    from jisr_desktop import ui
+    from jisr_desktop.ui import screens
 
     named = {s.screen.partition(":")[0] for s in SECTIONS if s.screen}
-    for info in pkgutil.iter_modules(ui.__path__):
-        if info.name.startswith("services_") and f"jisr_desktop.ui.{info.name}" not in named:
+    for info in pkgutil.iter_modules(screens.__path__):
+        module = f"{screens.__name__}.{info.name}"
+        if module not in named:
             try:
-                importlib.import_module(f"jisr_desktop.ui.{info.name}")
+                importlib.import_module(module)
             except Exception:
                 log.exception("the screen module %s could not be loaded", info.name)
 

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication
 
 from jisr_desktop.services import campaigns, registry
 from jisr_desktop.ui.language import apply_language
-from jisr_desktop.ui.services_campaigns import CampaignsScreen
+from jisr_desktop.ui.screens.campaigns import CampaignsScreen
 from tests.ui.conftest import idle, sign_in
 
 

@@ -9,7 +9,7 @@ from datetime import date
 from PySide6.QtCore import Qt
 
 from jisr_desktop.services import club, registry
-from jisr_desktop.ui.services_club_activities import ActivityDialog, ClubActivitiesScreen
+from jisr_desktop.ui.screens.club_activities import ActivityDialog, ClubActivitiesScreen
 from tests.ui.conftest import idle, sign_in
 
 

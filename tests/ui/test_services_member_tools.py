@@ -16,12 +16,12 @@ from jisr_desktop.domain.nursery import PickupClaim
 from jisr_desktop.i18n import translate
 from jisr_desktop.services import cards, club, nursery, registry, workshops
 from jisr_desktop.ui.language import apply_language
-from jisr_desktop.ui.services_cards import MemberCardDialog
-from jisr_desktop.ui.services_corrections import CorrectionDialog
-from jisr_desktop.ui.services_elderly import ElderlyClubScreen
-from jisr_desktop.ui.services_nursery import NurseryScreen
-from jisr_desktop.ui.services_pickups import PickupsDialog
-from jisr_desktop.ui.services_workshops import WorkshopsScreen
+from jisr_desktop.ui.screens.cards import MemberCardDialog
+from jisr_desktop.ui.screens.corrections import CorrectionDialog
+from jisr_desktop.ui.screens.elderly import ElderlyClubScreen
+from jisr_desktop.ui.screens.nursery import NurseryScreen
+from jisr_desktop.ui.screens.pickups import PickupsDialog
+from jisr_desktop.ui.screens.workshops import WorkshopsScreen
 from tests.ui.conftest import idle, sign_in
 
 

@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 
 from jisr_desktop.services import cards, nursery, registry
 from jisr_desktop.settings import Settings
-from jisr_desktop.ui.services_nursery import CheckOutDialog, EnrollChildDialog, NurseryScreen
+from jisr_desktop.ui.screens.nursery import CheckOutDialog, EnrollChildDialog, NurseryScreen
 from tests.ui.conftest import PASSWORD, idle, sign_in
 
 

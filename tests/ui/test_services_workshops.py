@@ -9,8 +9,8 @@ import pytest
 from PySide6.QtCore import Qt
 
 from jisr_desktop.services import cards, club, registry, workshops
-from jisr_desktop.ui.services_elderly import ElderlyClubScreen
-from jisr_desktop.ui.services_workshops import WorkshopsScreen
+from jisr_desktop.ui.screens.elderly import ElderlyClubScreen
+from jisr_desktop.ui.screens.workshops import WorkshopsScreen
 from tests.ui.conftest import idle, sign_in
 
 

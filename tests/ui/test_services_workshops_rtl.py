@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QApplication
 
 from jisr_desktop.services import registry, workshops
 from jisr_desktop.ui.language import apply_language
-from jisr_desktop.ui.services_workshops import WorkshopsScreen
+from jisr_desktop.ui.screens.workshops import WorkshopsScreen
 from tests.ui.conftest import idle, sign_in
 
 

@@ -34,16 +34,16 @@ from jisr_desktop.services.enrollments import Enrollment
 from jisr_desktop.ui.dialogs import show_error, show_failure
 from jisr_desktop.ui.language import RetranslateMixin
 from jisr_desktop.ui.models import Column, RowsModel
-from jisr_desktop.ui.services_cards import MemberCardDialog
-from jisr_desktop.ui.services_common import (
+from jisr_desktop.ui.screens.cards import MemberCardDialog
+from jisr_desktop.ui.screens.common import (
     ALERT_STYLE,
     ScanBox,
     make_table,
     selected_row,
     time_text,
 )
-from jisr_desktop.ui.services_corrections import CorrectionDialog
-from jisr_desktop.ui.services_pickups import PickupsDialog
+from jisr_desktop.ui.screens.corrections import CorrectionDialog
+from jisr_desktop.ui.screens.pickups import PickupsDialog
 from jisr_desktop.ui.session import Session
 from jisr_desktop.ui.widgets import PersonPicker
 

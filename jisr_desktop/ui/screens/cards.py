@@ -21,7 +21,7 @@ from jisr_desktop.i18n import _, translate
 from jisr_desktop.services import cards
 from jisr_desktop.ui.dialogs import Dialogs, show_error
 from jisr_desktop.ui.language import RetranslateMixin
-from jisr_desktop.ui.services_common import ALERT_STYLE, OK_STYLE, SERVICE_LABELS
+from jisr_desktop.ui.screens.common import ALERT_STYLE, OK_STYLE, SERVICE_LABELS
 from jisr_desktop.ui.session import Session
 
 PRINT_DPI_MAX = 300

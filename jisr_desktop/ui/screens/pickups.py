@@ -30,7 +30,7 @@ from jisr_desktop.services import enrollments, nursery
 from jisr_desktop.ui.dialogs import Dialogs, show_error
 from jisr_desktop.ui.language import RetranslateMixin
 from jisr_desktop.ui.models import Column, RowsModel, ltr
-from jisr_desktop.ui.services_common import make_table, selected_row
+from jisr_desktop.ui.screens.common import make_table, selected_row
 from jisr_desktop.ui.session import Session
 from jisr_desktop.ui.widgets import PersonPicker, message_label, show_messages
 

@@ -35,8 +35,8 @@ from jisr_desktop.services.enrollments import Enrollment
 from jisr_desktop.ui.dialogs import show_error, show_failure
 from jisr_desktop.ui.language import RetranslateMixin
 from jisr_desktop.ui.models import Column, RowsModel
-from jisr_desktop.ui.services_cards import MemberCardDialog
-from jisr_desktop.ui.services_common import make_table, selected_row, time_text
+from jisr_desktop.ui.screens.cards import MemberCardDialog
+from jisr_desktop.ui.screens.common import make_table, selected_row, time_text
 from jisr_desktop.ui.session import Session
 from jisr_desktop.ui.widgets import PersonPicker
 

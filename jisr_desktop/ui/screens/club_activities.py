@@ -35,13 +35,13 @@ from jisr_desktop.services import attendance, club, registry
 from jisr_desktop.ui.dialogs import show_error
 from jisr_desktop.ui.language import RetranslateMixin
 from jisr_desktop.ui.models import Column, RowsModel
+from jisr_desktop.ui.screens.common import make_table, selected_row
 from jisr_desktop.ui.sections import Section, register_section
-from jisr_desktop.ui.services_common import make_table, selected_row
 from jisr_desktop.ui.session import Session
 from jisr_desktop.ui.widgets import DateEdit, PersonPicker, message_label, show_messages
 
 register_section(Section("club_activities", N_("Club activities"),
-                         "jisr_desktop.ui.services_club_activities:ClubActivitiesScreen"), before="workshops")
+                         "jisr_desktop.ui.screens.club_activities:ClubActivitiesScreen"), before="workshops")
 
 SEX_LABELS = {"F": N_("Female"), "M": N_("Male")}
 

@@ -30,7 +30,7 @@ from jisr_desktop.i18n import _
 from jisr_desktop.services import attendance
 from jisr_desktop.ui.dialogs import show_error
 from jisr_desktop.ui.language import RetranslateMixin
-from jisr_desktop.ui.services_common import ALERT_STYLE, time_text
+from jisr_desktop.ui.screens.common import ALERT_STYLE, time_text
 from jisr_desktop.ui.session import Session
 from jisr_desktop.ui.widgets import message_label, show_messages
 
