@@ -163,6 +163,11 @@ class MainWindow(RetranslateMixin, QMainWindow):
         session.setting_changed.connect(self._setting_changed)
         session.notice_changed.connect(self._show_notice)
         session.database_replaced.connect(self.sign_out)  # a restore: everyone signs in again
+        self._data_refresh = QTimer(self)  # one refresh for a burst of changes
+        self._data_refresh.setSingleShot(True)
+        self._data_refresh.setInterval(0)
+        self._data_refresh.timeout.connect(self.refresh_after_change)
+        session.data_changed.connect(self._data_changed)
         self.resize(1180, 760)
         self.retranslate()
         self.nav.setCurrentRow(0)
@@ -250,6 +255,19 @@ class MainWindow(RetranslateMixin, QMainWindow):
     def refresh(self) -> None:
         self._call_screen("refresh")
 
+    def _data_changed(self, _origin: str, source: object) -> None:
+        screen = self.current_screen()
+        if screen is not None and isinstance(source, QObject) and _inside(screen, source):
+            return  # the screen asked for this write and shows its outcome itself
+        self._data_refresh.start()
+
+    def refresh_after_change(self) -> None:
+        """Someone wrote rows (through the session, or a sync pulled them): the visible
+        screen reads its rows again (its `refresh()`, as F5). Calls made by that refresh
+        do not signal a change again (`Session.quiet`)."""
+        with self.session.quiet():
+            self.refresh()
+
     def new_record(self) -> None:
         if not self._call_screen("new_record") and "people" in self.section_keys() \
                 and not self.is_locked():
@@ -303,3 +321,19 @@ class MainWindow(RetranslateMixin, QMainWindow):
     def closeEvent(self, event: Any) -> None:
         self.idle.stop()
         super().closeEvent(event)
+
+
+def _inside(screen: QWidget, obj: QObject) -> bool:
+    """Whether `obj` is `screen` or belongs to it in the same window (a dialog the screen
+    opened is a window of its own: its writes do refresh the screen behind it)."""
+    current: QObject | None = obj
+    try:
+        while current is not None:
+            if current is screen:
+                return True
+            if isinstance(current, QWidget) and current.isWindow():
+                return False
+            current = current.parent()
+    except RuntimeError:  # a Qt object already deleted
+        return False
+    return False

@@ -172,7 +172,10 @@ class PersonSearchModel(QAbstractTableModel):
         self.runner.run_db(lambda db: run_search(db, text, limit, page), self._apply, key=self._key)
 
     def refresh(self) -> None:
-        self.search(self.text)
+        """Read the rows of the current text again; nothing while typed text waits for its
+        search (that search reads fresh rows, and must not be replaced by the older text)."""
+        if not self._timer.isActive():
+            self.search(self.text)
 
     def _apply(self, result: SearchResult) -> None:
         self.beginResetModel()

@@ -192,6 +192,8 @@ class SyncAgent(QObject):
     def _done(self, report: SyncReport) -> None:
         self.busy = False
         self.last_report, self.last_failure = report, None
+        if report.pulled > 0:  # rows from HQ were applied: the screens read them again
+            self.session.data_changed.emit(Session.PULL, None)
         if "clock_skew" in report.warnings:
             self._indicator(_("Sync: done, but this computer's clock is wrong"), "warning")
         elif report.open_conflicts:

@@ -29,7 +29,7 @@ from jisr_desktop.ui import sync_screen
 from jisr_desktop.ui.sync_screen import SyncAgent, SyncScreen
 from tests.hq.conftest import _server
 from tests.hq.hqkit import HqServer
-from tests.sync.deskkit import hq_content
+from tests.sync.deskkit import Desk, hq_content
 from tests.sync.faultproxy import Fault, FaultProxy
 from tests.ui.conftest import idle, sign_in
 
@@ -182,3 +182,41 @@ def test_slow_or_unreachable_hq_never_blocks_the_window(  # type: ignore[no-unty
     shell.session.set_setting("sync_interval_minutes", 0)
     qtbot.waitUntil(lambda: not agent.busy, timeout=20_000)
     idle(qtbot, shell)
+
+
+def test_a_pull_applied_by_the_agent_refreshes_the_visible_screen(  # type: ignore[no-untyped-def]
+        qtbot, shell_factory, coordinator, hq: HqServer, home: Path, tmp_path: Path) -> None:
+    _code, codes = hq.new_center(codes=2)
+    db = open_database(home)
+    try:
+        SyncClient(db, user=coordinator).enroll(hq.base_url, codes[0])
+    finally:
+        db.close()
+    Settings(home).set("sync_interval_minutes", 0)  # only "sync now" below syncs
+    other = Desk.create(tmp_path / "other", "other", local_center=False)
+    try:
+        other.enroll(hq, codes[1])
+        shell = shell_factory()
+        main = sign_in(qtbot, shell, "coord")
+        idle(qtbot, shell)
+        people = main.show_section("people")
+        model = people.picker.model
+        with qtbot.waitSignal(model.searched, timeout=10_000):
+            qtbot.keyClicks(people.picker.query, "Amina")
+        assert model.rowCount() == 0
+
+        # a second desktop of the center registers Amina and sends her to HQ
+        amina = registry.register_person(ctx=other.ctx(), data={
+            "given_name_lat": "Amina", "family_name_lat": "Pulled"})
+        other.sync()
+        agent = SyncAgent.of(shell.session)
+        with qtbot.waitSignal(shell.session.data_changed, timeout=30_000,
+                              check_params_cb=lambda origin, _source: origin == shell.session.PULL):
+            assert agent.sync_now()
+        assert agent.last_report is not None and agent.last_report.pulled > 0
+        # the People screen, visible all along, shows her without anyone pressing F5
+        qtbot.waitUntil(lambda: model.rowCount() == 1, timeout=10_000)
+        assert model.person_id(0) == amina.id
+        idle(qtbot, shell)
+    finally:
+        other.close()
