@@ -181,12 +181,14 @@ class SyncAgent(QObject):
         return self._start(job, done)
 
     def _start(self, job: Callable[[], SyncReport], done: Callable[[SyncReport], None]) -> bool:
-        """Run `job` on the network worker unless a sync is running already (then False)."""
+        """Run `job` on the database lane (`TaskRunner.run_db_lane`: a sync captures, applies
+        and records in its own connection; the network calls happen inside it) unless a sync
+        is running already (then False)."""
         if self.busy:
             return False
         self.busy = True
         self._indicator(_("Sync: in progress…"), "busy")
-        self.session.runner.run_net(job, done, self._failed)
+        self.session.runner.run_db_lane(job, done, self._failed)
         return True
 
     def _done(self, report: SyncReport) -> None:

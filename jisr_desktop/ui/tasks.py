@@ -1,5 +1,8 @@
-"""The one background task helper: database work on a single worker thread, network work on a
-small pool, results delivered on the GUI thread by a signal.
+"""The one background task helper, with three lanes: the screens' database work on a single
+worker thread, network work on a small pool, and the database lane, a single thread of its
+own for long database work that opens its own connection (a sync: its capture and its
+pull-apply), so that it neither holds up the screens nor takes a network worker. Results are
+delivered on the GUI thread by a signal.
 
 The worker thread owns its own database connection (opened there with `open_session_database`); the
 GUI thread never touches the database. A task submitted with a `key` makes any older task of
@@ -11,6 +14,7 @@ Usage::
 
     runner.run_db(lambda db: registry.matching_ids(db, text), on_done=self.show_hits, key="search")
     runner.run_net(lambda: client.push(), on_done=self.pushed)
+    runner.run_db_lane(lambda: sync_in_its_own_connection(), on_done=self.synced)
 """
 
 from __future__ import annotations
@@ -30,6 +34,12 @@ from PySide6.QtCore import QObject, Signal, Slot
 from jisr_desktop.services.accounts import open_session_database
 
 log = logging.getLogger("jisr.ui.tasks")
+
+DB_WORKER = "jisr-db"
+NET_LANE = "jisr-net"
+DB_LANE = "jisr-dblane"
+"""Thread names (prefixes for the pools) of the screens' database worker, the network pool
+and the database lane."""
 
 DbFn = Callable[[sqlite_utils.Database], Any]
 Done = Callable[[Any], None]
@@ -73,9 +83,10 @@ class TaskRunner(QObject):
         self._next = 0
         self._pending = 0
         self._db: sqlite_utils.Database | None = None
-        self._pool = ThreadPoolExecutor(max_workers=network_workers, thread_name_prefix="jisr-net")
+        self._pool = ThreadPoolExecutor(max_workers=network_workers, thread_name_prefix=NET_LANE)
+        self._db_lane = ThreadPoolExecutor(max_workers=1, thread_name_prefix=DB_LANE)
         self._deliver.connect(self._on_deliver)
-        self._thread = threading.Thread(target=self._work, name="jisr-db", daemon=True)
+        self._thread = threading.Thread(target=self._work, name=DB_WORKER, daemon=True)
         self._thread.start()
         self._closed = False
 
@@ -109,7 +120,15 @@ class TaskRunner(QObject):
                 on_error: Failed | None = None, *, key: str | None = None) -> int:
         """Run `fn()` on the network pool (never the database: it has no connection)."""
         task = Task(self._ticket(key), fn, on_done, on_error, key)
-        self._pool.submit(self._run_net, task)
+        self._pool.submit(self._run_plain, task)
+        return task.ticket
+
+    def run_db_lane(self, fn: Callable[[], Any], on_done: Done | None = None,
+                    on_error: Failed | None = None, *, key: str | None = None) -> int:
+        """Run `fn()` on the database lane: one thread, one job at a time, in the order given.
+        `fn` opens (and closes) its own connection; the screens' worker keeps serving them."""
+        task = Task(self._ticket(key), fn, on_done, on_error, key)
+        self._db_lane.submit(self._run_plain, task)
         return task.ticket
 
     def pending(self) -> int:
@@ -151,7 +170,7 @@ class TaskRunner(QObject):
             self._db.close()
             self._db = None
 
-    def _run_net(self, task: Task) -> None:
+    def _run_plain(self, task: Task) -> None:
         if not self.is_stale(task):
             try:
                 task.result = task.fn()
@@ -190,3 +209,4 @@ class TaskRunner(QObject):
         self._queue.put(None)
         self._thread.join(timeout=30)
         self._pool.shutdown(wait=True, cancel_futures=True)
+        self._db_lane.shutdown(wait=True, cancel_futures=True)

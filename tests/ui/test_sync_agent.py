@@ -25,7 +25,7 @@ from jisr_desktop.services import registry
 from jisr_desktop.settings import Settings
 from jisr_desktop.sync import client as sync_client
 from jisr_desktop.sync.client import MESSAGES, SyncClient
-from jisr_desktop.ui import sync_screen
+from jisr_desktop.ui import sync_screen, tasks
 from jisr_desktop.ui.sync_screen import SyncAgent, SyncScreen
 from tests.hq.conftest import _server
 from tests.hq.hqkit import HqServer
@@ -56,12 +56,14 @@ class SyncCounter:
         self.finished = 0
         self.running = 0
         self.most_at_once = 0
+        self.threads: list[str] = []  # the name of the thread each sync ran on
         self._lock = threading.Lock()
 
     def wrap(self, real: Any) -> Any:
         def sync(client: SyncClient) -> sync_client.SyncReport:
             with self._lock:
                 self.started += 1
+                self.threads.append(threading.current_thread().name)
                 self.running += 1
                 self.most_at_once = max(self.most_at_once, self.running)
             try:
@@ -185,7 +187,9 @@ def test_slow_or_unreachable_hq_never_blocks_the_window(  # type: ignore[no-unty
 
 
 def test_a_pull_applied_by_the_agent_refreshes_the_visible_screen(  # type: ignore[no-untyped-def]
-        qtbot, shell_factory, coordinator, hq: HqServer, home: Path, tmp_path: Path) -> None:
+        qtbot, shell_factory, coordinator, hq: HqServer, home: Path, tmp_path: Path,
+        syncs: SyncCounter) -> None:
+    """...and the sync ran on the database lane of the task helper, not the network pool."""
     _code, codes = hq.new_center(codes=2)
     db = open_database(home)
     try:
@@ -208,12 +212,14 @@ def test_a_pull_applied_by_the_agent_refreshes_the_visible_screen(  # type: igno
         # a second desktop of the center registers Amina and sends her to HQ
         amina = registry.register_person(ctx=other.ctx(), data={
             "given_name_lat": "Amina", "family_name_lat": "Pulled"})
-        other.sync()
+        other.sync()  # (the test's own sync, on this thread)
+        syncs.threads.clear()
         agent = SyncAgent.of(shell.session)
         with qtbot.waitSignal(shell.session.data_changed, timeout=30_000,
                               check_params_cb=lambda origin, _source: origin == shell.session.PULL):
             assert agent.sync_now()
         assert agent.last_report is not None and agent.last_report.pulled > 0
+        assert len(syncs.threads) == 1 and syncs.threads[0].startswith(tasks.DB_LANE)
         # the People screen, visible all along, shows her without anyone pressing F5
         qtbot.waitUntil(lambda: model.rowCount() == 1, timeout=10_000)
         assert model.person_id(0) == amina.id
