@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from jisr_desktop import errors, ledger
 from jisr_desktop.context import Context
@@ -80,14 +79,6 @@ def create_household(*, ctx: Context, head_person_id: str, name: str = "", rsu_r
             "province_code": province_code or head.province_code,
             "center_id": meta.get(ctx.db, "center_id")}, action="create_household")
         set_membership(ctx, household_id, head_person_id, Relationship.HEAD, action="add_member")
-    return get_household(ctx=ctx, household_id=household_id)
-
-
-def update_household(*, ctx: Context, household_id: str, data: dict[str, Any]) -> Household:
-    ctx.require(Permission.MANAGE_HOUSEHOLDS)
-    allowed: dict[str, Any] = {k: data[k] for k in ("name", "rsu_ref", "address", "province_code") if k in data}
-    with transaction(ctx.db):
-        ledger.write_record(ctx, "household", household_id, allowed, action="update_household")
     return get_household(ctx=ctx, household_id=household_id)
 
 
