@@ -22,7 +22,7 @@ from reportlab.platypus import Flowable, Spacer
 
 from jisr_desktop import errors
 from jisr_desktop.context import Context
-from jisr_desktop.db import persons
+from jisr_desktop.db import enrollments, persons, workshops
 from jisr_desktop.domain.cards import ALPHABET
 from jisr_desktop.domain.workshops import Completion
 from jisr_desktop.i18n import N_
@@ -64,8 +64,6 @@ def verification_code(enrollment_id: str, person_id: str, workshop_id: str) -> s
 def build_certificate(target: str | Path | IO[bytes], *, ctx: Context, enrollment_id: str, lang: str,
                       day: date | None = None) -> int:
     """The certificate of one workshop enrollment; raises `NotCompleted` unless completed."""
-    from jisr_desktop.services import enrollments, workshops
-
     enrollment = enrollments.get(ctx, enrollment_id)
     if enrollment.service != "workshop" or not enrollment.workshop_id:
         raise errors.NotFound()

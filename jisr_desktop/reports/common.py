@@ -7,6 +7,7 @@ from datetime import datetime
 
 import sqlite_utils
 
+from jisr_desktop.db.center import current_center
 from jisr_desktop.i18n import N_, translate
 
 SERVICE_LABELS = {
@@ -27,8 +28,6 @@ BAND_LABELS = {
 
 def center_name(db: sqlite_utils.Database, lang: str) -> str:
     """The center's name in ``lang`` (the other language's name when that one is empty)."""
-    from jisr_desktop.services.center import current_center
-
     center = current_center(db)
     if center is None:
         return translate(N_("Jisr al-Usra center"), lang)

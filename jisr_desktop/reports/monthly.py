@@ -22,6 +22,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Spacer
 
 from jisr_desktop.domain.attendance import BAND_CODES
+from jisr_desktop.domain.dates import month_bounds
 from jisr_desktop.i18n import N_
 from jisr_desktop.reports.common import BAND_LABELS, SERVICE_LABELS, center_name, label
 from jisr_desktop.reports.document import build_pdf, frame_width
@@ -38,7 +39,6 @@ from jisr_desktop.reports.queries import (
     visit_figures,
     workshop_completions,
 )
-from jisr_desktop.services.rosters import month_bounds
 
 SERVICES = ("nursery", "club", "club_activity", "workshop", "visit", "campaign")
 TITLE = N_("Monthly activity report — {month}")

@@ -17,6 +17,7 @@ import sqlite_utils
 from jisr_desktop import errors
 from jisr_desktop.context import Context
 from jisr_desktop.db import persons
+from jisr_desktop.db.center import current_center
 from jisr_desktop.reports.consent import ConsentCenter, ConsentPerson, build_consent_receipt
 
 ADULT_AGE = 18
@@ -46,8 +47,6 @@ def guardian_of(db: sqlite_utils.Database, person_id: str) -> str | None:
 def build_person_consent(target: str | Path | IO[bytes], *, ctx: Context, person_id: str, lang: str,
                          day: date | None = None) -> int:
     """Write the notice and receipt for the person with ``person_id``; returns the page count."""
-    from jisr_desktop.services.center import current_center
-
     person = persons.get(ctx.db, person_id)
     if person is None or person.deleted or person.merged_into:
         raise errors.NotFound()

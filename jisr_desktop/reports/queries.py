@@ -17,6 +17,8 @@ from typing import Any
 
 import sqlite_utils
 
+from jisr_desktop.db.attendance import effective_events
+from jisr_desktop.db.query import rows
 from jisr_desktop.domain.attendance import (
     BAND_CODES,
     UNKNOWN_BAND,
@@ -26,7 +28,6 @@ from jisr_desktop.domain.attendance import (
 )
 from jisr_desktop.domain.person import age_on
 from jisr_desktop.domain.workshops import ATTENDED, Completion, completion
-from jisr_desktop.services.attendance import rows
 
 SERVICE_ORDER = ("nursery", "club", "club_activity", "workshop", "campaign", "visit")
 
@@ -237,8 +238,6 @@ def persons_for_export(db: sqlite_utils.Database) -> list[dict[str, Any]]:
 def attendance_for_export(db: sqlite_utils.Database, first: date | None = None,
                           last: date | None = None) -> list[dict[str, Any]]:
     """Check-ins (with their check-out time) and session marks, corrected, oldest first."""
-    from jisr_desktop.services.attendance import effective_events
-
     where, params = "1", []
     if first and last:
         where, params = "day BETWEEN ? AND ?", [first.isoformat(), last.isoformat()]

@@ -17,6 +17,9 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, PageBreak, Spacer
 
 from jisr_desktop.context import Context
+from jisr_desktop.db.club import club_day
+from jisr_desktop.db.nursery import enrolled_children, nursery_day
+from jisr_desktop.db.workshops import session_sheet
 from jisr_desktop.domain.person import format_phone
 from jisr_desktop.domain.workshops import MARK_LABELS, Mark
 from jisr_desktop.i18n import N_
@@ -92,8 +95,6 @@ def _blank_rows(rows: list[list[str]], width: int, start: int) -> list[list[str]
 
 
 def _nursery_story(ctx: Context, r: RosterRequest) -> list[Flowable]:
-    from jisr_desktop.services.nursery import enrolled_children, nursery_day
-
     lang = r.lang
     board = nursery_day(ctx=ctx, day=r.day)
     listed = board.rows
@@ -129,8 +130,6 @@ def _nursery_story(ctx: Context, r: RosterRequest) -> list[Flowable]:
 
 
 def _club_story(ctx: Context, r: RosterRequest) -> list[Flowable]:
-    from jisr_desktop.services.club import club_day
-
     lang = r.lang
     members = club_day(ctx=ctx, day=r.day, include_absent=True)
     rows = []
@@ -158,8 +157,6 @@ def _club_story(ctx: Context, r: RosterRequest) -> list[Flowable]:
 
 
 def _workshop_story(ctx: Context, r: RosterRequest) -> list[Flowable]:
-    from jisr_desktop.services.workshops import session_sheet
-
     lang = r.lang
     rtl = is_rtl(lang)
     ids = [r.session_id] if r.session_id else [s["id"] for s in sessions_on(ctx.db, r.day)]

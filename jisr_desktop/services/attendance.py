@@ -1,8 +1,9 @@
 """Check-in, check-out, alert acknowledgement and attendance marks as append-only events.
 
-Ids are deterministic (SYNC.md "Identity"): the same child checked in twice the same day, on
-one desktop or two, is one event. Events are never edited; `void_event` and `amend_event`
-append a correction, and every reader applies corrections (`domain.attendance.effective`).
+Ids are deterministic (docs/sync.md, "Identity"): the same child checked in twice the same day,
+on one desktop or two, is one event. Events are never edited; `void_event` and `amend_event`
+append a correction, and every reader applies corrections (`db.attendance.effective_events`,
+where the reads live, below the services and the reports).
 A voided check-in frees its natural key: the next one gets an id chained from the voided one,
 still deterministic, so that two desktops repeating the same correction converge.
 """
@@ -10,7 +11,6 @@ still deterministic, so that two desktops repeating the same correction converge
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -19,7 +19,16 @@ import sqlite_utils
 
 from jisr_desktop import errors, ledger
 from jisr_desktop.context import Context
+from jisr_desktop.db.attendance import (  # noqa: F401 (Visit, visits, marks_of: re-exported)
+    Visit,
+    acknowledged,
+    corrections_for,
+    effective_events,
+    marks_of,
+    visits,
+)
 from jisr_desktop.db.connection import transaction
+from jisr_desktop.db.query import rows
 from jisr_desktop.domain.attendance import Correction, CorrectionKind, check_reason, effective
 from jisr_desktop.domain.roles import Permission
 from jisr_desktop.i18n import N_
@@ -30,37 +39,6 @@ AMENDABLE: dict[str, frozenset[str]] = {
     "check_out": frozenset({"at", "by_person_id", "by_name", "by_cin"}),
     "attendance": frozenset({"status", "reason"}),
 }
-
-
-def rows(db: sqlite_utils.Database, sql: str, params: Iterable[Any] = ()) -> list[dict[str, Any]]:
-    cur = db.execute(sql, list(params))
-    names = [c[0] for c in cur.description]
-    return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
-
-
-def corrections_for(db: sqlite_utils.Database, ids: list[str]) -> dict[str, list[Correction]]:
-    out: dict[str, list[Correction]] = {}
-    for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
-        for r in rows(db, "SELECT id, target_id, kind, at, patch, reason FROM event_correction"
-                          f" WHERE target_id IN ({','.join('?' * len(chunk))})", chunk):
-            out.setdefault(r["target_id"], []).append(
-                Correction(id=r["id"], target_id=r["target_id"], kind=r["kind"], at=r["at"],
-                           patch=json.loads(r["patch"]), reason=r["reason"]))
-    return out
-
-
-def effective_events(db: sqlite_utils.Database, table: str, where: str,
-                     params: Iterable[Any] = ()) -> list[dict[str, Any]]:
-    """Events of `table` matching `where`, corrected, voided ones left out."""
-    found = rows(db, f"SELECT * FROM {table} WHERE {where} ORDER BY at, id", params)
-    corr = corrections_for(db, [r["id"] for r in found])
-    out = []
-    for r in found:
-        current = effective(r, corr.get(r["id"], [])) if r["id"] in corr else r
-        if current is not None:
-            out.append(current)
-    return out
 
 
 def _event(db: sqlite_utils.Database, table: str, event_id: str) -> dict[str, Any] | None:
@@ -197,33 +175,6 @@ def record_ack(ctx: Context, *, check_in: dict[str, Any], alerts: list[str]) -> 
     }, action="acknowledge_alerts")
 
 
-def acknowledged(db: sqlite_utils.Database, check_in_ids: list[str]) -> set[str]:
-    out: set[str] = set()
-    for start in range(0, len(check_in_ids), 500):
-        chunk = check_in_ids[start:start + 500]
-        out |= {r[0] for r in db.execute(
-            f"SELECT check_in_id FROM alert_ack WHERE check_in_id IN ({','.join('?' * len(chunk))})", chunk)}
-    return out
-
-
-@dataclass(frozen=True)
-class Visit:
-    """One person's day at a service: the check-in, its check-out if any, acknowledged or not."""
-
-    check_in: dict[str, Any]
-    check_out: dict[str, Any] | None
-    acknowledged: bool
-
-
-def visits(db: sqlite_utils.Database, service: str, day: date) -> dict[str, Visit]:
-    """The day's live visits of a service, by person id (derived from events)."""
-    ins = effective_events(db, "check_in", "day = ? AND service = ?", [day.isoformat(), service])
-    outs = {o["check_in_id"]: o for o in
-            effective_events(db, "check_out", "day = ? AND service = ?", [day.isoformat(), service])}
-    acks = acknowledged(db, [i["id"] for i in ins])
-    return {i["person_id"]: Visit(i, outs.get(i["id"]), i["id"] in acks) for i in ins}
-
-
 # --- Attendance marks -----------------------------------------------------------------------
 
 def record_mark(ctx: Context, *, context: str, session_id: str, person_id: str, status: str,
@@ -247,13 +198,3 @@ def record_mark(ctx: Context, *, context: str, session_id: str, person_id: str, 
     event = _event(ctx.db, "attendance", event_id)
     assert event is not None
     return Recorded(event, True)
-
-
-def marks_of(db: sqlite_utils.Database, session_ids: list[str]) -> dict[tuple[str, str], dict[str, Any]]:
-    """Live marks keyed by (session id, person id)."""
-    out: dict[tuple[str, str], dict[str, Any]] = {}
-    for start in range(0, len(session_ids), 500):
-        chunk = session_ids[start:start + 500]
-        for m in effective_events(db, "attendance", f"session_id IN ({','.join('?' * len(chunk))})", chunk):
-            out[(m["session_id"], m["person_id"])] = m
-    return out

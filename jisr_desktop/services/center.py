@@ -1,35 +1,16 @@
-"""The center a database belongs to: created once, by `jisr init` or the first-run wizard."""
+"""The center a database belongs to: created once, by `jisr init` or the first-run wizard.
+Reading it (`current_center`) lives in `db.center`, below the services and the reports."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-
-import sqlite_utils
 
 from jisr_desktop import errors, ledger
 from jisr_desktop.context import Context
 from jisr_desktop.db import meta
+from jisr_desktop.db.center import Center, current_center
 from jisr_desktop.db.connection import transaction
 from jisr_desktop.i18n import N_
-
-
-@dataclass(frozen=True)
-class Center:
-    id: str
-    code: str
-    name_fr: str
-    name_ar: str
-    province_code: str | None
-
-
-def current_center(db: sqlite_utils.Database) -> Center | None:
-    center_id = meta.get(db, "center_id")
-    if not center_id:
-        return None
-    row = db.execute("SELECT id, code, name_fr, name_ar, province_code FROM center WHERE id = ?",
-                     [center_id]).fetchone()
-    return Center(*row) if row else None
 
 
 def create_center(*, ctx: Context, code: str, name_fr: str, name_ar: str,

@@ -1,4 +1,5 @@
-"""Elderly day club use cases: memberships, daily attendance, activities and the day's list.
+"""Elderly day club use cases: memberships, daily attendance, activities. The day's list is
+read in `db.club` (below the services and the reports).
 
 An expired membership does not block a check-in (the member is at the door and is welcome),
 it is flagged so that reception renews it.
@@ -7,23 +8,23 @@ it is flagged so that reception renews it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from jisr_desktop import errors, ledger
 from jisr_desktop.context import Context
 from jisr_desktop.db import meta, persons
+from jisr_desktop.db.club import ClubDayRow, club_day  # noqa: F401 (the day's list, re-exported)
 from jisr_desktop.db.connection import transaction
+from jisr_desktop.db.query import rows
 from jisr_desktop.domain import club as rules
 from jisr_desktop.domain.attendance import Alert, Arrival
 from jisr_desktop.domain.messages import FieldMessage, errors_of
 from jisr_desktop.domain.person import Person
 from jisr_desktop.domain.roles import Permission
-from jisr_desktop.domain.waitlist import EnrollmentStatus
 from jisr_desktop.domain.workshops import Mark
 from jisr_desktop.i18n import N_
 from jisr_desktop.services import attendance, enrollments
-from jisr_desktop.services.attendance import rows
 from jisr_desktop.services.enrollments import CLUB, EndResult, Enrollment
 
 
@@ -203,52 +204,3 @@ def activities_between(*, ctx: Context, first: date, last: date) -> list[Activit
     ids = [r["id"] for r in rows(ctx.db, "SELECT id FROM club_activity WHERE day BETWEEN ? AND ? AND deleted = 0"
                                           " ORDER BY day DESC, id", [first.isoformat(), last.isoformat()])]
     return [get_activity(ctx=ctx, activity_id=i) for i in ids]
-
-
-# --- The day's list ---------------------------------------------------------------------------
-
-@dataclass
-class ClubDayRow:
-    """One member on the club's day list and day roster."""
-
-    person_id: str
-    name_ar: str
-    name_lat: str
-    sex: str | None
-    age: int | None
-    time_in: datetime | None
-    time_out: datetime | None
-    membership_end: date | None
-    membership_expired: bool
-    emergency_name: str
-    emergency_phone: str | None
-    check_in_id: str | None = None
-
-    @property
-    def present(self) -> bool:
-        return self.time_in is not None and self.time_out is None
-
-
-def club_day(*, ctx: Context, day: date | None = None, include_absent: bool = False) -> list[ClubDayRow]:
-    """Members who came on `day` (and, with `include_absent`, the other active members)."""
-    day = day or ctx.today()
-    visits = attendance.visits(ctx.db, CLUB, day)
-    active = {e.person_id: e for e in enrollments.listing(ctx, CLUB, status=EnrollmentStatus.ACTIVE)}
-    ids = sorted(set(visits) | (set(active) if include_absent else set()))
-    people = persons.get_many(ctx.db, ids)
-    out = []
-    for pid in ids:
-        p = people.get(pid)
-        if p is None:
-            continue
-        e, v = active.get(pid), visits.get(pid)
-        out.append(ClubDayRow(
-            person_id=pid, name_ar=p.display_name_ar, name_lat=p.display_name_lat, sex=p.sex,
-            age=p.age_on(day), time_in=datetime.fromisoformat(v.check_in["at"]) if v else None,
-            time_out=datetime.fromisoformat(v.check_out["at"]) if v and v.check_out else None,
-            membership_end=e.end_date if e else None,
-            membership_expired=bool(e and rules.membership_expired(e.end_date, day)),
-            emergency_name=e.emergency_name if e else "", emergency_phone=e.emergency_phone if e else None,
-            check_in_id=v.check_in["id"] if v else None))
-    out.sort(key=lambda r: (r.name_ar or r.name_lat, r.person_id))
-    return out

@@ -1,5 +1,7 @@
 """Social nursery use cases: enroll a child, authorise pick-ups, the daily check-in and
-check-out with alert acknowledgement and pick-up control, and the day's board.
+check-out with alert acknowledgement and pick-up control. The reads (the day's board, the
+children's alerts, pick-up authorisations) live in `db.nursery`, below the services and the
+reports.
 
 Capacity comes from the `nursery_capacity` setting, which lives in the data root's settings
 file: callers pass it (`capacity=`); None falls back to the setting's default.
@@ -7,7 +9,7 @@ file: callers pass it (`capacity=`); None falls back to the setting's default.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -15,16 +17,23 @@ from jisr_desktop import errors, ledger
 from jisr_desktop.context import Context
 from jisr_desktop.db import persons
 from jisr_desktop.db.connection import transaction
+from jisr_desktop.db.nursery import (  # noqa: F401 (the reads, re-exported for the callers)
+    NurseryBoard,
+    NurseryDayRow,
+    child_alerts,
+    enrolled_children,
+    nursery_day,
+    pickup_authorisations,
+)
 from jisr_desktop.domain import normalize
 from jisr_desktop.domain import nursery as rules
-from jisr_desktop.domain.attendance import Alert, Arrival, check_reason
+from jisr_desktop.domain.attendance import Arrival, check_reason
 from jisr_desktop.domain.messages import FieldMessage, errors_of
 from jisr_desktop.domain.person import Person
 from jisr_desktop.domain.roles import Permission
 from jisr_desktop.domain.waitlist import EnrollmentStatus, WaitlistEntry
 from jisr_desktop.i18n import N_
 from jisr_desktop.services import attendance, enrollments
-from jisr_desktop.services.attendance import rows
 from jisr_desktop.services.enrollments import NURSERY, EndResult, Enrollment
 from jisr_desktop.settings import BY_NAME
 
@@ -121,10 +130,6 @@ def waitlist(*, ctx: Context) -> list[Enrollment]:
     return enrollments.listing(ctx, NURSERY, status=EnrollmentStatus.WAITLISTED)
 
 
-def enrolled_children(*, ctx: Context) -> list[Enrollment]:
-    return enrollments.listing(ctx, NURSERY, status=EnrollmentStatus.ACTIVE)
-
-
 # --- Pick-up authorisations ----------------------------------------------------------------
 
 def _write_pickup(ctx: Context, enrollment_id: str, values: dict[str, Any]) -> str:
@@ -143,7 +148,7 @@ def add_pickup(*, ctx: Context, enrollment_id: str, data: dict[str, Any]) -> rul
     with transaction(ctx.db):
         enrollments.get(ctx, enrollment_id)
         auth_id = _write_pickup(ctx, enrollment_id, values)
-    return next(a for a in _authorisations(ctx, enrollment_id) if a.id == auth_id)
+    return next(a for a in pickup_authorisations(ctx, enrollment_id) if a.id == auth_id)
 
 
 def remove_pickup(*, ctx: Context, authorisation_id: str) -> None:
@@ -152,51 +157,13 @@ def remove_pickup(*, ctx: Context, authorisation_id: str) -> None:
         ledger.tombstone(ctx, "pickup_authorisation", authorisation_id, action="remove_pickup")
 
 
-def _authorisations(ctx: Context, enrollment_id: str) -> list[rules.PickupAuthorisation]:
-    found = rows(ctx.db, "SELECT a.*, p.given_name_ar, p.family_name_ar, p.given_name_lat,"
-                         " p.family_name_lat, p.cin AS person_cin, p.phone AS person_phone"
-                         " FROM pickup_authorisation a LEFT JOIN person p ON p.id = a.person_id"
-                         " WHERE a.enrollment_id = ? AND a.deleted = 0 ORDER BY a.is_guardian DESC, a.created_at",
-                 [enrollment_id])
-    out = []
-    for r in found:
-        name = r["name"] or " ".join(x for x in (r["given_name_ar"], r["family_name_ar"]) if x) \
-            or " ".join(x for x in (r["given_name_lat"], r["family_name_lat"]) if x)
-        out.append(rules.PickupAuthorisation(
-            id=r["id"], person_id=r["person_id"], name=name, cin=r["cin"] or r["person_cin"],
-            phone=r["phone"] or r["person_phone"], relationship=r["relationship"],
-            is_guardian=bool(r["is_guardian"])))
-    return out
-
-
 def authorised_pickups(*, ctx: Context, child_id: str) -> list[rules.PickupAuthorisation]:
     """Who may take the child home (guardians first), for the check-out list."""
     enrollment = enrollments.current_for(ctx, NURSERY, child_id)
-    return _authorisations(ctx, enrollment.id) if enrollment else []
+    return pickup_authorisations(ctx, enrollment.id) if enrollment else []
 
 
 # --- Check-in, alerts, check-out -----------------------------------------------------------
-
-def child_alerts(enrollment: Enrollment | None, child: Person, day: date) -> list[Alert]:
-    """What staff must see when the child arrives; allergies and medical notes need an
-    acknowledgement."""
-    if enrollment is None:
-        return [Alert("not_enrolled", N_("Not enrolled in the nursery."), blocks=True)]
-    if enrollment.waitlisted:
-        return [Alert("waitlisted", N_("On the nursery waitlist, not enrolled yet."), blocks=True)]
-    alerts = []
-    if enrollment.allergies:
-        alerts.append(Alert("allergy", N_("Allergy: {text}"), {"text": enrollment.allergies}, needs_ack=True))
-    if enrollment.medical_notes:
-        alerts.append(Alert("medical", N_("Medical note: {text}"), {"text": enrollment.medical_notes},
-                            needs_ack=True))
-    if child.birth_date and not rules.is_of_nursery_age(child.birth_date, day):
-        alerts.append(Alert("aged_out", N_("This child is 3 years old: the nursery place should end.")))
-    elif child.birth_date and rules.turns_three_soon(child.birth_date, day):
-        alerts.append(Alert("turns_three", N_("Turns 3 on {date}."),
-                            {"date": rules.third_birthday(child.birth_date).isoformat()}))
-    return alerts
-
 
 def check_in_child(*, ctx: Context, child_id: str, dropped_off_by_person_id: str | None = None,
                    dropped_off_by_name: str = "", card_code: str = "") -> Arrival:
@@ -293,94 +260,6 @@ def _check_out(event: dict[str, Any], *, already: bool) -> CheckOut:
 
 # --- The day's board -------------------------------------------------------------------------
 
-@dataclass
-class NurseryDayRow:
-    """One child on the nursery's day board and day roster."""
-
-    child_id: str
-    child_name_ar: str
-    child_name_lat: str
-    guardian_name: str
-    guardian_phone: str | None
-    time_in: datetime | None
-    time_out: datetime | None
-    dropped_off_by: str
-    picked_up_by: str
-    override_reason: str = ""
-    check_in_id: str | None = None
-    check_out_id: str | None = None
-    alerts: list[Alert] = field(default_factory=list)
-    alerts_acknowledged: bool = False
-
-    @property
-    def present(self) -> bool:
-        return self.time_in is not None and self.time_out is None
-
-    @property
-    def needs_ack(self) -> bool:
-        return self.time_in is not None and not self.alerts_acknowledged and any(a.needs_ack for a in self.alerts)
-
-
-@dataclass
-class NurseryBoard:
-    day: date
-    rows: list[NurseryDayRow]
-
-    @property
-    def present(self) -> list[NurseryDayRow]:
-        return [r for r in self.rows if r.present]
-
-    @property
-    def arrived_count(self) -> int:
-        return sum(1 for r in self.rows if r.time_in is not None)
-
-
-def nursery_day(*, ctx: Context, day: date | None = None) -> NurseryBoard:
-    """Every enrolled child and every child checked in on `day`, by name: time in, time
-    out, who dropped off and picked up, alerts. The state is derived from the events."""
-    day = day or ctx.today()
-    visits = attendance.visits(ctx.db, NURSERY, day)
-    active = {e.person_id: e for e in enrollments.listing(ctx, NURSERY, status=EnrollmentStatus.ACTIVE)}
-    ids = sorted(set(active) | set(visits))
-    people = persons.get_many(ctx.db, ids)
-    guardians = _guardians(ctx, [e.id for e in active.values()])
-    out = []
-    for pid in ids:
-        child = people.get(pid)
-        if child is None:
-            continue
-        enrollment = active.get(pid)
-        visit = visits.get(pid)
-        g_name, g_phone = guardians.get(enrollment.id, ("", None)) if enrollment else ("", None)
-        row = NurseryDayRow(child_id=pid, child_name_ar=child.display_name_ar,
-                            child_name_lat=child.display_name_lat, guardian_name=g_name,
-                            guardian_phone=g_phone, time_in=None, time_out=None, dropped_off_by="",
-                            picked_up_by="", alerts=[a for a in child_alerts(enrollment, child, day)
-                                                     if not a.blocks])
-        if visit is not None:
-            row.time_in = datetime.fromisoformat(visit.check_in["at"])
-            row.dropped_off_by = visit.check_in["by_name"] or ""
-            row.check_in_id = visit.check_in["id"]
-            row.alerts_acknowledged = visit.acknowledged
-            if visit.check_out is not None:
-                row.time_out = datetime.fromisoformat(visit.check_out["at"])
-                row.picked_up_by = visit.check_out["by_name"] or ""
-                row.override_reason = visit.check_out["override_reason"] or ""
-                row.check_out_id = visit.check_out["id"]
-        out.append(row)
-    out.sort(key=lambda r: (r.child_name_ar or r.child_name_lat, r.child_id))
-    return NurseryBoard(day=day, rows=out)
-
-
 def still_here(*, ctx: Context, day: date | None = None) -> list[NurseryDayRow]:
     """Children checked in and not checked out: the closing list."""
     return nursery_day(ctx=ctx, day=day).present
-
-
-def _guardians(ctx: Context, enrollment_ids: list[str]) -> dict[str, tuple[str, str | None]]:
-    out: dict[str, tuple[str, str | None]] = {}
-    for eid in enrollment_ids:
-        auths = [a for a in _authorisations(ctx, eid) if a.is_guardian] or _authorisations(ctx, eid)
-        if auths:
-            out[eid] = (auths[0].name, auths[0].phone)
-    return out

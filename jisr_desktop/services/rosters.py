@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, timedelta
 
 from jisr_desktop.context import Context
 from jisr_desktop.db import persons
+from jisr_desktop.db.attendance import effective_events
 from jisr_desktop.domain.attendance import age_band
+from jisr_desktop.domain.dates import month_bounds
 from jisr_desktop.domain.workshops import ATTENDED
 from jisr_desktop.services import campaigns
-from jisr_desktop.services.attendance import effective_events
 
 SERVICES = ("nursery", "club", "club_activity", "workshop", "campaign")
 
@@ -28,12 +28,6 @@ class MonthlyCount:
     age_band: str     # see domain.attendance.AGE_BANDS, or "unknown"
     persons: int
     attendances: int
-
-
-def month_bounds(year: int, month: int) -> tuple[date, date]:
-    first = date(year, month, 1)
-    nxt = date(year + (month == 12), month % 12 + 1, 1)
-    return first, nxt - timedelta(days=1)
 
 
 def monthly_counts(*, ctx: Context, year: int, month: int) -> list[MonthlyCount]:

@@ -12,8 +12,8 @@ from pathlib import Path
 import pypdf
 import pytest
 
+from jisr_desktop.cli.reports import ATTENDANCE_HEADERS, PERSON_HEADERS
 from jisr_desktop.i18n import translate
-from jisr_desktop.reports.cli_reports import ATTENDANCE_HEADERS, PERSON_HEADERS
 from jisr_desktop.reports.exports import read_csv, read_xlsx
 from jisr_desktop.services.registry import register_person, update_person
 from tests.unit.reports import scenario

@@ -126,9 +126,9 @@ def cmd_report(args: argparse.Namespace, root: Path) -> int:
 
 @command("export")
 def cmd_export(args: argparse.Namespace, root: Path) -> int:
+    from jisr_desktop.domain.dates import month_bounds
     from jisr_desktop.reports import queries
     from jisr_desktop.reports.exports import write_csv, write_xlsx
-    from jisr_desktop.services.rosters import month_bounds
 
     ctx = _system_context(root)
     lang = doc_language(args)

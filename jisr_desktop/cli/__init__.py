@@ -1,5 +1,8 @@
 """The `jisr` command: the GUI by default, headless commands for everything else.
 
+The printouts' and sync's commands are in `cli.reports` and `cli.sync` (this package is the
+top layer: it may import every other one, and no layer imports it).
+
 Every command prints one clear line on a known error and exits non-zero; a bug is logged
 with its traceback in the data root's log file and reported as one line.
 """
@@ -70,14 +73,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("export-key", help="copy the database key to a file, to restore backups on another PC")
     p.add_argument("--to", metavar="FILE", required=True, help="file (or folder) to write the key to")
 
-    # roster, report, export, card-sheet, certificate, consent
-    from jisr_desktop.reports import cli_reports
+    # roster, report, export, card-sheet, certificate, consent (jisr_desktop/cli/reports.py)
+    from jisr_desktop.cli import reports
 
-    cli_reports.add_parsers(sub)
+    reports.add_parsers(sub)
 
-    from jisr_desktop.sync import cli_sync  # enroll, sync
+    from jisr_desktop.cli import sync  # enroll, sync (jisr_desktop/cli/sync.py)
 
-    cli_sync.add_parsers(sub)
+    sync.add_parsers(sub)
 
     sub.add_parser("check", help="integrity check and migration state")
     return parser
