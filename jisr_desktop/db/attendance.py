@@ -17,7 +17,7 @@ from typing import Any
 
 import sqlite_utils
 
-from jisr_desktop.db.query import rows
+from jisr_desktop.db.rows import query
 from jisr_desktop.domain.attendance import Correction, effective
 
 
@@ -25,7 +25,7 @@ def corrections_for(db: sqlite_utils.Database, ids: list[str]) -> dict[str, list
     out: dict[str, list[Correction]] = {}
     for start in range(0, len(ids), 500):
         chunk = ids[start:start + 500]
-        for r in rows(db, "SELECT id, target_id, kind, at, patch, reason FROM event_correction"
+        for r in query(db, "SELECT id, target_id, kind, at, patch, reason FROM event_correction"
                           f" WHERE target_id IN ({','.join('?' * len(chunk))})", chunk):
             out.setdefault(r["target_id"], []).append(
                 Correction(id=r["id"], target_id=r["target_id"], kind=r["kind"], at=r["at"],
@@ -36,7 +36,7 @@ def corrections_for(db: sqlite_utils.Database, ids: list[str]) -> dict[str, list
 def effective_events(db: sqlite_utils.Database, table: str, where: str,
                      params: Iterable[Any] = ()) -> list[dict[str, Any]]:
     """Events of `table` matching `where`, corrected, voided ones left out."""
-    found = rows(db, f"SELECT * FROM {table} WHERE {where} ORDER BY at, id", params)
+    found = query(db, f"SELECT * FROM {table} WHERE {where} ORDER BY at, id", params)
     corr = corrections_for(db, [r["id"] for r in found])
     out = []
     for r in found:

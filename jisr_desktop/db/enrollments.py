@@ -12,7 +12,7 @@ from typing import Any
 
 from jisr_desktop import errors
 from jisr_desktop.context import Context
-from jisr_desktop.db.query import rows
+from jisr_desktop.db.rows import query
 from jisr_desktop.domain.messages import FieldMessage
 from jisr_desktop.domain.waitlist import EnrollmentStatus
 
@@ -72,7 +72,7 @@ def _scope(service: str, workshop_id: str | None) -> tuple[str, list[Any]]:
 
 
 def get(ctx: Context, enrollment_id: str) -> Enrollment:
-    found = rows(ctx.db, "SELECT * FROM enrollment WHERE id = ? AND deleted = 0", [enrollment_id])
+    found = query(ctx.db, "SELECT * FROM enrollment WHERE id = ? AND deleted = 0", [enrollment_id])
     if not found:
         raise errors.NotFound()
     enrollment = from_row(found[0])
@@ -90,7 +90,7 @@ def listing(ctx: Context, service: str, workshop_id: str | None = None,
     if status is not None:
         where += " AND status = ?"
         params.append(status)
-    found = [from_row(r) for r in rows(
+    found = [from_row(r) for r in query(
         ctx.db, f"SELECT * FROM enrollment WHERE {where} AND deleted = 0 ORDER BY requested_at, id", params)]
     position = 0
     for e in found:
@@ -104,7 +104,7 @@ def current_for(ctx: Context, service: str, person_id: str,
                 workshop_id: str | None = None) -> Enrollment | None:
     """The person's active or waitlisted enrollment, if any (active first)."""
     where, params = _scope(service, workshop_id)
-    found = rows(ctx.db, f"SELECT * FROM enrollment WHERE {where} AND person_id = ? AND deleted = 0"
+    found = query(ctx.db, f"SELECT * FROM enrollment WHERE {where} AND person_id = ? AND deleted = 0"
                          " AND status IN ('active','waitlisted') ORDER BY status = 'waitlisted', requested_at",
                  [*params, person_id])
     return from_row(found[0]) if found else None
@@ -123,5 +123,5 @@ def has_enrollment(ctx: Context, person_id: str, service: str) -> bool:
 
 def listing_for_person(ctx: Context, service: str, person_id: str) -> list[Enrollment]:
     """All of one person's enrollments in a service (every workshop), oldest first."""
-    return [from_row(r) for r in rows(ctx.db, "SELECT * FROM enrollment WHERE service = ? AND person_id = ?"
+    return [from_row(r) for r in query(ctx.db, "SELECT * FROM enrollment WHERE service = ? AND person_id = ?"
                                               " AND deleted = 0 ORDER BY requested_at, id", [service, person_id])]

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from jisr_desktop.context import Context
 from jisr_desktop.db import attendance, persons
 from jisr_desktop.db.enrollments import NURSERY, Enrollment, listing
-from jisr_desktop.db.query import rows
+from jisr_desktop.db.rows import query
 from jisr_desktop.domain import nursery as rules
 from jisr_desktop.domain.attendance import Alert
 from jisr_desktop.domain.person import Person
@@ -27,7 +27,7 @@ def enrolled_children(*, ctx: Context) -> list[Enrollment]:
 
 def pickup_authorisations(ctx: Context, enrollment_id: str) -> list[rules.PickupAuthorisation]:
     """Who may pick up the child of a nursery enrollment, guardians first."""
-    found = rows(ctx.db, "SELECT a.*, p.given_name_ar, p.family_name_ar, p.given_name_lat,"
+    found = query(ctx.db, "SELECT a.*, p.given_name_ar, p.family_name_ar, p.given_name_lat,"
                          " p.family_name_lat, p.cin AS person_cin, p.phone AS person_phone"
                          " FROM pickup_authorisation a LEFT JOIN person p ON p.id = a.person_id"
                          " WHERE a.enrollment_id = ? AND a.deleted = 0 ORDER BY a.is_guardian DESC, a.created_at",

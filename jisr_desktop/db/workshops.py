@@ -15,7 +15,7 @@ from jisr_desktop.context import Context
 from jisr_desktop.db import persons
 from jisr_desktop.db.attendance import marks_of
 from jisr_desktop.db.enrollments import WORKSHOP, Enrollment, listing
-from jisr_desktop.db.query import rows
+from jisr_desktop.db.rows import query
 from jisr_desktop.domain import workshops as rules
 from jisr_desktop.domain.waitlist import EnrollmentStatus
 
@@ -55,26 +55,26 @@ def _session(r: dict[str, Any]) -> Session:
 
 
 def get_workshop(*, ctx: Context, workshop_id: str) -> Workshop:
-    found = rows(ctx.db, "SELECT * FROM workshop WHERE id = ? AND deleted = 0", [workshop_id])
+    found = query(ctx.db, "SELECT * FROM workshop WHERE id = ? AND deleted = 0", [workshop_id])
     if not found:
         raise errors.NotFound()
     return _workshop(found[0])
 
 
 def list_workshops(*, ctx: Context) -> list[Workshop]:
-    return [_workshop(r) for r in rows(ctx.db, "SELECT * FROM workshop WHERE deleted = 0"
+    return [_workshop(r) for r in query(ctx.db, "SELECT * FROM workshop WHERE deleted = 0"
                                                 " ORDER BY start_date DESC, title")]
 
 
 def get_session(*, ctx: Context, session_id: str) -> Session:
-    found = rows(ctx.db, "SELECT * FROM workshop_session WHERE id = ? AND deleted = 0", [session_id])
+    found = query(ctx.db, "SELECT * FROM workshop_session WHERE id = ? AND deleted = 0", [session_id])
     if not found:
         raise errors.NotFound()
     return _session(found[0])
 
 
 def sessions(*, ctx: Context, workshop_id: str) -> list[Session]:
-    return [_session(r) for r in rows(ctx.db, "SELECT * FROM workshop_session WHERE workshop_id = ?"
+    return [_session(r) for r in query(ctx.db, "SELECT * FROM workshop_session WHERE workshop_id = ?"
                                                " AND deleted = 0 ORDER BY starts_at, id", [workshop_id])]
 
 

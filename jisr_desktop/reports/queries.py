@@ -18,7 +18,7 @@ from typing import Any
 import sqlite_utils
 
 from jisr_desktop.db.attendance import effective_events
-from jisr_desktop.db.query import rows
+from jisr_desktop.db.rows import query
 from jisr_desktop.domain.attendance import (
     BAND_CODES,
     UNKNOWN_BAND,
@@ -61,7 +61,7 @@ class Breakdown:
 def _corrections(db: sqlite_utils.Database, table: str, where: str, params: list[Any]) -> dict[str, list[Correction]]:
     """Corrections of the events of ``table`` matching ``where`` (a condition on its columns)."""
     out: dict[str, list[Correction]] = defaultdict(list)
-    for r in rows(db, "SELECT id, target_id, kind, at, patch, reason FROM event_correction"
+    for r in query(db, "SELECT id, target_id, kind, at, patch, reason FROM event_correction"
                       f" WHERE target_id IN (SELECT id FROM {table} WHERE {where})", params):
         out[r["target_id"]].append(Correction(id=r["id"], target_id=r["target_id"], kind=r["kind"],
                                               at=r["at"], patch=json.loads(r["patch"]), reason=r["reason"]))
@@ -96,7 +96,7 @@ def service_breakdowns(db: sqlite_utils.Database, first: date, last: date) -> di
         ids = sorted(fixes)  # corrected events: apply their corrections, then count them if still in
         for start in range(0, len(ids), 500):
             chunk = ids[start:start + 500]
-            for r in rows(db, f"SELECT e.*, p.sex AS p_sex, p.birth_date AS p_born, p.birth_year AS p_year"
+            for r in query(db, f"SELECT e.*, p.sex AS p_sex, p.birth_date AS p_born, p.birth_year AS p_year"
                               f" FROM {table} e LEFT JOIN person p ON p.id = e.person_id"
                               f" WHERE e.id IN ({','.join('?' * len(chunk))})", chunk):
                 current = effective(r, fixes[r["id"]])
@@ -166,7 +166,7 @@ def _marks(db: sqlite_utils.Database, session_ids: list[str], person_ids: list[s
     where = ("session_id IN (SELECT value FROM json_each(?)) AND person_id IN (SELECT value FROM json_each(?))")
     fixes = _corrections(db, "attendance", where, params)
     out: dict[tuple[str, str], str] = {}
-    for r in rows(db, f"SELECT * FROM attendance WHERE {where} ORDER BY at, id", params):
+    for r in query(db, f"SELECT * FROM attendance WHERE {where} ORDER BY at, id", params):
         current = effective(r, fixes[r["id"]]) if r["id"] in fixes else r
         if current is not None:
             out[(current["session_id"], current["person_id"])] = current["status"]
@@ -177,7 +177,7 @@ def workshop_completions(db: sqlite_utils.Database, first: date, last: date) -> 
     """Workshops whose last session fell in the month: who completed them (every session has
     been held, so completion is final)."""
     out = []
-    for w in rows(db, "SELECT w.id, w.title, w.completion_threshold, max(substr(s.starts_at, 1, 10)) AS ended"
+    for w in query(db, "SELECT w.id, w.title, w.completion_threshold, max(substr(s.starts_at, 1, 10)) AS ended"
                       " FROM workshop w JOIN workshop_session s ON s.workshop_id = w.id AND s.deleted = 0"
                       " WHERE w.deleted = 0 GROUP BY w.id HAVING ended BETWEEN ? AND ? ORDER BY ended, w.title",
                   [first.isoformat(), last.isoformat()]):
@@ -231,7 +231,7 @@ PERSON_EXPORT_COLUMNS = ("file_no", "given_name_ar", "family_name_ar", "given_na
 
 def persons_for_export(db: sqlite_utils.Database) -> list[dict[str, Any]]:
     """Every live person of the registry (merged and deleted ones left out), by file number."""
-    return rows(db, f"SELECT {', '.join(PERSON_EXPORT_COLUMNS)} FROM person"
+    return query(db, f"SELECT {', '.join(PERSON_EXPORT_COLUMNS)} FROM person"
                     " WHERE deleted = 0 AND merged_into IS NULL ORDER BY file_no, id")
 
 
@@ -251,7 +251,7 @@ def attendance_for_export(db: sqlite_utils.Database, first: date | None = None,
     for m in effective_events(db, "attendance", where, params):
         out.append({"day": m["day"], "service": m["context"], "person_id": m["person_id"], "status": m["status"],
                     "time_in": m["at"], "time_out": "", "session_id": m["session_id"], "by_name": ""})
-    names = {r["id"]: r for r in rows(db, "SELECT id, file_no, given_name_ar, family_name_ar, given_name_lat,"
+    names = {r["id"]: r for r in query(db, "SELECT id, file_no, given_name_ar, family_name_ar, given_name_lat,"
                                           " family_name_lat FROM person WHERE id IN (SELECT value FROM json_each(?))",
                                       [json.dumps(sorted({r["person_id"] for r in out}))])}
     for r in out:
@@ -267,7 +267,7 @@ def attendance_for_export(db: sqlite_utils.Database, first: date | None = None,
 
 def sessions_on(db: sqlite_utils.Database, day: date) -> list[dict[str, Any]]:
     """Workshop sessions starting on ``day`` (local date of their start), with the workshop."""
-    found = rows(db, "SELECT s.id, s.workshop_id, s.starts_at, s.ends_at, s.topic, w.title FROM workshop_session s"
+    found = query(db, "SELECT s.id, s.workshop_id, s.starts_at, s.ends_at, s.topic, w.title FROM workshop_session s"
                      " JOIN workshop w ON w.id = s.workshop_id WHERE s.deleted = 0 AND w.deleted = 0"
                      " AND substr(s.starts_at, 1, 10) BETWEEN ? AND ? ORDER BY s.starts_at, w.title",
                  [date.fromordinal(day.toordinal() - 1).isoformat(), date.fromordinal(day.toordinal() + 1).isoformat()])

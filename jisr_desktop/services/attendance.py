@@ -28,7 +28,7 @@ from jisr_desktop.db.attendance import (  # noqa: F401 (Visit, visits, marks_of:
     visits,
 )
 from jisr_desktop.db.connection import transaction
-from jisr_desktop.db.query import rows
+from jisr_desktop.db.rows import query
 from jisr_desktop.domain.attendance import Correction, CorrectionKind, check_reason, effective
 from jisr_desktop.domain.roles import Permission
 from jisr_desktop.i18n import N_
@@ -42,7 +42,7 @@ AMENDABLE: dict[str, frozenset[str]] = {
 
 
 def _event(db: sqlite_utils.Database, table: str, event_id: str) -> dict[str, Any] | None:
-    found = rows(db, f"SELECT * FROM {table} WHERE id = ?", [event_id])
+    found = query(db, f"SELECT * FROM {table} WHERE id = ?", [event_id])
     return found[0] if found else None
 
 
@@ -198,3 +198,9 @@ def record_mark(ctx: Context, *, context: str, session_id: str, person_id: str, 
     event = _event(ctx.db, "attendance", event_id)
     assert event is not None
     return Recorded(event, True)
+
+
+def check_outs_of(db: sqlite_utils.Database, check_in_id: str) -> list[dict[str, Any]]:
+    """The check-out events recorded against one check-in (the corrections screen voids them
+    with it)."""
+    return query(db, "SELECT id FROM check_out WHERE check_in_id = ?", [check_in_id])

@@ -4,7 +4,7 @@ Restore is careful because it is used on a bad day: the file is checked first (r
 with this center's key, a Jisr database, integrity ``ok``) and its record counts shown; the
 current database, with its WAL, is moved aside and only dropped once the restored one opened
 and checked; any failure puts it back. A restored database starts a new sync epoch
-(SYNC.md: otherwise HQ would take new work for duplicates of old sequence numbers).
+(docs/sync.md, guarantee 8: otherwise HQ would take new work for duplicates of old sequence numbers).
 The program's own connections must be closed before `restore` (Windows cannot move an open
 file); backups can be made while the program runs.
 """

@@ -10,10 +10,10 @@ from jisr_desktop import errors, ledger
 from jisr_desktop.context import Context
 from jisr_desktop.db import meta, persons
 from jisr_desktop.db.connection import transaction
+from jisr_desktop.db.rows import query
 from jisr_desktop.domain import campaigns as rules
 from jisr_desktop.domain.messages import errors_of
 from jisr_desktop.domain.roles import Permission
-from jisr_desktop.services.attendance import rows
 
 
 @dataclass
@@ -79,14 +79,14 @@ def add_participant(*, ctx: Context, campaign_id: str, person_id: str) -> Campai
 
 
 def get_campaign(*, ctx: Context, campaign_id: str) -> Campaign:
-    found = rows(ctx.db, "SELECT * FROM campaign WHERE id = ? AND deleted = 0", [campaign_id])
+    found = query(ctx.db, "SELECT * FROM campaign WHERE id = ? AND deleted = 0", [campaign_id])
     if not found:
         raise errors.NotFound()
     r = found[0]
-    counts = {(c["sex"], c["age_band"]): c["count"] for c in rows(
+    counts = {(c["sex"], c["age_band"]): c["count"] for c in query(
         ctx.db, "SELECT sex, age_band, count FROM campaign_count WHERE campaign_id = ? AND deleted = 0",
         [campaign_id])}
-    named = [p["person_id"] for p in rows(
+    named = [p["person_id"] for p in query(
         ctx.db, "SELECT person_id FROM campaign_participant WHERE campaign_id = ? AND deleted = 0"
                 " ORDER BY created_at", [campaign_id])]
     return Campaign(id=r["id"], topic=r["topic"], day=date.fromisoformat(r["day"]), place=r["place"],
@@ -94,7 +94,7 @@ def get_campaign(*, ctx: Context, campaign_id: str) -> Campaign:
 
 
 def campaigns_between(*, ctx: Context, first: date, last: date) -> list[Campaign]:
-    ids = [r["id"] for r in rows(ctx.db, "SELECT id FROM campaign WHERE day BETWEEN ? AND ? AND deleted = 0"
+    ids = [r["id"] for r in query(ctx.db, "SELECT id FROM campaign WHERE day BETWEEN ? AND ? AND deleted = 0"
                                           " ORDER BY day, id", [first.isoformat(), last.isoformat()])]
     return [get_campaign(ctx=ctx, campaign_id=i) for i in ids]
 

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from jisr_desktop import errors, ledger
 from jisr_desktop.context import Context
 from jisr_desktop.db.connection import transaction
+from jisr_desktop.db.rows import query
 from jisr_desktop.domain import cards as card_rules
 from jisr_desktop.domain.roles import Permission
-from jisr_desktop.services.attendance import rows
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,7 @@ def _card(row: dict[str, object]) -> Card:
 
 
 def live_card(ctx: Context, person_id: str, service: str) -> Card | None:
-    found = rows(ctx.db, "SELECT * FROM member_card WHERE person_id = ? AND service = ?"
+    found = query(ctx.db, "SELECT * FROM member_card WHERE person_id = ? AND service = ?"
                          " AND revoked_at IS NULL AND deleted = 0 ORDER BY issued_at DESC, id LIMIT 1",
                  [person_id, service])
     return _card(found[0]) if found else None
@@ -51,7 +51,7 @@ def live_card(ctx: Context, person_id: str, service: str) -> Card | None:
 def issue(ctx: Context, person_id: str, service: str) -> Card:
     """A new code for (person, service), revoking the earlier ones (call inside a transaction)."""
     now = ctx.now().isoformat()
-    for old in rows(ctx.db, "SELECT id FROM member_card WHERE person_id = ? AND service = ?"
+    for old in query(ctx.db, "SELECT id FROM member_card WHERE person_id = ? AND service = ?"
                             " AND revoked_at IS NULL AND deleted = 0", [person_id, service]):
         ledger.write_record(ctx, "member_card", old["id"], {"revoked_at": now}, action="revoke_card")
     while True:
@@ -91,6 +91,6 @@ def find_card(*, ctx: Context, code: str) -> Card | None:
     normal = card_rules.normalize_code(code)
     if normal is None:
         return None
-    found = rows(ctx.db, "SELECT * FROM member_card WHERE code = ? AND deleted = 0"
+    found = query(ctx.db, "SELECT * FROM member_card WHERE code = ? AND deleted = 0"
                          " ORDER BY revoked_at IS NOT NULL, issued_at DESC LIMIT 1", [normal])
     return _card(found[0]) if found else None

@@ -16,7 +16,7 @@ from jisr_desktop.context import Context
 from jisr_desktop.db import meta, persons
 from jisr_desktop.db.club import ClubDayRow, club_day  # noqa: F401 (the day's list, re-exported)
 from jisr_desktop.db.connection import transaction
-from jisr_desktop.db.query import rows
+from jisr_desktop.db.rows import query
 from jisr_desktop.domain import club as rules
 from jisr_desktop.domain.attendance import Alert, Arrival
 from jisr_desktop.domain.messages import FieldMessage, errors_of
@@ -189,7 +189,7 @@ def add_activity_participant(*, ctx: Context, activity_id: str, person_id: str) 
 
 
 def get_activity(*, ctx: Context, activity_id: str) -> Activity:
-    found = rows(ctx.db, "SELECT * FROM club_activity WHERE id = ? AND deleted = 0", [activity_id])
+    found = query(ctx.db, "SELECT * FROM club_activity WHERE id = ? AND deleted = 0", [activity_id])
     if not found:
         raise errors.NotFound()
     r = found[0]
@@ -201,6 +201,6 @@ def get_activity(*, ctx: Context, activity_id: str) -> Activity:
 
 def activities_between(*, ctx: Context, first: date, last: date) -> list[Activity]:
     """The club's activities from `first` to `last` (inclusive), most recent first."""
-    ids = [r["id"] for r in rows(ctx.db, "SELECT id FROM club_activity WHERE day BETWEEN ? AND ? AND deleted = 0"
+    ids = [r["id"] for r in query(ctx.db, "SELECT id FROM club_activity WHERE day BETWEEN ? AND ? AND deleted = 0"
                                           " ORDER BY day DESC, id", [first.isoformat(), last.isoformat()])]
     return [get_activity(ctx=ctx, activity_id=i) for i in ids]

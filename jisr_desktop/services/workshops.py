@@ -12,7 +12,7 @@ from jisr_desktop import errors, ledger
 from jisr_desktop.context import Context
 from jisr_desktop.db import meta, persons
 from jisr_desktop.db.connection import transaction
-from jisr_desktop.db.query import rows
+from jisr_desktop.db.rows import query
 from jisr_desktop.db.workshops import (  # noqa: F401 (the reads, re-exported for the callers)
     ParticipantCompletion,
     Session,
@@ -51,7 +51,7 @@ class Category:
 
 def categories(*, ctx: Context) -> list[Category]:
     return [Category(r["code"], r["parent_code"], r["name_ar"], r["name_fr"], r["name_en"])
-            for r in rows(ctx.db, "SELECT * FROM workshop_category WHERE active = 1 ORDER BY sort, code")]
+            for r in query(ctx.db, "SELECT * FROM workshop_category WHERE active = 1 ORDER BY sort, code")]
 
 
 def save_workshop(*, ctx: Context, data: dict[str, Any], workshop_id: str | None = None) -> Workshop:

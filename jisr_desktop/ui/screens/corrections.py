@@ -52,7 +52,7 @@ def load_events(ctx: Context, check_in_id: str) -> DayEvents:
     check_in = found[0] if found else None
     check_out = attendance.live_check_out(ctx.db, check_in_id) if check_in else None
     history = attendance.history_of(ctx=ctx, event_id=check_in_id)
-    for out in attendance.rows(ctx.db, "SELECT id FROM check_out WHERE check_in_id = ?", [check_in_id]):
+    for out in attendance.check_outs_of(ctx.db, check_in_id):
         history += attendance.history_of(ctx=ctx, event_id=out["id"])  # cancelled check-outs too
     return DayEvents(check_in, check_out, sorted(history, key=lambda c: (c.at, c.id)))
 
