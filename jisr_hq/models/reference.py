@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from django.core.validators import MaxValueValidator
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
@@ -55,6 +56,11 @@ class Center(RefModel):
     name_ar = models.CharField(_("name (Arabic)"), max_length=200)
     province_code = models.CharField(_("province code"), max_length=20)
     active = models.BooleanField(_("active"), default=True)
+    # Places in the center's social nursery: beyond them enrollments wait. Every desktop of the
+    # center promotes its waitlist against this one number (docs/domain.md, "Nursery").
+    nursery_capacity = models.PositiveSmallIntegerField(
+        _("nursery places"), default=30, validators=[MaxValueValidator(500)]
+    )
 
     class Meta:
         verbose_name = _("center")
@@ -71,6 +77,7 @@ class Center(RefModel):
             "name_ar": self.name_ar,
             "province_code": self.province_code,
             "active": self.active,
+            "nursery_capacity": self.nursery_capacity,
         }
 
 

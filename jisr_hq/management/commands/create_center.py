@@ -18,6 +18,9 @@ class Command(HqCommand):
         parser.add_argument("--name-fr", required=True)
         parser.add_argument("--name-ar", required=True)
         parser.add_argument("--province", required=True)
+        parser.add_argument(
+            "--nursery-capacity", type=int, default=30, help="places in the social nursery (0-500)"
+        )
         parser.add_argument("--codes", type=int, default=0, help="also print N enrollment codes")
         parser.add_argument(
             "--counselling", action="store_true", help="codes for counselling devices"
@@ -27,11 +30,14 @@ class Command(HqCommand):
         code = options["code"]
         if Center.objects.filter(code=code).exists():
             raise OperatorError(f"a center with code {code!r} already exists")
+        if not 0 <= options["nursery_capacity"] <= 500:
+            raise OperatorError("--nursery-capacity must be between 0 and 500")
         center = Center(
             code=code,
             name_fr=options["name_fr"],
             name_ar=options["name_ar"],
             province_code=options["province"],
+            nursery_capacity=options["nursery_capacity"],
         )
         center.save()
         self.stdout.write(str(center.id))
