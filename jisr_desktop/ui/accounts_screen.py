@@ -26,6 +26,7 @@ from jisr_desktop.ui.dialogs import Dialogs, show_error
 from jisr_desktop.ui.language import RetranslateMixin
 from jisr_desktop.ui.models import Column, RowsModel
 from jisr_desktop.ui.session import Session
+from jisr_desktop.ui.style import set_role
 
 ROLE_LABELS = {
     Role.RECEPTIONIST: N_("Receptionist"),
@@ -55,7 +56,7 @@ class AccountsScreen(RetranslateMixin, QWidget):
         super().__init__(parent)
         self.session = session
         self.title = QLabel()
-        self.title.setStyleSheet("font-size: 15pt; font-weight: bold;")
+        set_role(self.title, "title")
         self.model = RowsModel(ACCOUNT_COLUMNS, self)
         self.table = QTableView()
         self.table.setObjectName("accounts")
@@ -91,7 +92,7 @@ class AccountsScreen(RetranslateMixin, QWidget):
         actions.addWidget(self.reset_button)
         actions.addStretch(1)
         self.new_title = QLabel()
-        self.new_title.setStyleSheet("font-weight: bold;")
+        set_role(self.new_title, "heading")
         box = QVBoxLayout(self)
         box.addWidget(self.title)
         box.addWidget(self.table, 1)

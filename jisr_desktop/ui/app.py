@@ -23,6 +23,7 @@ from jisr_desktop.ui.dialogs import show_error
 from jisr_desktop.ui.language import apply_language, load_fonts
 from jisr_desktop.ui.login import LoginWindow
 from jisr_desktop.ui.session import Session
+from jisr_desktop.ui.style import apply_style
 from jisr_desktop.ui.widgets import provinces
 
 log = logging.getLogger("jisr.ui")
@@ -60,6 +61,9 @@ class Shell(QObject):
     def __init__(self, root: Path, *, clock: Callable[[], datetime] = utc_now,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):  # the one stylesheet, also on a test's application
+            apply_style(app)
         self.session = Session(root, clock=clock, parent=self)
         self.session.runner.unhandled.connect(lambda exc: show_error(None, exc))
         self.wizard: Any = None  # FirstRunWizard, imported when needed
@@ -149,6 +153,7 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     app.setOrganizationName("Jisr")
     app.setWindowIcon(QIcon(str(paths.resource("icons", "jisr.png"))))
     load_fonts(app)
+    apply_style(app)
     return app
 
 

@@ -46,7 +46,8 @@ from jisr_desktop.ui.dialogs import Dialogs, show_error
 from jisr_desktop.ui.language import RetranslateMixin
 from jisr_desktop.ui.models import Column, RowsModel
 from jisr_desktop.ui.session import Session
-from jisr_desktop.ui.widgets import ERROR_STYLE, isolate
+from jisr_desktop.ui.style import set_role, set_tone
+from jisr_desktop.ui.widgets import isolate
 
 log = logging.getLogger("jisr.ui.backups")
 
@@ -238,7 +239,7 @@ class BackupsScreen(RetranslateMixin, QWidget):
         super().__init__(parent)
         self.session = session
         self.title = QLabel()
-        self.title.setStyleSheet("font-size: 15pt; font-weight: bold;")
+        set_role(self.title, "title")
         self.intro = QLabel()
         self.intro.setWordWrap(True)
         self.backup_button = QPushButton()
@@ -334,7 +335,7 @@ class BackupsScreen(RetranslateMixin, QWidget):
     def _busy(self, text: str) -> None:
         for button in self.buttons:
             button.setEnabled(False)
-        self.message.setStyleSheet("")
+        set_tone(self.message, None)
         self.message.setText(text)
 
     def _ready(self) -> None:
@@ -343,7 +344,7 @@ class BackupsScreen(RetranslateMixin, QWidget):
 
     def _said(self, text: str) -> None:
         self._ready()
-        self.message.setStyleSheet("")
+        set_tone(self.message, None)
         self.message.setText(text)
 
     def _failed(self, exc: BaseException) -> None:
@@ -359,7 +360,7 @@ class BackupsScreen(RetranslateMixin, QWidget):
             self.message.clear()
             show_error(self, exc)
             return
-        self.message.setStyleSheet(ERROR_STYLE)
+        set_tone(self.message, "error")
         self.message.setText(text)
         self.refused.emit(text)
 

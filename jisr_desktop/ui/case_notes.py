@@ -46,6 +46,7 @@ from jisr_desktop.ui.language import RetranslateMixin
 from jisr_desktop.ui.models import Column, RowsModel
 from jisr_desktop.ui.screens.common import make_table
 from jisr_desktop.ui.session import Session
+from jisr_desktop.ui.style import set_role, set_tone
 from jisr_desktop.ui.widgets import (
     DateEdit,
     PersonPicker,
@@ -104,18 +105,18 @@ class CaseNotesScreen(RetranslateMixin, QWidget):
         today = session.clock().astimezone().date()
         # left: finding the person
         self.title = QLabel()
-        self.title.setStyleSheet("font-size: 15pt; font-weight: bold;")
+        set_role(self.title, "title")
         self.confidential = QLabel()
         self.confidential.setWordWrap(True)
         self.picker = PersonPicker(session)
         # right: the person's notes
         self.heading = QLabel()
         self.heading.setObjectName("caseNotesPerson")
-        self.heading.setStyleSheet("font-weight: bold;")
+        set_role(self.heading, "heading")
         self.warning = QLabel()
         self.warning.setObjectName("caseNotesWarning")
         self.warning.setWordWrap(True)
-        self.warning.setStyleSheet("color: #8a5a00;")
+        set_tone(self.warning, "warning")
         self.warning.setVisible(False)
         self.model = RowsModel(NOTE_COLUMNS, self)
         self.table = make_table(self.model, "caseNotes")
@@ -128,7 +129,7 @@ class CaseNotesScreen(RetranslateMixin, QWidget):
         self.delete_button.setObjectName("deleteCaseNote")
         # the form of one note
         self.form_title = QLabel()
-        self.form_title.setStyleSheet("font-weight: bold;")
+        set_role(self.form_title, "heading")
         self.session_date = DateEdit(_qdate(today))
         self.session_date.setObjectName("noteSessionDate")
         self.session_date.setCalendarPopup(True)
@@ -163,7 +164,7 @@ class CaseNotesScreen(RetranslateMixin, QWidget):
         self.conflict_box.setObjectName("caseNoteConflict")
         self.conflict_text = QLabel()
         self.conflict_text.setWordWrap(True)
-        self.conflict_text.setStyleSheet("color: #8a5a00;")
+        set_tone(self.conflict_text, "warning")
         self.keep_button = QPushButton()
         self.keep_button.setObjectName("keepThisVersion")
         self.other_button = QPushButton()

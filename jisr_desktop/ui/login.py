@@ -14,6 +14,7 @@ from jisr_desktop.services import accounts
 from jisr_desktop.ui.dialogs import message_for
 from jisr_desktop.ui.language import RetranslateMixin
 from jisr_desktop.ui.session import Session
+from jisr_desktop.ui.style import set_role, set_tone
 
 log = logging.getLogger("jisr.ui")
 
@@ -38,7 +39,7 @@ class LoginForm(RetranslateMixin, QWidget):
         self.lock_user = lock_user
         self.title = QLabel()
         self.title.setObjectName("loginTitle")
-        self.title.setStyleSheet("font-size: 15pt; font-weight: bold;")
+        set_role(self.title, "title")
         self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.username = QLineEdit()
         self.username.setObjectName("username")
@@ -48,7 +49,7 @@ class LoginForm(RetranslateMixin, QWidget):
         self.message = QLabel()
         self.message.setObjectName("loginMessage")
         self.message.setWordWrap(True)
-        self.message.setStyleSheet("color: #b00020;")
+        set_tone(self.message, "error")
         self.button = QPushButton()
         self.button.setObjectName("signIn")
         self.button.setDefault(True)

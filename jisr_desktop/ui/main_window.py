@@ -27,11 +27,10 @@ from jisr_desktop.ui import sections
 from jisr_desktop.ui.language import RetranslateMixin
 from jisr_desktop.ui.login import LoginForm
 from jisr_desktop.ui.session import Session
+from jisr_desktop.ui.style import LEVEL_TONES, set_tone
 
 log = logging.getLogger("jisr.ui")
 
-SYNC_LEVEL_COLORS = {"ok": "#1b5e20", "busy": "#0d47a1", "warning": "#e65100", "error": "#b00020",
-                     "idle": "#555555"}
 _INPUT_EVENTS = {QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove,
                  QEvent.Type.Wheel, QEvent.Type.TouchBegin}
 
@@ -281,7 +280,7 @@ class MainWindow(RetranslateMixin, QMainWindow):
         error, idle, which colours it). The sync area calls this from the GUI thread."""
         self._sync_state = (text, level)
         self.sync_label.setText(text)
-        self.sync_label.setStyleSheet(f"color: {SYNC_LEVEL_COLORS.get(level, '#555555')};")
+        set_tone(self.sync_label, LEVEL_TONES.get(level, "muted"))
 
     def _show_notice(self) -> None:
         """The session's background notice (the daily backup's outcome), in this language."""
@@ -290,7 +289,7 @@ class MainWindow(RetranslateMixin, QMainWindow):
         if notice is not None:
             msgid, params, level = notice
             self.notice_label.setText(translate(msgid, **params))
-            self.notice_label.setStyleSheet(f"color: {SYNC_LEVEL_COLORS.get(level, '#555555')};")
+            set_tone(self.notice_label, LEVEL_TONES.get(level, "muted"))
 
     # --- lock ----------------------------------------------------------------------------
 

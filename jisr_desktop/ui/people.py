@@ -24,6 +24,7 @@ from jisr_desktop.ui.language import RetranslateMixin
 from jisr_desktop.ui.person_form import PersonForm
 from jisr_desktop.ui.reception import PersonVisits
 from jisr_desktop.ui.session import Session
+from jisr_desktop.ui.style import set_role
 from jisr_desktop.ui.widgets import PersonPicker
 
 
@@ -80,7 +81,7 @@ class PeopleScreen(RetranslateMixin, QWidget):
         left_box = QVBoxLayout(left)
         top = QHBoxLayout()
         self.title = QLabel()
-        self.title.setStyleSheet("font-size: 15pt; font-weight: bold;")
+        set_role(self.title, "title")
         top.addWidget(self.title, 1)
         top.addWidget(self.new_button)
         left_box.addLayout(top)

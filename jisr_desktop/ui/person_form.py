@@ -32,6 +32,7 @@ from jisr_desktop.ui.dialogs import show_error
 from jisr_desktop.ui.language import RetranslateMixin
 from jisr_desktop.ui.models import other_spelling, person_born
 from jisr_desktop.ui.session import Session
+from jisr_desktop.ui.style import set_role, set_tone
 from jisr_desktop.ui.widgets import (
     combo_select,
     fill_provinces,
@@ -76,7 +77,6 @@ class DuplicateCard(RetranslateMixin, QFrame):
         super().__init__(parent)
         self.setObjectName("duplicateCard")
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setStyleSheet("#duplicateCard { background: #fff8e1; border: 1px solid #e0b000; }")
         self.matches = matches
         self.title = QLabel()
         self.title.setObjectName("duplicateTitle")
@@ -99,7 +99,7 @@ class DuplicateCard(RetranslateMixin, QFrame):
             detail_row.setColumnStretch(3, 1)
             self.details.append(details)
             why.setObjectName("duplicateReasons")
-            why.setStyleSheet("color: #8a5a00;")
+            set_tone(why, "warning")
             button = QPushButton()
             button.setObjectName("samePerson")
             button.clicked.connect(lambda _=False, pid=match.person.id: self.same_person.emit(pid))
@@ -170,7 +170,7 @@ class PersonForm(RetranslateMixin, QWidget):
         self._province_rows: list[tuple[str, str, str]] = []
         self.heading = QLabel()
         self.heading.setObjectName("formHeading")
-        self.heading.setStyleSheet("font-size: 15pt; font-weight: bold;")
+        set_role(self.heading, "title")
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         for name, _title in FIELDS:

@@ -36,6 +36,7 @@ from jisr_desktop.ui.language import RetranslateMixin
 from jisr_desktop.ui.models import Column, RowsModel, ltr
 from jisr_desktop.ui.person_form import PersonForm
 from jisr_desktop.ui.session import Session
+from jisr_desktop.ui.style import set_role
 from jisr_desktop.ui.widgets import (
     PersonPicker,
     combo_select,
@@ -109,11 +110,11 @@ class ReceptionDesk(RetranslateMixin, QWidget):
         self.register_button.setObjectName("registerPerson")
         self.register_button.setVisible(session.can(Permission.REGISTER_PERSON))
         self.title = QLabel()
-        self.title.setStyleSheet("font-size: 15pt; font-weight: bold;")
+        set_role(self.title, "title")
         self.who = QLabel()
         self.who.setObjectName("visitPerson")
         self.who.setWordWrap(True)
-        self.who.setStyleSheet("font-weight: bold;")
+        set_role(self.who, "heading")
         self.program = QComboBox()
         self.program.setObjectName("program")
         self.channel = QComboBox()

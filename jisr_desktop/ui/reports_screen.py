@@ -37,6 +37,7 @@ from jisr_desktop.i18n import N_, _, translate
 from jisr_desktop.ui.dialogs import Dialogs, show_error
 from jisr_desktop.ui.language import RetranslateMixin
 from jisr_desktop.ui.session import Session
+from jisr_desktop.ui.style import set_role
 from jisr_desktop.ui.widgets import DateEdit
 
 PREVIEW_DPI = 60
@@ -111,7 +112,7 @@ class ReportsScreen(RetranslateMixin, QWidget):
         self.pdf: bytes | None = None
         self.pages = 0
         self.title = QLabel()
-        self.title.setStyleSheet("font-size: 15pt; font-weight: bold;")
+        set_role(self.title, "title")
         self.report = QComboBox()
         self.report.setObjectName("reportKind")
         self.day = DateEdit(QDate.currentDate())
@@ -261,7 +262,7 @@ class ReportsScreen(RetranslateMixin, QWidget):
             page = QLabel()
             page.setPixmap(pixmap)
             page.setFixedSize(pixmap.size() + QSize(2, 2))  # never squeezed (and clipped) by the layout
-            page.setStyleSheet("border: 1px solid #999; background: white;")
+            set_role(page, "page")
             self.page_box.addWidget(page)
             self.page_labels.append(page)
         self._idle(translate_pages(self.pages))

@@ -26,9 +26,7 @@ from jisr_desktop.i18n import _, translate_plural
 from jisr_desktop.ui.language import RetranslateMixin
 from jisr_desktop.ui.models import PersonSearchModel
 from jisr_desktop.ui.session import Session
-
-ERROR_STYLE = "color: #b00020;"
-WARNING_STYLE = "color: #8a5a00;"
+from jisr_desktop.ui.style import set_tone
 
 
 def provinces(db: sqlite_utils.Database) -> list[tuple[str, str, str]]:
@@ -61,7 +59,7 @@ def show_messages(labels: dict[str, QLabel], messages: list[FieldMessage], *,
     for name, label in labels.items():
         mine = by_field.get(name, [])
         label.setText("\n".join(m.text() for m in mine))
-        label.setStyleSheet(ERROR_STYLE if any(m.is_error for m in mine) else WARNING_STYLE)
+        set_tone(label, "error" if any(m.is_error for m in mine) else "warning")
         label.setVisible(bool(mine))
 
 

@@ -25,6 +25,7 @@ from jisr_desktop.ui.dialogs import message_for
 from jisr_desktop.ui.language import RetranslateMixin, apply_language
 from jisr_desktop.ui.session import Session
 from jisr_desktop.ui.settings_screen import LANGUAGE_NAMES
+from jisr_desktop.ui.style import set_tone
 from jisr_desktop.ui.widgets import fill_provinces
 
 
@@ -32,7 +33,7 @@ def _error_label() -> QLabel:
     label = QLabel()
     label.setObjectName("pageError")
     label.setWordWrap(True)
-    label.setStyleSheet("color: #b00020;")
+    set_tone(label, "error")
     return label
 
 

@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from jisr_desktop.errors import JisrError
 from jisr_desktop.i18n import N_
 from jisr_desktop.ui.dialogs import Dialogs, show_error
+from jisr_desktop.ui.style import tone_of
 from tests.ui.conftest import PASSWORD, idle, sign_in
 
 
@@ -16,7 +17,10 @@ def test_sync_state_area(qtbot, shell_factory, receptionist) -> None:  # type: i
     assert main.sync_label.text() == "Sync: not yet connected"
     main.set_sync_state("Synced 2 minutes ago", "ok")
     assert main.sync_label.text() == "Synced 2 minutes ago"
-    assert "#1b5e20" in main.sync_label.styleSheet()
+    assert tone_of(main.sync_label) == "ok"  # green (jisr_desktop/ui/style.py)
+    main.set_sync_state("Sync: failed", "error")
+    assert tone_of(main.sync_label) == "error"
+    main.set_sync_state("Synced 2 minutes ago", "ok")
     main.retranslate()  # a language change keeps what the sync area said
     assert main.sync_label.text() == "Synced 2 minutes ago"
 

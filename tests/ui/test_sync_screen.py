@@ -20,6 +20,7 @@ from jisr_desktop.services import registry
 from jisr_desktop.sync import client as sync_client
 from jisr_desktop.sync import labels
 from jisr_desktop.ui.language import apply_language
+from jisr_desktop.ui.style import tone_of
 from jisr_desktop.ui.sync_screen import SyncScreen
 from tests.hq.conftest import _server
 from tests.hq.hqkit import HqServer
@@ -55,7 +56,7 @@ def test_enroll_sync_and_resolve_a_conflict(qtbot, shell_factory, coordinator, h
     _wait_sync(qtbot, shell, screen)
     assert screen.agent.last_failure is None
     assert main.sync_label.text() == "Sync: up to date"
-    assert "#1b5e20" in main.sync_label.styleSheet()  # the ok colour
+    assert tone_of(main.sync_label) == "ok"  # the ok colour
     assert screen.state_box.isVisible() and not screen.enroll_box.isVisible()
     assert screen.server_label.text() == hq.base_url
     assert screen.last_label.text() != "never" and screen.pending_label.text() == "0"

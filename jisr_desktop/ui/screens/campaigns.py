@@ -40,6 +40,7 @@ from jisr_desktop.ui.language import RetranslateMixin
 from jisr_desktop.ui.models import Column, RowsModel, ltr
 from jisr_desktop.ui.screens.common import make_table, selected_row
 from jisr_desktop.ui.session import Session
+from jisr_desktop.ui.style import set_role
 from jisr_desktop.ui.widgets import DateEdit, PersonPicker, message_label, show_messages
 
 Counts = dict[tuple[str, str], int]
@@ -102,7 +103,7 @@ class CountGrid(RetranslateMixin, QWidget):
         self.title = QLabel()
         self.total = QLabel()
         self.total.setObjectName("countTotal")
-        self.total.setStyleSheet("font-weight: bold;")
+        set_role(self.total, "heading")
         grid = QGridLayout(self)
         grid.setContentsMargins(0, 0, 0, 0)
         grid.addWidget(self.title, 0, 0)
@@ -175,7 +176,7 @@ class CampaignsScreen(RetranslateMixin, QWidget):
         self.manage = session.can(Permission.MANAGE_ENROLLMENTS)
         today = session.clock().astimezone().date()
         self.title = QLabel()
-        self.title.setStyleSheet("font-size: 15pt; font-weight: bold;")
+        set_role(self.title, "title")
         self.new_button = QPushButton()
         self.new_button.setObjectName("newCampaign")
         self.new_button.setVisible(self.manage)
@@ -193,7 +194,7 @@ class CampaignsScreen(RetranslateMixin, QWidget):
         self.summary.setObjectName("campaignSummary")
         # the chosen campaign
         self.heading = QLabel()
-        self.heading.setStyleSheet("font-weight: bold;")
+        set_role(self.heading, "heading")
         self.topic = QComboBox()
         self.topic.setObjectName("campaignTopic")
         self.topic.setEditable(True)

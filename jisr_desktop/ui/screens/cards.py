@@ -21,8 +21,9 @@ from jisr_desktop.i18n import _, translate
 from jisr_desktop.services import cards
 from jisr_desktop.ui.dialogs import Dialogs, show_error
 from jisr_desktop.ui.language import RetranslateMixin
-from jisr_desktop.ui.screens.common import ALERT_STYLE, OK_STYLE, SERVICE_LABELS
+from jisr_desktop.ui.screens.common import SERVICE_LABELS
 from jisr_desktop.ui.session import Session
+from jisr_desktop.ui.style import set_role, set_tone
 
 PRINT_DPI_MAX = 300
 CARD_LANGUAGES = ("ar", "fr")  # the languages the card sheet is printed in
@@ -64,14 +65,14 @@ class MemberCardDialog(RetranslateMixin, QDialog):
         self.person_id, self.service, self.name = person_id, service, name
         self.card: cards.Card | None = None
         self.heading = QLabel()
-        self.heading.setStyleSheet("font-weight: bold;")
+        set_role(self.heading, "heading")
         self.heading.setWordWrap(True)
         self.code = QLabel()
         self.code.setObjectName("cardCode")
         self.code.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.code.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
         self.code.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.code.setStyleSheet("font-size: 28pt; font-weight: bold; font-family: monospace; letter-spacing: 2px;")
+        set_role(self.code, "cardCode")
         self.status = QLabel()
         self.status.setObjectName("cardStatus")
         self.status.setWordWrap(True)
@@ -125,7 +126,7 @@ class MemberCardDialog(RetranslateMixin, QDialog):
         self.print_button.setEnabled(card is not None)
         if card is None:
             self.status.setText(_("This person has no card for this service yet: make one."))
-            self.status.setStyleSheet(ALERT_STYLE)
+            set_tone(self.status, "alert")
         self.loaded.emit(card)
 
     def reprint(self) -> None:
@@ -139,7 +140,7 @@ class MemberCardDialog(RetranslateMixin, QDialog):
     def _reprinted(self, card: cards.Card) -> None:
         self._loaded(card)
         self.status.setText(_("New card made: the old card no longer works. Print the new one or copy its code."))
-        self.status.setStyleSheet(OK_STYLE)
+        set_tone(self.status, "success")
         self.reprinted.emit(card)
 
     def print_card(self) -> None:
@@ -155,7 +156,7 @@ class MemberCardDialog(RetranslateMixin, QDialog):
         person_id, service, lang = self.person_id, self.service, card_language()
         self.print_button.setEnabled(False)
         self.status.setText(_("Preparing the document…"))
-        self.status.setStyleSheet("")
+        set_tone(self.status, None)
         self.session.call(lambda ctx: card_pages(ctx, person_id=person_id, service=service, lang=lang, dpi=dpi),
                           lambda pages: self._paint(printer, pages), self._failed)
 
@@ -177,6 +178,6 @@ class MemberCardDialog(RetranslateMixin, QDialog):
         self.print_button.setEnabled(self.card is not None)
         if isinstance(exc, errors.JisrError):
             self.status.setText(exc.message())
-            self.status.setStyleSheet(ALERT_STYLE)
+            set_tone(self.status, "alert")
         else:
             show_error(self, exc)

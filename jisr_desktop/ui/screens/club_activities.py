@@ -38,6 +38,7 @@ from jisr_desktop.ui.models import Column, RowsModel
 from jisr_desktop.ui.screens.common import make_table, selected_row
 from jisr_desktop.ui.sections import Section, register_section
 from jisr_desktop.ui.session import Session
+from jisr_desktop.ui.style import set_role
 from jisr_desktop.ui.widgets import DateEdit, PersonPicker, message_label, show_messages
 
 register_section(Section("club_activities", N_("Club activities"),
@@ -183,7 +184,7 @@ class ClubActivitiesScreen(RetranslateMixin, QWidget):
         record = session.can(Permission.CHECK_IN)
         today = session.clock().astimezone().date()
         self.title = QLabel()
-        self.title.setStyleSheet("font-size: 15pt; font-weight: bold;")
+        set_role(self.title, "title")
         self.new_button = QPushButton()
         self.new_button.setObjectName("newActivity")
         self.new_button.setVisible(manage)
@@ -199,7 +200,7 @@ class ClubActivitiesScreen(RetranslateMixin, QWidget):
         self.list_table = make_table(self.list_model, "activityList")
         self.heading = QLabel()
         self.heading.setObjectName("activityHeading")
-        self.heading.setStyleSheet("font-weight: bold;")
+        set_role(self.heading, "heading")
         self.heading.setWordWrap(True)
         self.participants = RowsModel(PARTICIPANT_COLUMNS, self)
         self.participants_table = make_table(self.participants, "activityParticipants")

@@ -32,11 +32,9 @@ from jisr_desktop.ui.dialogs import show_error
 from jisr_desktop.ui.language import RetranslateMixin
 from jisr_desktop.ui.models import RowsModel
 from jisr_desktop.ui.session import Session
+from jisr_desktop.ui.style import set_role, set_tone
 
 SERVICE_LABELS = {"nursery": N_("Nursery"), "club": N_("Elderly club"), "workshop": N_("Workshops")}
-ALERT_STYLE = "color: #b00020; font-weight: bold;"
-INFO_STYLE = "color: #8a5a00;"
-OK_STYLE = "color: #1b5e20; font-weight: bold;"
 
 
 def time_text(value: datetime | None) -> str:
@@ -85,7 +83,7 @@ class ScanBox(RetranslateMixin, QWidget):
         self.code.setClearButtonEnabled(True)
         self.name = QLabel()
         self.name.setObjectName("arrivalName")
-        self.name.setStyleSheet("font-size: 14pt; font-weight: bold;")
+        set_role(self.name, "arrival")
         self.alerts = QLabel()
         self.alerts.setObjectName("arrivalAlerts")
         self.alerts.setWordWrap(True)
@@ -139,7 +137,7 @@ class ScanBox(RetranslateMixin, QWidget):
         if arrival is None:
             self.name.setText("")
             self.alerts.setText(self.error_text)
-            self.alerts.setStyleSheet(ALERT_STYLE)
+            set_tone(self.alerts, "alert")
             self.ack_button.setVisible(False)
             return
         service = translate(SERVICE_LABELS.get(arrival.service, arrival.service))
@@ -152,10 +150,10 @@ class ScanBox(RetranslateMixin, QWidget):
         if arrival.title:
             state += "\n" + arrival.title
         self.name.setText(state)
-        self.name.setStyleSheet("font-size: 14pt; " + (OK_STYLE if arrival.checked_in else ALERT_STYLE))
+        set_tone(self.name, "success" if arrival.checked_in else "alert")
         self.alerts.setText("\n".join(a.text() for a in arrival.alerts))
         serious = any(a.needs_ack or a.blocks for a in arrival.alerts)
-        self.alerts.setStyleSheet(ALERT_STYLE if serious else INFO_STYLE)
+        set_tone(self.alerts, "alert" if serious else "warning")
         self.ack_button.setVisible(arrival.checked_in and arrival.needs_ack)
 
     def acknowledge(self) -> None:

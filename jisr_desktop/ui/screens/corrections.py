@@ -30,8 +30,9 @@ from jisr_desktop.i18n import _
 from jisr_desktop.services import attendance
 from jisr_desktop.ui.dialogs import show_error
 from jisr_desktop.ui.language import RetranslateMixin
-from jisr_desktop.ui.screens.common import ALERT_STYLE, time_text
+from jisr_desktop.ui.screens.common import time_text
 from jisr_desktop.ui.session import Session
+from jisr_desktop.ui.style import set_role, set_tone
 from jisr_desktop.ui.widgets import message_label, show_messages
 
 CHOICES = ("void_in", "void_out", "amend_in", "amend_out")
@@ -87,7 +88,7 @@ class CorrectionDialog(RetranslateMixin, QDialog):
         self.name = name
         self.events: DayEvents | None = None
         self.heading = QLabel()
-        self.heading.setStyleSheet("font-weight: bold;")
+        set_role(self.heading, "heading")
         self.heading.setWordWrap(True)
         self.recorded = QLabel()
         self.recorded.setObjectName("recordedTimes")
@@ -113,7 +114,7 @@ class CorrectionDialog(RetranslateMixin, QDialog):
         self.status = QLabel()
         self.status.setObjectName("correctionStatus")
         self.status.setWordWrap(True)
-        self.status.setStyleSheet(ALERT_STYLE)
+        set_tone(self.status, "alert")
         self.time_label, self.reason_label = QLabel(), QLabel()
         form = QFormLayout()
         form.addRow(self.time_label, self.time)

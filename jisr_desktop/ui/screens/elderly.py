@@ -32,6 +32,7 @@ from jisr_desktop.ui.screens.cards import MemberCardDialog
 from jisr_desktop.ui.screens.common import ScanBox, make_table, selected_row, time_text
 from jisr_desktop.ui.screens.corrections import CorrectionDialog
 from jisr_desktop.ui.session import Session
+from jisr_desktop.ui.style import set_role
 from jisr_desktop.ui.widgets import DateEdit, PersonPicker
 
 
@@ -142,7 +143,7 @@ class ElderlyClubScreen(RetranslateMixin, QWidget):
         self.rows: list[club.ClubDayRow] = []
         self.dialog: QDialog | None = None
         self.title = QLabel()
-        self.title.setStyleSheet("font-size: 15pt; font-weight: bold;")
+        set_role(self.title, "title")
         self.scan = ScanBox(session)
         self.scan.setVisible(session.can(Permission.CHECK_IN))
         self.summary = QLabel()

@@ -36,7 +36,6 @@ from jisr_desktop.ui.language import RetranslateMixin
 from jisr_desktop.ui.models import Column, RowsModel
 from jisr_desktop.ui.screens.cards import MemberCardDialog
 from jisr_desktop.ui.screens.common import (
-    ALERT_STYLE,
     ScanBox,
     make_table,
     selected_row,
@@ -45,6 +44,7 @@ from jisr_desktop.ui.screens.common import (
 from jisr_desktop.ui.screens.corrections import CorrectionDialog
 from jisr_desktop.ui.screens.pickups import PickupsDialog
 from jisr_desktop.ui.session import Session
+from jisr_desktop.ui.style import set_role, set_tone
 from jisr_desktop.ui.widgets import PersonPicker
 
 
@@ -100,7 +100,7 @@ class CheckOutDialog(RetranslateMixin, QDialog):
         self.row = row
         self.authorised: list[PickupAuthorisation] = []
         self.child = QLabel()
-        self.child.setStyleSheet("font-weight: bold;")
+        set_role(self.child, "heading")
         self.list = QListWidget()
         self.list.setObjectName("pickupList")
         self.other_title = QLabel()
@@ -113,7 +113,7 @@ class CheckOutDialog(RetranslateMixin, QDialog):
         self.message = QLabel()
         self.message.setObjectName("refusedLabel")
         self.message.setWordWrap(True)
-        self.message.setStyleSheet(ALERT_STYLE)
+        set_tone(self.message, "alert")
         self.message.setVisible(False)
         self.override = QGroupBox()
         self.override.setObjectName("overrideBox")
@@ -307,7 +307,7 @@ class NurseryScreen(RetranslateMixin, QWidget):
         self.board: nursery.NurseryBoard | None = None
         self.dialog: QDialog | None = None
         self.title = QLabel()
-        self.title.setStyleSheet("font-size: 15pt; font-weight: bold;")
+        set_role(self.title, "title")
         self.scan = ScanBox(session)
         self.scan.setVisible(session.can(Permission.CHECK_IN))
         self.summary = QLabel()

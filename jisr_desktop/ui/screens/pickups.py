@@ -32,6 +32,7 @@ from jisr_desktop.ui.language import RetranslateMixin
 from jisr_desktop.ui.models import Column, RowsModel, ltr
 from jisr_desktop.ui.screens.common import make_table, selected_row
 from jisr_desktop.ui.session import Session
+from jisr_desktop.ui.style import set_role
 from jisr_desktop.ui.widgets import PersonPicker, message_label, show_messages
 
 PICKUP_COLUMNS = (
@@ -80,7 +81,7 @@ class PickupsDialog(RetranslateMixin, QDialog):
         self.pickups: PickupList | None = None
         manage = session.can(Permission.MANAGE_ENROLLMENTS)
         self.heading = QLabel()
-        self.heading.setStyleSheet("font-weight: bold;")
+        set_role(self.heading, "heading")
         self.model = RowsModel(PICKUP_COLUMNS, self)
         self.table = make_table(self.model, "pickupTable")
         self.remove_button = QPushButton()

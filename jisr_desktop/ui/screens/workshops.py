@@ -38,6 +38,7 @@ from jisr_desktop.ui.models import Column, RowsModel
 from jisr_desktop.ui.screens.cards import MemberCardDialog
 from jisr_desktop.ui.screens.common import make_table, selected_row, time_text
 from jisr_desktop.ui.session import Session
+from jisr_desktop.ui.style import set_role, set_tone
 from jisr_desktop.ui.widgets import PersonPicker
 
 
@@ -182,7 +183,7 @@ class WorkshopsScreen(RetranslateMixin, QWidget):
         self.dialog: QDialog | None = None
         manage = session.can(Permission.MANAGE_ENROLLMENTS)
         self.title = QLabel()
-        self.title.setStyleSheet("font-size: 15pt; font-weight: bold;")
+        set_role(self.title, "title")
         self.new_button = QPushButton()
         self.new_button.setObjectName("newWorkshop")
         self.new_button.setVisible(manage)
@@ -231,7 +232,7 @@ class WorkshopsScreen(RetranslateMixin, QWidget):
         marks.addWidget(self.reason, 1)
         self.message = QLabel()
         self.message.setObjectName("markMessage")
-        self.message.setStyleSheet("color: #b00020;")
+        set_tone(self.message, "error")
         left = QWidget()
         left_box = QVBoxLayout(left)
         top = QHBoxLayout()
