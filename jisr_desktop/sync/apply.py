@@ -23,6 +23,7 @@ import jisr_protocol as p
 from jisr_desktop import ledger
 from jisr_desktop.db import meta
 from jisr_desktop.db import rows as db_rows
+from jisr_desktop.db.center import MAX_NURSERY_CAPACITY
 from jisr_desktop.db.connection import transaction
 from jisr_desktop.domain.person import search_columns
 
@@ -357,6 +358,11 @@ class PageApplier:
                 " ON CONFLICT(id) DO UPDATE SET code = excluded.code, name_fr = excluded.name_fr,"
                 " name_ar = excluded.name_ar, province_code = excluded.province_code",
                 [entity_id, f["code"], f["name_fr"], f["name_ar"], province])
+            places = f.get("nursery_capacity")  # absent from an HQ older than this field
+            if isinstance(places, int) and not isinstance(places, bool) \
+                    and 0 <= places <= MAX_NURSERY_CAPACITY:
+                self.db.execute("UPDATE center SET nursery_capacity = ? WHERE id = ?",
+                                [places, entity_id])
         elif kind == "program":
             self.db.execute(
                 "INSERT INTO program(code, name_ar, name_fr, name_en, position, active)"

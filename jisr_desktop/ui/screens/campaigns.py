@@ -16,13 +16,11 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QGridLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
-    QSplitter,
     QVBoxLayout,
     QWidget,
 )
@@ -39,6 +37,7 @@ from jisr_desktop.ui.dialogs import show_error
 from jisr_desktop.ui.language import RetranslateMixin
 from jisr_desktop.ui.models import Column, RowsModel, ltr
 from jisr_desktop.ui.screens.common import make_table, selected_row
+from jisr_desktop.ui.screens.panes import ListPeriodPane
 from jisr_desktop.ui.session import Session
 from jisr_desktop.ui.style import set_role
 from jisr_desktop.ui.widgets import DateEdit, PersonPicker, message_label, show_messages
@@ -156,8 +155,9 @@ class CountGrid(RetranslateMixin, QWidget):
             cell.setReadOnly(not editable)
 
 
-class CampaignsScreen(RetranslateMixin, QWidget):
-    """Awareness campaigns of a period and the chosen campaign.
+class CampaignsScreen(ListPeriodPane):
+    """Awareness campaigns of a period and the chosen campaign (the shared pane:
+    `jisr_desktop/ui/screens/panes.py`).
 
     Signals:
         campaigns_loaded(object): the period's campaigns were (re)loaded (list of `Campaign`).
@@ -169,30 +169,24 @@ class CampaignsScreen(RetranslateMixin, QWidget):
     detail_loaded = Signal(object)
     saved = Signal(object)
 
+    ROW_TYPE = campaigns.Campaign
+    COLUMNS = CAMPAIGN_COLUMNS
+    LIST_NAME = "campaignList"
+    NEW_NAME = "newCampaign"
+    KEY = "campaigns"
+    DETAIL_STRETCH = 1
+
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.session = session
         self.detail: CampaignDetail | None = None
         self.manage = session.can(Permission.MANAGE_ENROLLMENTS)
+        super().__init__(session, parent)
+
+    def build_detail(self) -> QWidget:
+        session = self.session
         today = session.clock().astimezone().date()
-        self.title = QLabel()
-        set_role(self.title, "title")
-        self.new_button = QPushButton()
-        self.new_button.setObjectName("newCampaign")
         self.new_button.setVisible(self.manage)
-        self.first = DateEdit(QDate(today.year, 1, 1))
-        self.first.setObjectName("periodFirst")
-        self.last = DateEdit(QDate(today.year, 12, 31))
-        self.last.setObjectName("periodLast")
-        for edit in (self.first, self.last):
-            edit.setCalendarPopup(True)
-            edit.setDisplayFormat("yyyy-MM-dd")
-        self.period_label = QLabel()
-        self.list_model = RowsModel(CAMPAIGN_COLUMNS, self)
-        self.list_table = make_table(self.list_model, "campaignList")
         self.summary = QLabel()
         self.summary.setObjectName("campaignSummary")
-        # the chosen campaign
         self.heading = QLabel()
         set_role(self.heading, "heading")
         self.topic = QComboBox()
@@ -233,21 +227,6 @@ class CampaignsScreen(RetranslateMixin, QWidget):
             form.addRow(self.form_labels[name], widget)
             if name in self.messages:
                 form.addRow(self.messages[name])
-        # layout
-        period = QHBoxLayout()
-        period.addWidget(self.period_label)
-        period.addWidget(self.first)
-        period.addWidget(self.last)
-        period.addStretch(1)
-        left = QWidget()
-        left_box = QVBoxLayout(left)
-        top = QHBoxLayout()
-        top.addWidget(self.title, 1)
-        top.addWidget(self.new_button)
-        left_box.addLayout(top)
-        left_box.addLayout(period)
-        left_box.addWidget(self.list_table, 1)
-        left_box.addWidget(self.summary)
         right = QWidget()
         right_box = QVBoxLayout(right)
         right_box.addWidget(self.heading)
@@ -260,31 +239,25 @@ class CampaignsScreen(RetranslateMixin, QWidget):
         right_box.addWidget(self.participants_table, 1)
         right_box.addWidget(self.picker, 1)
         right_box.addWidget(self.add_button)
-        splitter = QSplitter()
-        splitter.addWidget(left)
-        splitter.addWidget(right)
-        splitter.setStretchFactor(1, 1)
-        QVBoxLayout(self).addWidget(splitter)
         for widget in (self.topic, self.day, self.place, self.partner, self.notes):
             widget.setEnabled(self.manage)
         self.counts.set_editable(self.manage)
-        self.list_table.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._chosen(cur.row()))
-        self.first.dateChanged.connect(lambda _d: self.refresh())
-        self.last.dateChanged.connect(lambda _d: self.refresh())
-        self.new_button.clicked.connect(self.new_record)
         self.save_button.clicked.connect(self.save)
         self.add_button.clicked.connect(self.add_participant)
         self.picker.picked.connect(lambda _pid: self.add_participant())
-        self.retranslate()
+        return right
+
+    def add_below_list(self, box: QVBoxLayout) -> None:
+        box.addWidget(self.summary)
+
+    def ready(self) -> None:
         self._clear()
-        self.refresh()
 
     # --- text --------------------------------------------------------------------------------
 
     def retranslate(self) -> None:
         self.title.setText(_("Awareness campaigns"))
         self.new_button.setText(_("New campaign"))
-        self.period_label.setText(_("From – to"))
         for name, text in (("topic", _("Topic")), ("day", _("Date")), ("place", _("Location")),
                            ("partner", _("Partner")), ("notes", _("Notes"))):
             self.form_labels[name].setText(text)
@@ -304,52 +277,32 @@ class CampaignsScreen(RetranslateMixin, QWidget):
         self.summary.setText("\n".join((
             translate_plural("{n} campaign in this period", "{n} campaigns in this period", len(rows)),
             translate_plural("{n} participant counted", "{n} participants counted", sum(c.total for c in rows)))))
-        for model in (self.list_model, self.participants):
-            model.retranslate()
+        super().retranslate()
+        self.participants.retranslate()
 
     # --- loading -----------------------------------------------------------------------------
 
-    def period(self) -> tuple[date, date]:
-        return self.first.date().toPython(), self.last.date().toPython()  # type: ignore[return-value]
+    @staticmethod
+    def list_between(ctx: Context, first: date, last: date) -> list[campaigns.Campaign]:
+        return campaigns.campaigns_between(ctx=ctx, first=first, last=last)
 
-    def refresh(self) -> None:
-        first, last = self.period()
-        self.session.call(lambda ctx: campaigns.campaigns_between(ctx=ctx, first=first, last=last),
-                          self._listed, key=f"campaigns-{id(self)}")
+    def order(self, found: list[campaigns.Campaign]) -> list[campaigns.Campaign]:
+        return sorted(found, key=lambda c: (c.day, c.id), reverse=True)
 
-    def _listed(self, found: list[campaigns.Campaign]) -> None:
-        chosen = self.detail.campaign.id if self.detail else None
-        found = sorted(found, key=lambda c: (c.day, c.id), reverse=True)
-        self.list_model.set_rows(found)
-        self.retranslate()
-        if chosen:
-            self._select(chosen)
+    def chosen_id(self) -> str | None:
+        return self.detail.campaign.id if self.detail else None
+
+    load_detail = staticmethod(load_detail)
+
+    def listed(self, found: list[campaigns.Campaign]) -> None:
         self.campaigns_loaded.emit(found)
-
-    def _select(self, campaign_id: str) -> bool:
-        for i, c in enumerate(self.list_model.rows):
-            if c.id == campaign_id:
-                selection = self.list_table.selectionModel()
-                selection.blockSignals(True)
-                self.list_table.setCurrentIndex(self.list_model.index(i, 0))  # selectRow ignores RTL
-                selection.blockSignals(False)
-                return True
-        return False
 
     def select_campaign(self, campaign_id: str) -> bool:
         """Show a campaign of the list (as a click on its row does)."""
-        for i, c in enumerate(self.list_model.rows):
-            if c.id == campaign_id:
-                self.list_table.setCurrentIndex(self.list_model.index(i, 0))  # selectRow ignores RTL
-                return True
-        return False
+        return self.select_item(campaign_id)
 
-    def _chosen(self, row: int) -> None:
-        campaign = self.list_model.row_at(row)
-        if isinstance(campaign, campaigns.Campaign):
-            campaign_id = campaign.id
-            self.session.call(lambda ctx: load_detail(ctx, campaign_id), self._show,
-                              key=f"campaign-detail-{id(self)}")
+    def show_detail(self, detail: CampaignDetail) -> None:
+        self._show(detail)
 
     def _show(self, detail: CampaignDetail) -> None:
         self.detail = detail

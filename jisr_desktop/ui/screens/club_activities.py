@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QSplitter,
     QVBoxLayout,
     QWidget,
 )
@@ -36,6 +35,7 @@ from jisr_desktop.ui.dialogs import show_error
 from jisr_desktop.ui.language import RetranslateMixin
 from jisr_desktop.ui.models import Column, RowsModel
 from jisr_desktop.ui.screens.common import make_table, selected_row
+from jisr_desktop.ui.screens.panes import ListPeriodPane
 from jisr_desktop.ui.sections import Section, register_section
 from jisr_desktop.ui.session import Session
 from jisr_desktop.ui.style import set_role
@@ -164,8 +164,9 @@ class ActivityDialog(RetranslateMixin, QDialog):
             show_error(self, exc)
 
 
-class ClubActivitiesScreen(RetranslateMixin, QWidget):
-    """The club's activities of a period and the chosen activity's participants.
+class ClubActivitiesScreen(ListPeriodPane):
+    """The club's activities of a period and the chosen activity's participants (the shared
+    pane: `jisr_desktop/ui/screens/panes.py`).
 
     Signals:
         activities_loaded(object): the period's activities were (re)loaded (list of `Activity`).
@@ -175,29 +176,22 @@ class ClubActivitiesScreen(RetranslateMixin, QWidget):
     activities_loaded = Signal(object)
     detail_loaded = Signal(object)
 
+    ROW_TYPE = club.Activity
+    COLUMNS = ACTIVITY_COLUMNS
+    LIST_NAME = "activityList"
+    NEW_NAME = "newActivity"
+    KEY = "club-activities"
+
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.session = session
         self.detail: ActivityDetail | None = None
         self.dialog: QDialog | None = None
+        super().__init__(session, parent)
+
+    def build_detail(self) -> QWidget:
+        session = self.session
         manage = session.can(Permission.MANAGE_ENROLLMENTS)
         record = session.can(Permission.CHECK_IN)
-        today = session.clock().astimezone().date()
-        self.title = QLabel()
-        set_role(self.title, "title")
-        self.new_button = QPushButton()
-        self.new_button.setObjectName("newActivity")
         self.new_button.setVisible(manage)
-        self.period_label = QLabel()
-        self.first = DateEdit(QDate(today.year, 1, 1))
-        self.first.setObjectName("periodFirst")
-        self.last = DateEdit(QDate(today.year, 12, 31))
-        self.last.setObjectName("periodLast")
-        for edit in (self.first, self.last):
-            edit.setCalendarPopup(True)
-            edit.setDisplayFormat("yyyy-MM-dd")
-        self.list_model = RowsModel(ACTIVITY_COLUMNS, self)
-        self.list_table = make_table(self.list_model, "activityList")
         self.heading = QLabel()
         self.heading.setObjectName("activityHeading")
         set_role(self.heading, "heading")
@@ -221,19 +215,6 @@ class ClubActivitiesScreen(RetranslateMixin, QWidget):
         self.status = QLabel()
         self.status.setObjectName("activityStatus")
         self.status.setWordWrap(True)
-        period = QHBoxLayout()
-        period.addWidget(self.period_label)
-        period.addWidget(self.first)
-        period.addWidget(self.last)
-        period.addStretch(1)
-        left = QWidget()
-        left_box = QVBoxLayout(left)
-        top = QHBoxLayout()
-        top.addWidget(self.title, 1)
-        top.addWidget(self.new_button)
-        left_box.addLayout(top)
-        left_box.addLayout(period)
-        left_box.addWidget(self.list_table, 1)
         right = QWidget()
         right_box = QVBoxLayout(right)
         right_box.addWidget(self.heading)
@@ -247,25 +228,15 @@ class ClubActivitiesScreen(RetranslateMixin, QWidget):
         right_box.addWidget(self.picker, 1)
         right_box.addWidget(self.add_button)
         right_box.addWidget(self.status)
-        splitter = QSplitter()
-        splitter.addWidget(left)
-        splitter.addWidget(right)
-        QVBoxLayout(self).addWidget(splitter)
-        self.list_table.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._chosen(cur.row()))
-        self.first.dateChanged.connect(lambda _d: self.refresh())
-        self.last.dateChanged.connect(lambda _d: self.refresh())
-        self.new_button.clicked.connect(self.new_record)
         self.add_button.clicked.connect(self.add_participant)
         self.picker.picked.connect(lambda _pid: self.add_participant())
         self.remove_button.clicked.connect(self.remove_participant)
         self._enable()
-        self.retranslate()
-        self.refresh()
+        return right
 
     def retranslate(self) -> None:
         self.title.setText(_("Club activities"))
         self.new_button.setText(_("New activity…"))
-        self.period_label.setText(_("From – to"))
         self.add_button.setText(_("Add the person found"))
         self.reason.setPlaceholderText(_("Why remove this participant (required)"))
         self.remove_button.setText(_("Remove from the activity"))
@@ -278,8 +249,8 @@ class ClubActivitiesScreen(RetranslateMixin, QWidget):
             self.heading.setText(_("{kind}: {title}, {date}", kind=_kind(a.kind), title=a.title,
                                    date=i18n.format_date(a.day, fmt="medium")))
             self.count.setText(translate_plural("{n} participant", "{n} participants", len(detail.participants)))
-        for model in (self.list_model, self.participants):
-            model.retranslate()
+        super().retranslate()
+        self.participants.retranslate()
 
     def _enable(self) -> None:
         chosen = self.detail is not None
@@ -288,45 +259,23 @@ class ClubActivitiesScreen(RetranslateMixin, QWidget):
 
     # --- loading -----------------------------------------------------------------------------
 
-    def period(self) -> tuple[date, date]:
-        return self.first.date().toPython(), self.last.date().toPython()  # type: ignore[return-value]
+    @staticmethod
+    def list_between(ctx: Context, first: date, last: date) -> list[club.Activity]:
+        return club.activities_between(ctx=ctx, first=first, last=last)
 
-    def refresh(self) -> None:
-        first, last = self.period()
-        self.session.call(lambda ctx: club.activities_between(ctx=ctx, first=first, last=last),
-                          self._listed, key=f"club-activities-{id(self)}")
+    def chosen_id(self) -> str | None:
+        return self.detail.activity.id if self.detail else None
 
-    def _listed(self, found: list[club.Activity]) -> None:
-        chosen = self.detail.activity.id if self.detail else None
-        self.list_model.set_rows(found)
-        if chosen:
-            self._mark_row(chosen)
-        self.retranslate()
+    load_detail = staticmethod(load_detail)
+
+    def listed(self, found: list[club.Activity]) -> None:
         self.activities_loaded.emit(found)
 
-    def _mark_row(self, activity_id: str) -> None:
-        selection = self.list_table.selectionModel()
-        for i, a in enumerate(self.list_model.rows):
-            if a.id == activity_id:
-                selection.blockSignals(True)
-                self.list_table.setCurrentIndex(self.list_model.index(i, 0))  # selectRow ignores RTL
-                selection.blockSignals(False)
-
     def select_activity(self, activity_id: str) -> bool:
-        for i, a in enumerate(self.list_model.rows):
-            if a.id == activity_id:
-                self.list_table.setCurrentIndex(self.list_model.index(i, 0))  # selectRow ignores RTL
-                return True
-        return False
+        return self.select_item(activity_id)
 
-    def _chosen(self, row: int) -> None:
-        activity = self.list_model.row_at(row)
-        if isinstance(activity, club.Activity):
-            self.load(activity.id)
-
-    def load(self, activity_id: str) -> None:
-        self.session.call(lambda ctx: load_detail(ctx, activity_id), self._show,
-                          key=f"club-activity-{id(self)}")
+    def show_detail(self, detail: ActivityDetail) -> None:
+        self._show(detail)
 
     def _show(self, detail: ActivityDetail) -> None:
         self.detail = detail

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -21,18 +20,15 @@ from PySide6.QtWidgets import (
 
 from jisr_desktop import i18n
 from jisr_desktop.domain.person import format_phone
-from jisr_desktop.domain.roles import Permission
 from jisr_desktop.i18n import N_, _, translate_plural
 from jisr_desktop.services import club
 from jisr_desktop.services.enrollments import Enrollment
 from jisr_desktop.ui.dialogs import show_failure
 from jisr_desktop.ui.language import RetranslateMixin
-from jisr_desktop.ui.models import Column, RowsModel
-from jisr_desktop.ui.screens.cards import MemberCardDialog
-from jisr_desktop.ui.screens.common import ScanBox, make_table, selected_row, time_text
-from jisr_desktop.ui.screens.corrections import CorrectionDialog
+from jisr_desktop.ui.models import Column
+from jisr_desktop.ui.screens.boards import DayBoard
+from jisr_desktop.ui.screens.common import time_text
 from jisr_desktop.ui.session import Session
-from jisr_desktop.ui.style import set_role
 from jisr_desktop.ui.widgets import DateEdit, PersonPicker
 
 
@@ -128,8 +124,8 @@ class EnrollMemberDialog(RetranslateMixin, QDialog):
         show_failure(self, self.message, exc)
 
 
-class ElderlyClubScreen(RetranslateMixin, QWidget):
-    """The club's day.
+class ElderlyClubScreen(DayBoard):
+    """The club's day (the shared board: `jisr_desktop/ui/screens/boards.py`).
 
     Signals:
         day_loaded(object): the day's list was (re)loaded (list of `ClubDayRow`).
@@ -137,61 +133,23 @@ class ElderlyClubScreen(RetranslateMixin, QWidget):
 
     day_loaded = Signal(object)
 
+    ROW_TYPE = club.ClubDayRow
+    CARD_SERVICE = "club"
+    COLUMNS = DAY_COLUMNS
+    TABLE_NAME = "clubDay"
+    SUMMARY_NAME = "daySummary"
+
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.session = session
         self.rows: list[club.ClubDayRow] = []
-        self.dialog: QDialog | None = None
-        self.title = QLabel()
-        set_role(self.title, "title")
-        self.scan = ScanBox(session)
-        self.scan.setVisible(session.can(Permission.CHECK_IN))
-        self.summary = QLabel()
-        self.summary.setObjectName("daySummary")
-        self.model = RowsModel(DAY_COLUMNS, self)
-        self.table = make_table(self.model, "clubDay")
-        self.check_out_button = QPushButton()
-        self.check_out_button.setObjectName("checkOutButton")
-        self.check_out_button.setVisible(session.can(Permission.CHECK_IN))
-        self.enroll_button = QPushButton()
-        self.enroll_button.setObjectName("enrollButton")
-        self.enroll_button.setVisible(session.can(Permission.MANAGE_ENROLLMENTS))
-        self.card_button = QPushButton()
-        self.card_button.setObjectName("cardButton")
-        self.card_button.setVisible(session.can(Permission.CHECK_IN))
-        self.correct_button = QPushButton()
-        self.correct_button.setObjectName("correctButton")
-        self.correct_button.setVisible(session.can(Permission.MANAGE_ENROLLMENTS))
-        top = QHBoxLayout()
-        top.addWidget(self.title, 1)
-        top.addWidget(self.enroll_button)
-        row = QHBoxLayout()
-        row.addWidget(self.summary, 1)
-        row.addWidget(self.check_out_button)
-        row.addWidget(self.card_button)
-        row.addWidget(self.correct_button)
-        box = QVBoxLayout(self)
-        box.addLayout(top)
-        box.addWidget(self.scan)
-        box.addLayout(row)
-        box.addWidget(self.table, 1)
-        self.scan.arrived.connect(lambda _a: self.refresh())
-        self.check_out_button.clicked.connect(self.check_out)
-        self.enroll_button.clicked.connect(self.new_record)
-        self.card_button.clicked.connect(self.open_card)
-        self.correct_button.clicked.connect(self.open_correction)
-        self.retranslate()
-        self.refresh()
+        super().__init__(session, parent)
 
     def retranslate(self) -> None:
         self.title.setText(_("Elderly club"))
         self.check_out_button.setText(_("Check out"))
         self.enroll_button.setText(_("New membership…"))
-        self.card_button.setText(_("Member card…"))
-        self.correct_button.setText(_("Correct…"))
         present = sum(1 for r in self.rows if r.present)
         self.summary.setText(translate_plural("{n} member here now", "{n} members here now", present))
-        self.model.retranslate()
+        super().retranslate()
 
     def refresh(self) -> None:
         self.session.call(lambda ctx: club.club_day(ctx=ctx), self._loaded, key=f"club-{id(self)}")
@@ -202,43 +160,19 @@ class ElderlyClubScreen(RetranslateMixin, QWidget):
         self.retranslate()
         self.day_loaded.emit(rows)
 
+    def person_of(self, row: club.ClubDayRow) -> str:
+        return row.person_id
+
+    def name_of(self, row: club.ClubDayRow) -> str:
+        return str(DAY_COLUMNS[0].value(row))
+
     def check_out(self) -> None:
-        row = selected_row(self.table)
-        if not isinstance(row, club.ClubDayRow) or not row.present:
+        row = self.selected()
+        if row is None or not row.present:
             return
         person_id = row.person_id
         self.session.call(lambda ctx: club.check_out_member(ctx=ctx, person_id=person_id),
                           lambda _event: self.refresh())
 
-    def open_card(self) -> None:
-        """The selected member's card: its code, print it, or a new one for a lost card."""
-        row = selected_row(self.table)
-        if isinstance(row, club.ClubDayRow) and self.session.can(Permission.CHECK_IN):
-            self.dialog = MemberCardDialog(self.session, row.person_id, "club", DAY_COLUMNS[0].value(row), self)
-            self.dialog.setModal(True)
-            self.dialog.show()
-
-    def open_correction(self) -> None:
-        """Cancel or correct the selected member's check-in or check-out (coordinators)."""
-        row = selected_row(self.table)
-        if isinstance(row, club.ClubDayRow) and row.check_in_id and self.session.can(Permission.MANAGE_ENROLLMENTS):
-            dialog = CorrectionDialog(self.session, row.check_in_id, DAY_COLUMNS[0].value(row), self)
-            dialog.corrected.connect(lambda _c: self.refresh())
-            dialog.setModal(True)
-            dialog.show()
-            self.dialog = dialog
-
-    def new_record(self) -> None:
-        if not self.session.can(Permission.MANAGE_ENROLLMENTS):
-            return
-        dialog = EnrollMemberDialog(self.session, self)
-        dialog.enrolled.connect(lambda _e: self.refresh())
-        dialog.setModal(True)
-        dialog.show()
-        self.dialog = dialog
-
-    def focus_search(self) -> None:
-        self.scan.focus()
-
-    def activated(self) -> None:
-        self.scan.focus()
+    def enroll_dialog(self) -> QDialog:
+        return EnrollMemberDialog(self.session, self)

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
     QGroupBox,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -34,14 +33,8 @@ from jisr_desktop.services.enrollments import Enrollment
 from jisr_desktop.ui.dialogs import show_error, show_failure
 from jisr_desktop.ui.language import RetranslateMixin
 from jisr_desktop.ui.models import Column, RowsModel
-from jisr_desktop.ui.screens.cards import MemberCardDialog
-from jisr_desktop.ui.screens.common import (
-    ScanBox,
-    make_table,
-    selected_row,
-    time_text,
-)
-from jisr_desktop.ui.screens.corrections import CorrectionDialog
+from jisr_desktop.ui.screens.boards import DayBoard
+from jisr_desktop.ui.screens.common import make_table, time_text
 from jisr_desktop.ui.screens.pickups import PickupsDialog
 from jisr_desktop.ui.session import Session
 from jisr_desktop.ui.style import set_role, set_tone
@@ -290,8 +283,8 @@ class EnrollChildDialog(RetranslateMixin, QDialog):
         show_failure(self, self.message, exc)
 
 
-class NurseryScreen(RetranslateMixin, QWidget):
-    """The nursery's day.
+class NurseryScreen(DayBoard):
+    """The nursery's day (the shared board: `jisr_desktop/ui/screens/boards.py`).
 
     Signals:
         board_loaded(object): the day's board was (re)loaded (the `NurseryBoard`).
@@ -301,78 +294,44 @@ class NurseryScreen(RetranslateMixin, QWidget):
     board_loaded = Signal(object)
     waitlist_loaded = Signal(object)
 
+    ROW_TYPE = nursery.NurseryDayRow
+    CARD_SERVICE = "nursery"
+    COLUMNS = BOARD_COLUMNS
+    TABLE_NAME = "nurseryBoard"
+    SUMMARY_NAME = "boardSummary"
+    TABLE_STRETCH = 3
+
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.session = session
         self.board: nursery.NurseryBoard | None = None
-        self.dialog: QDialog | None = None
-        self.title = QLabel()
-        set_role(self.title, "title")
-        self.scan = ScanBox(session)
-        self.scan.setVisible(session.can(Permission.CHECK_IN))
-        self.summary = QLabel()
-        self.summary.setObjectName("boardSummary")
-        self.model = RowsModel(BOARD_COLUMNS, self)
-        self.table = make_table(self.model, "nurseryBoard")
-        self.check_out_button = QPushButton()
-        self.check_out_button.setObjectName("checkOutButton")
-        self.check_out_button.setVisible(session.can(Permission.CHECK_IN))
-        self.enroll_button = QPushButton()
-        self.enroll_button.setObjectName("enrollButton")
-        manage = session.can(Permission.MANAGE_ENROLLMENTS)
-        self.card_button = QPushButton()
-        self.card_button.setObjectName("cardButton")
-        self.card_button.setVisible(session.can(Permission.CHECK_IN))
-        self.pickups_button = QPushButton()
-        self.pickups_button.setObjectName("pickupsButton")
-        self.pickups_button.setVisible(manage)
-        self.correct_button = QPushButton()
-        self.correct_button.setObjectName("correctButton")
-        self.correct_button.setVisible(manage)
-        self.enroll_button.setVisible(manage)
+        super().__init__(session, parent)
+        self.scan.acknowledged.connect(lambda _id: self.refresh())
+        self.pickups_button.clicked.connect(self.open_pickups)
+
+    def extra_buttons(self) -> list[QPushButton]:
+        self.pickups_button = self._button("pickupsButton", self.session.can(Permission.MANAGE_ENROLLMENTS))
+        return [self.pickups_button]
+
+    def add_below_table(self, box: QVBoxLayout) -> None:
+        manage = self.session.can(Permission.MANAGE_ENROLLMENTS)
         self.waitlist_title = QLabel()
         self.waitlist_title.setVisible(manage)
         self.waitlist = RowsModel(WAITLIST_COLUMNS, self)
         self.waitlist_table = make_table(self.waitlist, "waitlistTable")
         self.waitlist_table.setVisible(manage)
-        top = QHBoxLayout()
-        top.addWidget(self.title, 1)
-        top.addWidget(self.enroll_button)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.summary, 1)
-        buttons.addWidget(self.check_out_button)
-        for extra in (self.card_button, self.pickups_button, self.correct_button):
-            buttons.addWidget(extra)
-        box = QVBoxLayout(self)
-        box.addLayout(top)
-        box.addWidget(self.scan)
-        box.addLayout(buttons)
-        box.addWidget(self.table, 3)
         box.addWidget(self.waitlist_title)
         box.addWidget(self.waitlist_table, 1)
-        self.scan.arrived.connect(lambda _a: self.refresh())
-        self.scan.acknowledged.connect(lambda _id: self.refresh())
-        self.check_out_button.clicked.connect(self.open_check_out)
-        self.enroll_button.clicked.connect(self.new_record)
-        self.card_button.clicked.connect(self.open_card)
-        self.pickups_button.clicked.connect(self.open_pickups)
-        self.correct_button.clicked.connect(self.open_correction)
-        self.retranslate()
-        self.refresh()
 
     def retranslate(self) -> None:
         self.title.setText(_("Nursery"))
         self.check_out_button.setText(_("Check out…"))
-        self.card_button.setText(_("Member card…"))
         self.pickups_button.setText(_("Pick-up list…"))
-        self.correct_button.setText(_("Correct…"))
         self.enroll_button.setText(_("Enroll a child…"))
         self.waitlist_title.setText(_("Waitlist"))
         board = self.board
         if board is not None:
             self.summary.setText(translate_plural("{n} child still here", "{n} children still here",
                                                   len(board.present)))
-        self.model.retranslate()
+        super().retranslate()
         self.waitlist.retranslate()
 
     def refresh(self) -> None:
@@ -398,54 +357,28 @@ class NurseryScreen(RetranslateMixin, QWidget):
                 return True
         return False
 
+    def person_of(self, row: nursery.NurseryDayRow) -> str:
+        return row.child_id
+
+    def name_of(self, row: nursery.NurseryDayRow) -> str:
+        return _name(row.child_name_ar, row.child_name_lat)
+
+    def check_out(self) -> None:
+        self.open_check_out()
+
     def open_check_out(self) -> None:
-        row = selected_row(self.table)
-        if not isinstance(row, nursery.NurseryDayRow) or not row.present:
+        row = self.selected()
+        if row is None or not row.present:
             return
         dialog = CheckOutDialog(self.session, row, self)
         dialog.checked_out.connect(lambda _c: self.refresh())
-        dialog.setModal(True)
-        dialog.show()
-        self.dialog = dialog
-
-    def _open(self, dialog: QDialog) -> None:
-        dialog.setModal(True)
-        dialog.show()
-        self.dialog = dialog
-
-    def open_card(self) -> None:
-        """The selected child's member card: its code, print it, or a new one for a lost card."""
-        row = selected_row(self.table)
-        if isinstance(row, nursery.NurseryDayRow) and self.session.can(Permission.CHECK_IN):
-            self._open(MemberCardDialog(self.session, row.child_id, "nursery",
-                                        _name(row.child_name_ar, row.child_name_lat), self))
+        self._open(dialog)
 
     def open_pickups(self) -> None:
         """Who may take the selected child home (coordinators add and remove)."""
-        row = selected_row(self.table)
-        if isinstance(row, nursery.NurseryDayRow) and self.session.can(Permission.MANAGE_ENROLLMENTS):
-            self._open(PickupsDialog(self.session, row.child_id, _name(row.child_name_ar, row.child_name_lat), self))
+        row = self.selected()
+        if row is not None and self.session.can(Permission.MANAGE_ENROLLMENTS):
+            self._open(PickupsDialog(self.session, row.child_id, self.name_of(row), self))
 
-    def open_correction(self) -> None:
-        """Cancel or correct the selected child's check-in or check-out (coordinators)."""
-        row = selected_row(self.table)
-        if (isinstance(row, nursery.NurseryDayRow) and row.check_in_id
-                and self.session.can(Permission.MANAGE_ENROLLMENTS)):
-            dialog = CorrectionDialog(self.session, row.check_in_id, _name(row.child_name_ar, row.child_name_lat), self)
-            dialog.corrected.connect(lambda _c: self.refresh())
-            self._open(dialog)
-
-    def new_record(self) -> None:
-        if not self.session.can(Permission.MANAGE_ENROLLMENTS):
-            return
-        dialog = EnrollChildDialog(self.session, self)
-        dialog.enrolled.connect(lambda _e: self.refresh())
-        dialog.setModal(True)
-        dialog.show()
-        self.dialog = dialog
-
-    def focus_search(self) -> None:
-        self.scan.focus()
-
-    def activated(self) -> None:
-        self.scan.focus()
+    def enroll_dialog(self) -> QDialog:
+        return EnrollChildDialog(self.session, self)
