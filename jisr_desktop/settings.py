@@ -62,7 +62,6 @@ class SettingError(JisrError):
 SETTINGS: tuple[Setting, ...] = (
     Setting("language", str, "ar", "Language of the program: ar, fr or en.", choices=LANGUAGES),
     Setting("idle_lock_minutes", int, 10, "Lock the screen after this many idle minutes (0: never).", minimum=0),
-    Setting("nursery_capacity", int, 30, "Places in the social nursery; beyond it enrollments go to a waitlist.", minimum=0),
     Setting("sync_interval_minutes", int, 15, "Sync with HQ every this many minutes when it answers (0: only by hand).", minimum=0),
     Setting("hq_url", str, "", "Address of the HQ server, set at enrollment."),
     Setting("backup_keep_daily", int, 14, "Daily backups kept.", minimum=1),

@@ -8,7 +8,12 @@ import re
 from jisr_desktop import errors, ledger
 from jisr_desktop.context import Context
 from jisr_desktop.db import meta
-from jisr_desktop.db.center import Center, current_center
+from jisr_desktop.db.center import (  # noqa: F401 (re-exported for the screens)
+    MAX_NURSERY_CAPACITY,
+    Center,
+    current_center,
+    nursery_capacity,
+)
 from jisr_desktop.db.connection import transaction
 from jisr_desktop.i18n import N_
 

@@ -3,8 +3,9 @@ check-out with alert acknowledgement and pick-up control. The reads (the day's b
 children's alerts, pick-up authorisations) live in `db.nursery`, below the services and the
 reports.
 
-Capacity comes from the `nursery_capacity` setting, which lives in the data root's settings
-file: callers pass it (`capacity=`); None falls back to the setting's default.
+Capacity is the center's (`center.nursery_capacity`, set at HQ for an enrolled center or by a
+coordinator with `set_nursery_capacity` before enrollment), so every desktop of the center
+promotes its waitlist against the same number; `capacity=` overrides it for one call.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any
 
 from jisr_desktop import errors, ledger
 from jisr_desktop.context import Context
-from jisr_desktop.db import persons
+from jisr_desktop.db import center, persons
 from jisr_desktop.db.connection import transaction
 from jisr_desktop.db.nursery import (  # noqa: F401 (the reads, re-exported for the callers)
     NurseryBoard,
@@ -35,7 +36,6 @@ from jisr_desktop.domain.waitlist import EnrollmentStatus, WaitlistEntry
 from jisr_desktop.i18n import N_
 from jisr_desktop.services import attendance, enrollments
 from jisr_desktop.services.enrollments import NURSERY, EndResult, Enrollment
-from jisr_desktop.settings import BY_NAME
 
 
 class PickupRefused(errors.JisrError):
@@ -46,8 +46,8 @@ class NotCheckedIn(errors.JisrError):
     msgid = N_("This child has not been checked in today.")
 
 
-def _capacity(capacity: int | None) -> int:
-    return int(BY_NAME["nursery_capacity"].default) if capacity is None else capacity
+def _capacity(ctx: Context, capacity: int | None) -> int:
+    return center.nursery_capacity(ctx.db) if capacity is None else capacity
 
 
 def _child(ctx: Context, child_id: str) -> Person:
@@ -86,7 +86,7 @@ def enroll_child(*, ctx: Context, child_id: str, start_date: date | None = None,
         raise errors.ValidationFailed(messages)
     with transaction(ctx.db):
         enrollment = enrollments.enroll(ctx, service=NURSERY, person_id=child_id, workshop_id=None,
-                                        capacity=_capacity(capacity), values={"start_date": day, **values})
+                                        capacity=_capacity(ctx, capacity), values={"start_date": day, **values})
         for values_, _ in cleaned:
             _write_pickup(ctx, enrollment.id, values_)
     enrollment.messages = messages
@@ -114,7 +114,7 @@ def end_enrollment(*, ctx: Context, enrollment_id: str, on: date | None = None, 
     day = on or ctx.today()
     with transaction(ctx.db):
         return enrollments.end(ctx, enrollments.get(ctx, enrollment_id), on=day, reason=reason,
-                               capacity=_capacity(capacity), eligible=_eligible_on(ctx, day))
+                               capacity=_capacity(ctx, capacity), eligible=_eligible_on(ctx, day))
 
 
 def promote_waitlist(*, ctx: Context, capacity: int | None = None, on: date | None = None) -> list[Enrollment]:
@@ -122,7 +122,40 @@ def promote_waitlist(*, ctx: Context, capacity: int | None = None, on: date | No
     ctx.require(Permission.MANAGE_ENROLLMENTS)
     day = on or ctx.today()
     with transaction(ctx.db):
-        return enrollments.promote(ctx, service=NURSERY, workshop_id=None, capacity=_capacity(capacity),
+        return enrollments.promote(ctx, service=NURSERY, workshop_id=None, capacity=_capacity(ctx, capacity),
+                                   on=day, eligible=_eligible_on(ctx, day))
+
+
+def center_enrolled(ctx: Context) -> bool:
+    """Whether this desktop is enrolled with HQ (whose center row then decides the places)."""
+    row = ctx.db.execute("SELECT device_id != '' FROM sync_state WHERE id = 1").fetchone()
+    return bool(row and row[0])
+
+
+class EnrolledCapacity(errors.JisrError):
+    msgid = N_("This center is enrolled with HQ: its nursery places are set at HQ.")
+
+
+def set_nursery_capacity(*, ctx: Context, places: int) -> list[Enrollment]:
+    """A coordinator sets the nursery's places (0 to 500) on a center not yet enrolled with HQ
+    (once enrolled, HQ's number comes with the center and wins). Children waiting take the
+    places a raise frees; the promoted enrollments come back."""
+    ctx.require(Permission.MANAGE_SETTINGS)
+    if isinstance(places, bool) or not isinstance(places, int) \
+            or not 0 <= places <= center.MAX_NURSERY_CAPACITY:
+        raise errors.JisrError(N_("The nursery places must be a whole number from 0 to 500."),
+                               field="nursery_capacity")
+    here = center.current_center(ctx.db)
+    if here is None:
+        raise errors.NotFound()
+    if center_enrolled(ctx):
+        raise EnrolledCapacity(field="nursery_capacity")
+    day = ctx.today()
+    with transaction(ctx.db):
+        ctx.db.execute("UPDATE center SET nursery_capacity = ? WHERE id = ?", [places, here.id])
+        ledger.audit(ctx, "set_nursery_capacity", "center", here.id,
+                     {"nursery_capacity": [here.nursery_capacity, places]})
+        return enrollments.promote(ctx, service=NURSERY, workshop_id=None, capacity=places,
                                    on=day, eligible=_eligible_on(ctx, day))
 
 

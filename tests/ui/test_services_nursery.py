@@ -9,7 +9,6 @@ import pytest
 from PySide6.QtCore import Qt
 
 from jisr_desktop.services import cards, nursery, registry
-from jisr_desktop.settings import Settings
 from jisr_desktop.ui.screens.nursery import CheckOutDialog, EnrollChildDialog, NurseryScreen
 from tests.ui.conftest import PASSWORD, idle, sign_in
 
@@ -118,7 +117,7 @@ def test_refused_pickup_then_coordinator_override(qtbot, shell_factory, receptio
 
 
 def test_enrolling_beyond_capacity_goes_to_the_waitlist(qtbot, home, shell_factory, coordinator, system_ctx, db, clock) -> None:  # type: ignore[no-untyped-def]
-    Settings(home).set("nursery_capacity", 1)
+    nursery.set_nursery_capacity(ctx=system_ctx, places=1)
     kids = [_child(system_ctx, name) for name in ("Ilyas", "Nour")]
     shell = _shell(shell_factory, clock)
     main = sign_in(qtbot, shell, "coord")

@@ -17,7 +17,7 @@ def test_defaults_types_and_persistence(home: Path) -> None:
         settings.set("language", "de")
     assert "language" in info.value.message("en")
     with pytest.raises(SettingError):
-        settings.set("nursery_capacity", -1)
+        settings.set("idle_lock_minutes", -1)
     with pytest.raises(SettingError):
         settings.set("no_such_setting", 1)
 
