@@ -270,9 +270,8 @@ class EnrollChildDialog(RetranslateMixin, QDialog):
             self.message.setText(_("Find the child first."))
             return
         allergies, medical = self.allergies.text(), self.medical.text()
-        capacity = int(self.session.settings["nursery_capacity"])
         self.session.call(lambda ctx: nursery.enroll_child(ctx=ctx, child_id=child_id, allergies=allergies,
-                                                           medical_notes=medical, capacity=capacity),
+                                                           medical_notes=medical),
                           self._done, self._failed)
 
     def _done(self, enrollment: Enrollment) -> None:
