@@ -40,6 +40,27 @@ class DatabaseLocked(DatabaseError):
     msgid = N_("The database cannot be opened: the key is wrong or the file is damaged ({path}).")
 
 
+class DatabaseDamaged(DatabaseLocked):
+    """The key opens the file, but some of its pages fail their check (a flipped byte, a
+    failing disk): told apart from a wrong key, which fails every page."""
+
+    msgid = N_("The database {path} is damaged: nothing was changed. Restore the latest backup "
+               "(“jisr restore”).")
+
+
+class DatabaseCorrupt(DatabaseLocked):
+    """A page failed its check while the program was working (the file opened)."""
+
+    msgid = N_("The database is damaged (a page of it failed its check): the last action was "
+               "not saved. Restore the latest backup (“jisr restore”).")
+
+
+class DatabaseEmpty(DatabaseError):
+    msgid = N_("The database file {path} is empty (0 bytes): it was cut short, for example by a "
+               "full disk or a copy that failed. Nothing was changed; restore the latest backup "
+               "(“jisr restore”).")
+
+
 class DatabaseTooNew(DatabaseError):
     msgid = N_(
         "This database was written by a newer version of Jisr Desktop ({names}). "
@@ -51,8 +72,28 @@ class DiskFull(DatabaseError):
     msgid = N_("The disk is full: nothing was saved. Free some space and try again.")
 
 
+class DiskFailed(DatabaseError):
+    """SQLite's I/O error: the disk refused a read or a write (full, over a size limit, or
+    failing). Never reported as a wrong key."""
+
+    msgid = N_("The disk refused to read or write the database (it may be full or failing): "
+               "nothing was saved. Free some space and try again.")
+
+
 class ReadOnlyLocation(DatabaseError):
     msgid = N_("Jisr Desktop cannot write to {path}. Check the folder's permissions.")
+
+
+class FolderMissing(JisrError):
+    msgid = N_("The folder {path} does not exist: nothing was written.")
+
+
+class IsAFolder(JisrError):
+    msgid = N_("{path} is a folder: give the name of a file in it, for example {example}.")
+
+
+class CannotWrite(JisrError):
+    msgid = N_("{path} could not be written ({reason}): nothing was written.")
 
 
 class PermissionDenied(JisrError):

@@ -12,8 +12,15 @@ import io
 from datetime import date
 from pathlib import Path
 
-from jisr_desktop import i18n
-from jisr_desktop.cli import _system_context, command
+from jisr_desktop import errors, i18n
+from jisr_desktop.cli import (
+    _system_context,
+    command,
+    operator_context,
+    operator_option,
+    output_file,
+    write_through,
+)
 from jisr_desktop.i18n import N_, translate
 from jisr_desktop.reports.rosters import KINDS
 
@@ -41,11 +48,17 @@ def parse_day(text: str) -> date:
         raise argparse.ArgumentTypeError(translate(N_("Write the date as YYYY-MM-DD."))) from None
 
 
+FIRST_YEAR, LAST_YEAR = 1900, 2999  # the reports' months (their date arithmetic stays in range)
+
+
 def parse_month(text: str) -> tuple[int, int]:
     try:
         first = date.fromisoformat(f"{text}-01")
     except ValueError:
         raise argparse.ArgumentTypeError(translate(N_("Write the month as YYYY-MM."))) from None
+    if not FIRST_YEAR <= first.year <= LAST_YEAR:
+        raise argparse.ArgumentTypeError(translate(
+            N_("The month must be between {first}-01 and {last}-12."), first=FIRST_YEAR, last=LAST_YEAR))
     return first.year, first.month
 
 
@@ -73,6 +86,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
     p.add_argument("--month", type=parse_month, metavar="YYYY-MM", help="attendance of one month only")
     p.add_argument("--lang", dest="doc_lang", choices=DOC_LANGUAGES, help="language of the column titles")
     p.add_argument("-o", "--output", required=True, metavar="FILE")
+    operator_option(p)
 
     p = sub.add_parser("card-sheet", help="print member cards (QR code, name, service) at 100% scale")
     p.add_argument("--service", choices=("nursery", "club", "workshop"))
@@ -97,10 +111,10 @@ def doc_language(args: argparse.Namespace) -> str:
 
 def _write_pdf(args: argparse.Namespace, build) -> int:  # type: ignore[no-untyped-def]
     """Build into memory, then write the file: a failed build leaves no half-written PDF."""
+    out = output_file(args.output, example="document.pdf")
     buffer = io.BytesIO()
     pages = build(buffer)
-    out = Path(args.output)
-    out.write_bytes(buffer.getvalue())
+    write_through(out, lambda target: target.write_bytes(buffer.getvalue()))
     print(i18n.translate_plural("Wrote {path} ({n} page).", "Wrote {path} ({n} pages).", pages, path=str(out)))
     return 0
 
@@ -126,24 +140,32 @@ def cmd_report(args: argparse.Namespace, root: Path) -> int:
 
 @command("export")
 def cmd_export(args: argparse.Namespace, root: Path) -> int:
+    from jisr_desktop.db.connection import open_database
     from jisr_desktop.domain.dates import month_bounds
     from jisr_desktop.reports import queries
     from jisr_desktop.reports.exports import write_csv, write_xlsx
+    from jisr_desktop.services import operator
 
-    ctx = _system_context(root)
-    lang = doc_language(args)
-    if args.what == "persons":
-        found, headers = queries.persons_for_export(ctx.db), PERSON_HEADERS
-    else:
-        first, last = month_bounds(*args.month) if args.month else (None, None)
-        found, headers = queries.attendance_for_export(ctx.db, first, last), ATTENDANCE_HEADERS
-    columns = [(key, translate(title, lang)) for key, title in headers.items()]
-    out = Path(args.output)
-    fmt = args.fmt or ("csv" if out.suffix.lower() == ".csv" else "xlsx")
-    if fmt == "csv":
-        n = write_csv(out, found, columns)
-    else:
-        n = write_xlsx(out, found, columns, sheet_title=args.what, rtl=lang == "ar")
+    out = output_file(args.output, example=f"{args.what}.{args.fmt or 'xlsx'}")
+    db = open_database(root)
+    try:
+        ctx = operator_context(args, db)
+        lang = doc_language(args)
+        if args.what == "persons":
+            found, headers = queries.persons_for_export(ctx.db), PERSON_HEADERS
+        else:
+            first, last = month_bounds(*args.month) if args.month else (None, None)
+            found, headers = queries.attendance_for_export(ctx.db, first, last), ATTENDANCE_HEADERS
+        columns = [(key, translate(title, lang)) for key, title in headers.items()]
+        fmt = args.fmt or ("csv" if out.suffix.lower() == ".csv" else "xlsx")
+        if fmt == "csv":
+            n = write_through(out, lambda target: write_csv(target, found, columns))
+        else:
+            n = write_through(out, lambda target: write_xlsx(target, found, columns, sheet_title=args.what,
+                                                             rtl=lang == "ar"))
+        operator.record(ctx, "export", what=args.what, format=fmt, path=str(out), rows=n)
+    finally:
+        db.close()
     print(i18n.translate_plural("Wrote {path} ({n} row).", "Wrote {path} ({n} rows).", n, path=str(out)))
     return 0
 
@@ -151,11 +173,24 @@ def cmd_export(args: argparse.Namespace, root: Path) -> int:
 @command("card-sheet")
 def cmd_card_sheet(args: argparse.Namespace, root: Path) -> int:
     from jisr_desktop.reports.cards_sheet import build_card_sheet
+    from jisr_desktop.reports.queries import live_cards
 
     ctx = _system_context(root)
+    person_ids = None
+    if args.person:
+        person_ids = []
+        for given in args.person:
+            row = ctx.db.execute("SELECT id FROM person WHERE (id = ? OR file_no = ?) AND deleted = 0",
+                                 [given, given]).fetchone()
+            if row is None:
+                raise errors.NotFound(N_("No person has the id or file number “{id}”: nothing was "
+                                         "printed."), id=given)
+            person_ids.append(row[0])
+    cards = live_cards(ctx.db, args.service, person_ids)
+    if not cards:
+        raise errors.NotFound(N_("No live member card matches: nothing was printed."))
     return _write_pdf(args, lambda target: build_card_sheet(target, db=ctx.db, lang=doc_language(args),
-                                                            day=ctx.today(), service=args.service,
-                                                            person_ids=args.person))
+                                                            day=ctx.today(), cards=cards))
 
 
 @command("certificate")

@@ -5,9 +5,11 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from jisr_desktop import i18n
+from jisr_desktop import errors, i18n
 from jisr_desktop.cli import command
+from jisr_desktop.i18n import N_
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -21,11 +23,31 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
     sub.add_parser("sync", help="send this desktop's changes to HQ and receive the center's")
 
 
+def check_enroll_arguments(args: argparse.Namespace) -> None:
+    """Refuse a mistyped address or code before the database or the network is touched."""
+    try:
+        parts = urlsplit(args.server.strip())
+        host = parts.hostname
+    except ValueError:
+        parts, host = None, None
+    if parts is None or parts.scheme not in ("https", "http") or not host:
+        raise errors.JisrError(N_("The HQ address must begin with https://, for example "
+                                  "https://hq.example.ma."), field="server")
+    args.code = args.code.strip()
+    if not args.code or not args.code.isprintable():
+        raise errors.JisrError(N_("Enter the enrollment code HQ gave you, for example "
+                                  "ABCD-EFGH-JKMN."), field="code")
+    if args.name is not None and (not args.name.strip() or not args.name.isprintable()):
+        raise errors.JisrError(N_("Give this desktop a name (letters, digits and spaces)."),
+                               field="name")
+
+
 @command("enroll")
 def cmd_enroll(args: argparse.Namespace, root: Path) -> int:
     from jisr_desktop.db.connection import open_database
     from jisr_desktop.sync.client import SyncClient, SyncFailed
 
+    check_enroll_arguments(args)
     client = SyncClient(open_database(root, create=True), owns_db=True)
     try:
         answer = client.enroll(args.server, args.code, args.name, again=args.again)

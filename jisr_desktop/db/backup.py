@@ -37,6 +37,11 @@ class BackupError(errors.JisrError):
     msgid = N_("The backup could not be made: {reason}")
 
 
+class BackupOfDamaged(BackupError):
+    msgid = N_("The database is damaged (its integrity check failed): no backup was made from "
+               "it. Restore the latest good backup (“jisr restore”).")
+
+
 class UpgradeBackupFailed(errors.JisrError):
     msgid = N_("Before upgrading, Jisr Desktop must back up the database to {path}, and that "
                "failed ({reason}). The database was not changed.")
@@ -161,7 +166,8 @@ def copy_connection(source: Any, target_path: Path, key_hex: str) -> None:
         finally:
             target.close()
         if result != "ok":
-            raise BackupError(reason=result)
+            log.warning("integrity check of the copy %s: %s", tmp, result[:2000])
+            raise BackupOfDamaged()
         _fsync(tmp)
         os.replace(tmp, target_path)
         _fsync(target_path.parent)

@@ -4,6 +4,8 @@ SQLCipher (through `sqlcipher3`) encrypts the whole file; WAL lets the reception
 while a write is under way; foreign keys are on; a busy timeout rides out a second writer.
 Every SQLite failure a person can meet (wrong key, damaged file, full disk, read-only folder)
 becomes a typed `JisrError` with a translated message; nothing half-written is committed.
+SQLCipher's own log (a line per failed page on stderr) is off: a damaged file is reported
+once, by `DatabaseDamaged`, with the count of failing pages in the log file.
 """
 
 from __future__ import annotations
@@ -35,16 +37,37 @@ def _connect(path: Path, key_hex: str) -> Any:
         raise errors.DatabaseLocked(path=str(path))
     conn = sqlcipher.connect(str(path), isolation_level=None, check_same_thread=False,
                              timeout=BUSY_TIMEOUT_MS / 1000)
+    conn.execute("PRAGMA cipher_log_level = NONE")  # process-wide; see the module docstring
     conn.execute(f"PRAGMA key = \"x'{key_hex}'\"")
     return conn
+
+
+def _unopenable(conn: Any, path: Path, root: Path, exc: BaseException) -> errors.JisrError:
+    """Why the key did not open the file: a wrong key fails every page's check, a damaged
+    file only some (SQLCipher's ``cipher_integrity_check``); a disk error is neither."""
+    mapped = error_for(exc, path=root)
+    if isinstance(mapped, errors.ReadOnlyLocation | errors.DiskFull | errors.DiskFailed):
+        return mapped
+    try:
+        failing = len(conn.execute("PRAGMA cipher_integrity_check").fetchall())
+        page_size = int(conn.execute("PRAGMA cipher_page_size").fetchone()[0])
+        total = max(1, path.stat().st_size // page_size)
+    except (sqlcipher.Error, OSError, ValueError, TypeError):
+        log.warning("cannot open %s: %s", path, exc)
+        return errors.DatabaseLocked(path=str(path))
+    log.warning("cannot open %s: %s; %d of %d pages fail their check", path, exc, failing, total)
+    if failing < total:
+        return errors.DatabaseDamaged(path=str(path))
+    return errors.DatabaseLocked(path=str(path))
 
 
 def open_database(root: Path, *, create: bool = False, migrate: bool = True,
                   key: keys.DatabaseKey | None = None) -> sqlite_utils.Database:
     """Open (or with `create`, make) the database of the data root `root`.
 
-    Raises `DatabaseMissing`, `DatabaseLocked` (wrong key or damaged), `DatabaseTooNew`,
-    `ReadOnlyLocation` or `DiskFull`; the file is left as it was in every one of these cases.
+    Raises `DatabaseMissing`, `DatabaseEmpty` (0 bytes), `DatabaseLocked` (wrong key),
+    `DatabaseDamaged` (some pages fail their check), `DatabaseTooNew`, `ReadOnlyLocation`,
+    `DiskFull` or `DiskFailed`; the file is left as it was in every one of these cases.
     """
     from jisr_desktop.db import migrations  # late: migrations import repositories
 
@@ -52,6 +75,8 @@ def open_database(root: Path, *, create: bool = False, migrate: bool = True,
     exists = path.exists()
     if not exists and not create:
         raise errors.DatabaseMissing(path=str(path))
+    if exists and path.is_file() and path.stat().st_size == 0:
+        raise errors.DatabaseEmpty(path=str(path))  # SQLite would take it for a new database
     if not exists:
         try:
             root.mkdir(parents=True, exist_ok=True)
@@ -72,12 +97,10 @@ def open_database(root: Path, *, create: bool = False, migrate: bool = True,
         try:
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         except sqlcipher.DatabaseError as exc:
-            if isinstance(error_for(exc), errors.ReadOnlyLocation):
-                raise errors.ReadOnlyLocation(path=str(root)) from None
-            raise errors.DatabaseLocked(path=str(path)) from None
+            raise _unopenable(conn, path, root, exc) from None
         db = sqlite_utils.Database(conn)
-        migrations.refuse_if_newer(db)
         with translate_errors(path=root):
+            migrations.refuse_if_newer(db)
             if exists and not os.access(path, os.W_OK):
                 conn.execute("PRAGMA query_only = 1")
             else:
@@ -101,6 +124,7 @@ def open_database(root: Path, *, create: bool = False, migrate: bool = True,
 
 FULL = frozenset({"SQLITE_FULL"})
 READ_ONLY = ("SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_PERM")
+DISK = ("SQLITE_IOERR",)
 NOT_A_DATABASE = ("SQLITE_NOTADB", "SQLITE_CORRUPT")
 
 
@@ -113,6 +137,10 @@ def error_for(exc: BaseException, *, path: Path | str = "") -> errors.JisrError 
         return errors.DiskFull()
     if name.startswith(READ_ONLY):
         return errors.ReadOnlyLocation(path=str(path))
+    if name.startswith(DISK):
+        return errors.DiskFailed()
+    if name.startswith("SQLITE_CORRUPT"):
+        return errors.DatabaseCorrupt()
     if name.startswith(NOT_A_DATABASE):
         return errors.DatabaseLocked(path=str(path))
     return None

@@ -14,7 +14,7 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
-from jisr_desktop import paths
+from jisr_desktop import errors, paths
 
 log = logging.getLogger("jisr.db.keys")
 
@@ -94,7 +94,7 @@ def export_key(root: Path, destination: Path) -> Path:
     for restoring this PC's backups on another PC (`jisr restore FILE --key-file …`)."""
     key = load_key(root)
     if key is None:
-        raise FileNotFoundError(str(paths.key_file_path(root)))
+        raise errors.DatabaseLocked(path=str(paths.database_path(root)))
     if destination.is_dir():
         destination = destination / "jisr.key"
     fd = os.open(destination, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

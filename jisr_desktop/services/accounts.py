@@ -1,4 +1,10 @@
-"""Staff accounts: argon2 password hashes, roles, and sign-in with a slow-down after failures."""
+"""Staff accounts: argon2 password hashes, roles, and sign-in with a slow-down after failures.
+
+Sign-in costs one argon2 verification whatever the name: an unknown, deactivated or
+password-less account is checked against a dummy hash made with the same parameters, so the
+time taken does not tell which user names exist (docs/security.md, "Desktop").
+`verifications` counts them, for the tests.
+"""
 
 from __future__ import annotations
 
@@ -39,6 +45,25 @@ class AccountRow:
 
 def hash_password(password: str) -> str:
     return _hasher.hash(password)
+
+
+# A hash of a password nobody has, with this hasher's parameters (remade if they change).
+_DUMMY_HASH = "$argon2id$v=19$m=65536,t=3,p=4$Jp9zcP3rk6lO++pJHu0flQ$FcD4rbW9KZHzD1do2WvoPd4VTQGz9yYFn9c348MJbgM"
+_dummy_hash: str | None = None if _hasher.check_needs_rehash(_DUMMY_HASH) else _DUMMY_HASH
+verifications = 0  # argon2 verifications made by this process (see the module docstring)
+
+
+def check_password(stored_hash: str | None, password: str) -> bool:
+    """Whether `password` matches `stored_hash`; with no hash (an unknown or password-less
+    account) a dummy hash is verified instead, at the same cost, and the answer is False."""
+    global _dummy_hash, verifications
+    if _dummy_hash is None:
+        _dummy_hash = _hasher.hash("jisr: no such account")
+    verifications += 1
+    try:
+        return _hasher.verify(stored_hash or _dummy_hash, password) and bool(stored_hash)
+    except (VerificationError, InvalidHashError):
+        return False
 
 
 def _user_from_row(row: tuple) -> User:
@@ -88,14 +113,13 @@ def sign_in(*, ctx: Context, username: str, password: str) -> User:
         "SELECT id, username, display_name, role, center_id, password_hash, failed_attempts,"
         " last_failed_at, active FROM user_account WHERE username = ?", [username.strip()]).fetchone()
     if row is None or not row[8] or not row[5]:
+        check_password(None, password)  # the same cost as a known name (module docstring)
         raise SignInFailed()
     now = ctx.now()
     wait = wait_seconds(row[6], row[7], now)
     if wait:
         raise SignInTooSoon(seconds=wait)
-    try:
-        _hasher.verify(row[5], password)
-    except (VerificationError, InvalidHashError):
+    if not check_password(row[5], password):
         with transaction(ctx.db):
             ctx.db.execute("UPDATE user_account SET failed_attempts = failed_attempts + 1,"
                            " last_failed_at = ? WHERE id = ?", [now.isoformat(), row[0]])

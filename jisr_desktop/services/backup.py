@@ -41,6 +41,15 @@ class NoDatabaseKey(errors.JisrError):
                "with the key of the center that made it.")
 
 
+class KeyFileUnreadable(errors.JisrError):
+    msgid = N_("The key file {path} cannot be read ({reason}); nothing was changed.")
+
+
+class NotAKeyFile(errors.JisrError):
+    msgid = N_("{path} is not a Jisr Desktop key file (one holds 64 digits and letters a to f); "
+               "nothing was changed.")
+
+
 class RestoreFailed(errors.JisrError):
     msgid = N_("The restore failed and the previous database was put back: {reason}")
 
@@ -164,12 +173,22 @@ def preview_restore(root: Path, path: Path, *, key_hex: str | None = None) -> Ba
     return files.inspect(Path(path), key_hex or _key(root).hex)
 
 
+def backup_key(root: Path) -> str:
+    """The key of this data root, the one its backups are made with (`NoDatabaseKey`)."""
+    return _key(root).hex
+
+
 def read_key_file(path: Path) -> str:
-    """The hex key in a copied ``jisr.key`` file."""
+    """The hex key in a copied ``jisr.key`` file (`KeyFileUnreadable`, `NotAKeyFile`)."""
     try:
-        return Path(path).read_text(encoding="ascii").strip().lower()
-    except (OSError, UnicodeDecodeError):
-        raise files.BackupUnreadable(path=str(path)) from None
+        text = Path(path).read_text(encoding="ascii").strip().lower()
+    except OSError as exc:
+        raise KeyFileUnreadable(path=str(path), reason=exc.strerror or type(exc).__name__) from None
+    except UnicodeDecodeError:
+        raise NotAKeyFile(path=str(path)) from None
+    if not re.fullmatch(r"[0-9a-f]{64}", text):
+        raise NotAKeyFile(path=str(path))
+    return text
 
 
 def _target_key(root: Path, source_hex: str | None) -> keys.DatabaseKey:

@@ -14,6 +14,8 @@ from jisr_desktop import selftest
 from jisr_desktop.db import backup as files
 
 REPO = Path(__file__).resolve().parents[2]
+COORDINATOR = ("--user", "coordinator")  # the demo's coordinator (jisr_desktop/cli/__init__.py)
+PASSWORD = "jisr-demo-1\n"
 
 
 def jisr(home: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
@@ -36,18 +38,18 @@ def center(tmp_path: Path) -> Path:
 def test_backup_then_restore_from_a_usb_folder(center: Path, tmp_path: Path) -> None:
     usb = tmp_path / "usb"
     usb.mkdir()
-    made = jisr(center, "backup", "--to", str(usb))
+    made = jisr(center, "backup", "--to", str(usb), *COORDINATOR, stdin=PASSWORD)
     assert made.returncode == 0, made.stderr
     (backup_file,) = usb.glob("jisr-backup-RBT01-*.jisrbak")
     assert str(backup_file) in made.stdout
-    in_root = jisr(center, "backup")
+    in_root = jisr(center, "backup", *COORDINATOR, stdin=PASSWORD)
     assert in_root.returncode == 0 and "backups" in in_root.stdout
 
-    declined = jisr(center, "restore", str(backup_file), stdin="n\n")
+    declined = jisr(center, "restore", str(backup_file), *COORDINATOR, stdin=PASSWORD + "n\n")
     assert declined.returncode == 1
     assert "person\t" in declined.stdout and "Nothing was changed." in declined.stdout
 
-    restored = jisr(center, "restore", str(backup_file), "--yes")
+    restored = jisr(center, "restore", str(backup_file), "--yes", *COORDINATOR, stdin=PASSWORD)
     assert restored.returncode == 0, restored.stderr
     assert "epoch 2" in restored.stdout and "jisr-before-restore-" in restored.stdout
     assert jisr(center, "check").returncode == 0
@@ -85,12 +87,13 @@ def test_self_test_names_the_failing_step(monkeypatch: pytest.MonkeyPatch) -> No
 def test_restore_onto_a_new_pc_with_the_key_file(center: Path, tmp_path: Path) -> None:
     usb = tmp_path / "usb"
     usb.mkdir()
-    assert jisr(center, "backup", "--to", str(usb)).returncode == 0
+    assert jisr(center, "backup", "--to", str(usb), *COORDINATOR, stdin=PASSWORD).returncode == 0
     (backup_file,) = usb.glob("*.jisrbak")
     new_pc = tmp_path / "new-pc"
-    refused = jisr(new_pc, "restore", str(backup_file), "--yes")
+    refused = jisr(new_pc, "restore", str(backup_file), "--yes", *COORDINATOR, stdin=PASSWORD)
     assert refused.returncode == 2 and "no database key" in refused.stderr
-    out = jisr(new_pc, "restore", str(backup_file), "--yes", "--key-file", str(center / "jisr.key"))
+    out = jisr(new_pc, "restore", str(backup_file), "--yes", "--key-file", str(center / "jisr.key"),
+               *COORDINATOR, stdin=PASSWORD)
     assert out.returncode == 0, out.stderr
     assert jisr(new_pc, "check").returncode == 0
     counts = [files.inspect(home / "jisr.db", (home / "jisr.key").read_text().strip()).counts

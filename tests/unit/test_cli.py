@@ -10,10 +10,14 @@ from pathlib import Path
 from jisr_desktop import __version__, paths
 
 
-def jisr(home: Path, *args: str, lang: str = "en") -> subprocess.CompletedProcess[str]:
+def jisr(home: Path, *args: str, lang: str = "en", stdin: str = "") -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "JISR_NO_KEYRING": "1"}
     return subprocess.run([sys.executable, "-m", "jisr_desktop", "--home", str(home), "--lang", lang, *args],
-                          capture_output=True, text=True, env=env, timeout=120)
+                          capture_output=True, text=True, env=env, timeout=120, input=stdin)
+
+
+COORDINATOR = ("--user", "coordinator")  # the demo's coordinator (jisr_desktop/cli/__init__.py)
+PASSWORD = "jisr-demo-1\n"
 
 
 def test_version() -> None:
@@ -70,15 +74,16 @@ def test_export_key_then_restore_on_another_pc(tmp_path: Path) -> None:
     assert jisr(home, "demo", "--persons", "5").returncode == 0
     key_copy = tmp_path / "usb" / "jisr.key"
     key_copy.parent.mkdir()
-    out = jisr(home, "export-key", "--to", str(key_copy.parent))
+    out = jisr(home, "export-key", "--to", str(key_copy.parent), *COORDINATOR, stdin=PASSWORD)
     assert out.returncode == 0, out.stderr
     assert key_copy.read_text() == paths.key_file_path(home).read_text()
     assert oct(key_copy.stat().st_mode & 0o777) == "0o600"
-    again = jisr(home, "export-key", "--to", str(key_copy))
+    again = jisr(home, "export-key", "--to", str(key_copy), *COORDINATOR, stdin=PASSWORD)
     assert again.returncode == 2 and "exists already" in again.stderr
-    assert jisr(home, "backup", "--to", str(key_copy.parent)).returncode == 0
+    assert jisr(home, "backup", "--to", str(key_copy.parent), *COORDINATOR, stdin=PASSWORD).returncode == 0
     (backup_file,) = key_copy.parent.glob("*.jisrbak")
     other = tmp_path / "new-pc"
-    out = jisr(other, "restore", str(backup_file), "--yes", "--key-file", str(key_copy))
+    out = jisr(other, "restore", str(backup_file), "--yes", "--key-file", str(key_copy), *COORDINATOR,
+               stdin=PASSWORD)
     assert out.returncode == 0, out.stderr
     assert len(jisr(other, "search", "DEMO-DEMO-0").stdout.splitlines()) == 5

@@ -19,10 +19,14 @@ from jisr_desktop.services.registry import register_person, update_person
 from tests.unit.reports import scenario
 
 
-def jisr(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def jisr(home: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "JISR_NO_KEYRING": "1"}
     return subprocess.run([sys.executable, "-m", "jisr_desktop", "--home", str(home), "--lang", "en", *args],
-                          capture_output=True, text=True, env=env, timeout=180)
+                          capture_output=True, text=True, env=env, timeout=180, input=stdin)
+
+
+COORD = ("--user", "coord")  # the coordinator of tests/fixtures.py
+PASSWORD = "correct horse\n"
 
 
 @pytest.fixture
@@ -63,7 +67,8 @@ def test_export_persons_round_trip_csv_and_xlsx(home: Path, coord_ctx, sc, tmp_p
         " FROM person WHERE deleted = 0")}
     for fmt in ("csv", "xlsx"):
         out = tmp_path / f"persons.{fmt}"
-        done = jisr(home, "export", "persons", "--format", fmt, "--lang", "fr", "-o", str(out))
+        done = jisr(home, "export", "persons", "--format", fmt, "--lang", "fr", "-o", str(out), *COORD,
+                    stdin=PASSWORD)
         assert done.returncode == 0, done.stderr
         assert done.stdout.strip() == f"Wrote {out} ({len(registry)} rows)."
         headers, rows = (read_csv if fmt == "csv" else read_xlsx)(out)
@@ -87,7 +92,8 @@ def test_export_persons_round_trip_csv_and_xlsx(home: Path, coord_ctx, sc, tmp_p
 
 def test_export_attendance_counts_live_events(home: Path, coord_ctx, sc, tmp_path: Path) -> None:
     out = tmp_path / "attendance.xlsx"
-    done = jisr(home, "export", "attendance", "--month", "2026-11", "--lang", "ar", "-o", str(out))
+    done = jisr(home, "export", "attendance", "--month", "2026-11", "--lang", "ar", "-o", str(out), *COORD,
+                stdin=PASSWORD)
     assert done.returncode == 0, done.stderr
     _, rows = read_xlsx(out)
     db = coord_ctx.db
