@@ -162,7 +162,7 @@ def measure_typing(home: Path, count: int) -> dict[str, object]:
     from jisr_desktop.services.accounts import sign_in
     from jisr_desktop.ui.app import make_application
     from jisr_desktop.ui.language import apply_language
-    from jisr_desktop.ui.people import PeopleScreen
+    from jisr_desktop.ui.screens.people import PeopleScreen
     from jisr_desktop.ui.session import Session
 
     app = make_application()

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from jisr_desktop.context import User  # noqa: E402
 from jisr_desktop.ui.language import apply_language, load_fonts  # noqa: E402
-from jisr_desktop.ui.reports_screen import ReportsScreen  # noqa: E402
+from jisr_desktop.ui.screens.reports import ReportsScreen  # noqa: E402
 from jisr_desktop.ui.session import Session  # noqa: E402
 
 

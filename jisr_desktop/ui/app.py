@@ -76,7 +76,7 @@ class Shell(QObject):
         self.session.runner.run_db(start_state, self._started, self._start_failed)
 
     def _started(self, state: StartState) -> None:
-        from jisr_desktop.ui.backups_screen import DailyBackup
+        from jisr_desktop.ui.screens.backups import DailyBackup
 
         if self.daily_backup is None:  # today's backup now, then hourly, on the pool
             self.daily_backup = DailyBackup(self.session, parent=self)
@@ -141,8 +141,8 @@ def prepare_main_window() -> None:
     """Import the main window and its first screens while the password is being checked (the
     argon2 check runs on the worker without the GIL), so that signing in feels immediate."""
     import jisr_desktop.ui.main_window
-    import jisr_desktop.ui.people
-    import jisr_desktop.ui.reception  # noqa: F401
+    import jisr_desktop.ui.screens.people
+    import jisr_desktop.ui.screens.reception  # noqa: F401
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:

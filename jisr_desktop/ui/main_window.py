@@ -171,7 +171,7 @@ class MainWindow(RetranslateMixin, QMainWindow):
         self.retranslate()
         self.nav.setCurrentRow(0)
         from jisr_desktop.domain.roles import Permission
-        from jisr_desktop.ui.sync_screen import SyncAgent
+        from jisr_desktop.ui.screens.sync import SyncAgent
 
         if session.can(Permission.SYNC):  # automatic background sync and its indicator
             SyncAgent.attach(session, self)

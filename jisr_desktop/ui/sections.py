@@ -34,18 +34,18 @@ class Section:
 
 
 SECTIONS: list[Section] = [
-    Section("reception", N_("Reception"), "jisr_desktop.ui.reception:ReceptionDesk", Permission.LOG_VISIT),
-    Section("people", N_("People and families"), "jisr_desktop.ui.people:PeopleScreen"),
+    Section("reception", N_("Reception"), "jisr_desktop.ui.screens.reception:ReceptionDesk", Permission.LOG_VISIT),
+    Section("people", N_("People and families"), "jisr_desktop.ui.screens.people:PeopleScreen"),
     Section("nursery", N_("Nursery"), "jisr_desktop.ui.screens.nursery:NurseryScreen"),
     Section("elderly", N_("Elderly club"), "jisr_desktop.ui.screens.elderly:ElderlyClubScreen"),
     Section("workshops", N_("Workshops"), "jisr_desktop.ui.screens.workshops:WorkshopsScreen"),
     Section("campaigns", N_("Awareness campaigns"), "jisr_desktop.ui.screens.campaigns:CampaignsScreen"),
-    Section("case_notes", N_("Case notes"), "jisr_desktop.ui.case_notes:CaseNotesScreen", Permission.CASE_NOTES),
-    Section("reports", N_("Reports"), "jisr_desktop.ui.reports_screen:ReportsScreen", Permission.VIEW_REPORTS),
-    Section("sync", N_("Sync"), "jisr_desktop.ui.sync_screen:SyncScreen", Permission.SYNC),
-    Section("accounts", N_("Accounts"), "jisr_desktop.ui.accounts_screen:AccountsScreen",
+    Section("case_notes", N_("Case notes"), "jisr_desktop.ui.screens.case_notes:CaseNotesScreen", Permission.CASE_NOTES),
+    Section("reports", N_("Reports"), "jisr_desktop.ui.screens.reports:ReportsScreen", Permission.VIEW_REPORTS),
+    Section("sync", N_("Sync"), "jisr_desktop.ui.screens.sync:SyncScreen", Permission.SYNC),
+    Section("accounts", N_("Accounts"), "jisr_desktop.ui.screens.accounts:AccountsScreen",
             Permission.MANAGE_ACCOUNTS),
-    Section("backups", N_("Backups"), "jisr_desktop.ui.backups_screen:BackupsScreen", Permission.MANAGE_SETTINGS),
+    Section("backups", N_("Backups"), "jisr_desktop.ui.screens.backups:BackupsScreen", Permission.MANAGE_SETTINGS),
     Section("settings", N_("Settings"), "jisr_desktop.ui.settings_screen:SettingsScreen"),
 ]
 

@@ -14,8 +14,8 @@ from jisr_desktop import paths
 from jisr_desktop.db.backup import BackupError
 from jisr_desktop.i18n import translate
 from jisr_desktop.services import backup, registry
-from jisr_desktop.ui.backups_screen import BackupsScreen, DailyBackup
 from jisr_desktop.ui.dialogs import Dialogs
+from jisr_desktop.ui.screens.backups import BackupsScreen, DailyBackup
 from tests.ui.conftest import PASSWORD, idle, sign_in
 
 
@@ -248,7 +248,7 @@ def test_restore_can_be_cancelled(qtbot, shell_factory, coordinator, fatima, mon
 
 
 def test_the_restore_dialog_shows_counts_side_by_side(qtbot) -> None:  # type: ignore[no-untyped-def]
-    from jisr_desktop.ui.backups_screen import RestoreDialog, count_rows
+    from jisr_desktop.ui.screens.backups import RestoreDialog, count_rows
 
     rows = count_rows({"person": 12, "household": 3}, {"person": 10, "household": 3})
     dialog = RestoreDialog("jisr-backup-TST01-20261128-180000.jisrbak", rows)

@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt
 
 from jisr_desktop.context import Context
 from jisr_desktop.services import accounts, case_notes, households, registry
-from jisr_desktop.ui.case_notes import CaseNotesScreen
+from jisr_desktop.ui.screens.case_notes import CaseNotesScreen
 from tests.ui.conftest import PASSWORD, idle, sign_in, type_text
 
 

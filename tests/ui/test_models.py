@@ -7,7 +7,7 @@ import threading
 
 from jisr_desktop.services import registry
 from jisr_desktop.ui.models import PERSON_COLUMNS, PersonSearchModel, RowsModel
-from jisr_desktop.ui.reception import VISIT_COLUMNS
+from jisr_desktop.ui.screens.reception import VISIT_COLUMNS
 from jisr_desktop.ui.tasks import TaskRunner
 
 
@@ -81,7 +81,7 @@ def test_rows_model_passes_modeltester(qtmodeltester) -> None:  # type: ignore[n
 
 def test_visits_and_members_models_pass_modeltester(qtbot, qtmodeltester, ctx) -> None:  # type: ignore[no-untyped-def]
     from jisr_desktop.services import households, visits
-    from jisr_desktop.ui.household import MEMBER_COLUMNS
+    from jisr_desktop.ui.screens.household import MEMBER_COLUMNS
 
     head, child = _people(ctx, 2)
     household = households.create_household(ctx=ctx, head_person_id=head)

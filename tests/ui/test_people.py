@@ -10,8 +10,8 @@ from PySide6.QtWidgets import QLineEdit
 from jisr_desktop.db import persons
 from jisr_desktop.i18n import translate
 from jisr_desktop.services import registry
-from jisr_desktop.ui.people import PeopleScreen, PersonPanel
 from jisr_desktop.ui.person_form import PersonForm
+from jisr_desktop.ui.screens.people import PeopleScreen, PersonPanel
 from jisr_desktop.ui.style import tone_of
 from tests.ui.conftest import idle, sign_in, type_text
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pypdf
 from PySide6.QtCore import QDate, Qt
 
-from jisr_desktop.ui.reports_screen import ReportsScreen
+from jisr_desktop.ui.screens.reports import ReportsScreen
 from tests.ui.conftest import sign_in
 from tests.unit.reports import scenario
 

@@ -1,4 +1,4 @@
-"""The timed automatic sync agent (`SyncAgent` in ui/sync_screen.py) against a real HQ
+"""The timed automatic sync agent (`SyncAgent` in ui/screens/sync.py) against a real HQ
 subprocess, behind the fault proxy of the sync tests.
 
 The timer period comes from the setting `sync_interval_minutes` through `interval_ms`, which
@@ -25,9 +25,10 @@ from jisr_desktop.services import registry
 from jisr_desktop.settings import Settings
 from jisr_desktop.sync import client as sync_client
 from jisr_desktop.sync.client import MESSAGES, SyncClient
-from jisr_desktop.ui import sync_screen, tasks
+from jisr_desktop.ui import tasks
+from jisr_desktop.ui.screens import sync as sync_screen
+from jisr_desktop.ui.screens.sync import SyncAgent, SyncScreen
 from jisr_desktop.ui.style import tone_of
-from jisr_desktop.ui.sync_screen import SyncAgent, SyncScreen
 from tests.hq.conftest import _server
 from tests.hq.hqkit import HqServer
 from tests.sync.deskkit import Desk, hq_content

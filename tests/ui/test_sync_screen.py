@@ -20,8 +20,8 @@ from jisr_desktop.services import registry
 from jisr_desktop.sync import client as sync_client
 from jisr_desktop.sync import labels
 from jisr_desktop.ui.language import apply_language
+from jisr_desktop.ui.screens.sync import SyncScreen
 from jisr_desktop.ui.style import tone_of
-from jisr_desktop.ui.sync_screen import SyncScreen
 from tests.hq.conftest import _server
 from tests.hq.hqkit import HqServer
 from tests.sync.deskkit import Desk, hq_content

@@ -19,10 +19,10 @@ from jisr_desktop.domain.person import Person
 from jisr_desktop.domain.roles import Permission
 from jisr_desktop.i18n import _
 from jisr_desktop.services import registry
-from jisr_desktop.ui.household import HouseholdView, MergePanel
 from jisr_desktop.ui.language import RetranslateMixin
 from jisr_desktop.ui.person_form import PersonForm
-from jisr_desktop.ui.reception import PersonVisits
+from jisr_desktop.ui.screens.household import HouseholdView, MergePanel
+from jisr_desktop.ui.screens.reception import PersonVisits
 from jisr_desktop.ui.session import Session
 from jisr_desktop.ui.style import set_role
 from jisr_desktop.ui.widgets import PersonPicker
