@@ -31,7 +31,7 @@ from jisr_desktop.context import SYSTEM_USER, Context, User
 from jisr_desktop.db import meta, rows
 from jisr_desktop.db.connection import open_database, transaction
 from jisr_desktop.i18n import N_
-from jisr_desktop.sync import apply, pusher
+from jisr_desktop.sync import apply, pusher, quarantine
 from jisr_desktop.sync.transport import HqError, HqUnreachable, SyncTransport
 from jisr_protocol.hlc import Timestamp
 
@@ -284,6 +284,8 @@ class SyncClient:
         answer's parsing run over there (the transport is thread-safe)."""
         applier = apply.PageApplier(self.db, self.ctx.now().isoformat())
         result = apply.Applied()
+        if quarantine.due(self.db):  # the first sync of a newer program: rows kept aside again
+            quarantine.retry(self.db, applier)
         restarted = False
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="jisr-pull") as fetcher:
             ahead = fetcher.submit(t.pull, state(self.db).cursor, PULL_LIMIT)

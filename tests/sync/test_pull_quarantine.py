@@ -58,3 +58,36 @@ def test_a_bad_pulled_row_is_kept_aside_and_the_rest_applies(
     again = b.sync()
     assert again.quarantined == 0 and again.pulled >= 1
     assert b.db.execute("SELECT count(*) FROM person").fetchone()[0] == 2
+
+
+def test_rows_kept_aside_by_an_older_program_are_retried_once_after_an_upgrade(
+        hq: HqServer, desks: Callable[..., Desk]) -> None:
+    """An older program kept two rows aside; after the upgrade the first sync applies the one
+    this version accepts and keeps the other aside again, once (docs/sync.md, "Pull")."""
+    from jisr_desktop import __version__
+    from jisr_desktop.db import meta
+    from jisr_desktop.sync import quarantine
+
+    _code, codes = hq.new_center(codes=1)
+    b = desks("B", local_center=False)
+    b.enroll(hq, codes[0])
+    b.sync()
+    center = b.db.execute("SELECT value FROM meta WHERE key = 'center_id'").fetchone()[0]
+    fits, still_bad = "0b0c6a4e-7a41-4c8e-9a57-5a3f1d2e9b10", "5d2f8a1c-3e4b-4f6a-8c9d-0e1f2a3b4c5d"
+    clock = "1700000000000:0000:" + "0" * 32
+    for entity_id, sex in ((fits, "F"), (still_bad, "X")):
+        fields = {"center_id": center, "given_name_ar": "ليلى", "family_name_ar": "ب", "sex": sex}
+        b.db.execute(
+            "INSERT INTO sync_quarantine(entity, entity_id, fields, clocks, problems, received_at)"
+            " VALUES ('person', ?, ?, ?, 'person.sex invalid', '2026-01-01T00:00:00+00:00')",
+            [entity_id, json.dumps(fields), json.dumps({k: clock for k in fields})])
+    meta.put(b.db, quarantine.RETRIED_FOR, "0.0.1")
+    assert quarantine.due(b.db)
+
+    b.sync()
+    assert b.db.execute("SELECT sex FROM person WHERE id = ?", [fits]).fetchone() == ("F",)
+    assert b.db.execute("SELECT count(*) FROM person WHERE id = ?", [still_bad]).fetchone()[0] == 0
+    kept = quarantine.kept_aside(b.db, "en")
+    assert [k.entity_id for k in kept] == [still_bad]
+    assert kept[0].fields == ("Sex",) and "Sex" in kept[0].sentence
+    assert meta.get(b.db, quarantine.RETRIED_FOR) == __version__ and not quarantine.due(b.db)
