@@ -15,6 +15,8 @@ from PySide6.QtWidgets import QApplication
 
 from jisr_desktop import i18n, paths
 
+LANGUAGE_NAMES = {"ar": "العربية", "fr": "Français", "en": "English"}  # each in its own language
+
 log = logging.getLogger("jisr.ui")
 
 FONT_FILES = ("Amiri-Regular.ttf", "Amiri-Bold.ttf")

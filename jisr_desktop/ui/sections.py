@@ -46,7 +46,7 @@ SECTIONS: list[Section] = [
     Section("accounts", N_("Accounts"), "jisr_desktop.ui.screens.accounts:AccountsScreen",
             Permission.MANAGE_ACCOUNTS),
     Section("backups", N_("Backups"), "jisr_desktop.ui.screens.backups:BackupsScreen", Permission.MANAGE_SETTINGS),
-    Section("settings", N_("Settings"), "jisr_desktop.ui.settings_screen:SettingsScreen"),
+    Section("settings", N_("Settings"), "jisr_desktop.ui.screens.settings:SettingsScreen"),
 ]
 
 

@@ -22,9 +22,8 @@ from jisr_desktop.i18n import _
 from jisr_desktop.services import accounts
 from jisr_desktop.services.center import create_center, current_center
 from jisr_desktop.ui.dialogs import message_for
-from jisr_desktop.ui.language import RetranslateMixin, apply_language
+from jisr_desktop.ui.language import LANGUAGE_NAMES, RetranslateMixin, apply_language
 from jisr_desktop.ui.session import Session
-from jisr_desktop.ui.settings_screen import LANGUAGE_NAMES
 from jisr_desktop.ui.style import set_tone
 from jisr_desktop.ui.widgets import fill_provinces
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 
 from jisr_desktop.db.center import current_center
-from jisr_desktop.ui.settings_screen import SettingsScreen
+from jisr_desktop.ui.screens.settings import SettingsScreen
 from tests.ui.conftest import idle, sign_in
 
 

@@ -20,11 +20,9 @@ from jisr_desktop.errors import JisrError
 from jisr_desktop.i18n import _
 from jisr_desktop.services import accounts, center, nursery
 from jisr_desktop.ui.dialogs import show_error
-from jisr_desktop.ui.language import RetranslateMixin, apply_language
+from jisr_desktop.ui.language import LANGUAGE_NAMES, RetranslateMixin, apply_language
 from jisr_desktop.ui.session import Session
 from jisr_desktop.ui.style import set_role, set_tone
-
-LANGUAGE_NAMES = {"ar": "العربية", "fr": "Français", "en": "English"}  # each in its own language
 
 
 class SettingsScreen(RetranslateMixin, QWidget):
