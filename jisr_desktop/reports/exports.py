@@ -1,8 +1,15 @@
 """Registry and attendance exports to XLSX and CSV that Excel opens safely and in Arabic.
 
 Formula injection (OWASP "CSV injection"): a text cell starting with ``=``, ``+``, ``-``,
-``@``, a tab or a carriage return would be run as a formula by a spreadsheet. Such a value is
-written with a leading apostrophe (``'=1+1``), which spreadsheets show as text.
+``@``, a tab or a carriage return would be run as a formula by a spreadsheet. The rule here
+(`neutralise`, undone exactly by `restore`; docs/security.md, "Desktop"):
+
+* a text value whose first character is ``=``, ``+``, ``-``, ``@``, any control character
+  (tab, carriage return, line feed, NUL … DEL and the C1 controls) **or an apostrophe** is
+  written with one more apostrophe in front (``'=1+1``, ``'\\nline``);
+* so a genuine leading apostrophe is doubled (``'ok`` is written ``''ok``), and reading back
+  drops exactly one apostrophe from a value whose rest starts with one of those characters:
+  every text survives the round trip unchanged, whatever it starts with.
 
 Phone numbers are stored in E.164 (``+212612345678``) and start with ``+``. The choice made:
 
@@ -13,6 +20,10 @@ Phone numbers are stored in E.164 (``+212612345678``) and start with ``+``. The 
   Excel would read ``+212612345678`` as a formula/number (and drop the plus). A coordinator
   sees ``'+212612345678`` in CSV; the round-trip readers below strip the apostrophe back.
 
+XLSX cannot hold the control characters XML forbids (NUL, U+0001 …, but not tab, line feed
+or carriage return): they are written as U+FFFD (the forms refuse them, so only a value
+from before that rule can carry one).
+
 CSV is UTF-8 with a byte-order mark so that Excel detects UTF-8 and shows Arabic; XLSX sheets
 are set right to left for Arabic exports. Numbers, dates and booleans keep their types in XLSX.
 """
@@ -22,16 +33,19 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
+APOSTROPHE = "'"
 E164 = re.compile(r"^\+[1-9][0-9]{7,14}$")
 # Excel's limit; longer text is truncated by Excel itself, so refuse rather than lose data silently.
 XLSX_CELL_LIMIT = 32767
@@ -39,22 +53,30 @@ XLSX_CELL_LIMIT = 32767
 Column = str | tuple[str, str]
 
 
+def _guarded(text: str) -> bool:
+    """Whether text must get an apostrophe in front (see the module docstring)."""
+    return bool(text) and (text.startswith((*FORMULA_TRIGGERS, APOSTROPHE))
+                           or unicodedata.category(text[0]) == "Cc")
+
+
 def neutralise(value: Any, *, keep_e164: bool = False) -> Any:
-    """Prefix an apostrophe to text that a spreadsheet would run as a formula.
+    """Prefix an apostrophe to text that a spreadsheet would run as a formula, that starts
+    with a control character, or that starts with an apostrophe (module docstring).
 
     Non-text values are returned unchanged. With ``keep_e164`` an exact E.164 phone number is
     kept as is (safe only where the cell is typed as text, i.e. XLSX).
     """
-    if not isinstance(value, str) or not value.startswith(FORMULA_TRIGGERS):
+    if not isinstance(value, str) or not _guarded(value):
         return value
     if keep_e164 and E164.match(value):
         return value
-    return "'" + value
+    return APOSTROPHE + value
 
 
 def restore(value: str) -> str:
-    """Undo :func:`neutralise` on a value read back from an export."""
-    if value.startswith("'") and value[1:].startswith(FORMULA_TRIGGERS):
+    """Undo :func:`neutralise` on a value read back from an export (exactly: one apostrophe
+    is dropped only where `neutralise` put one)."""
+    if value.startswith(APOSTROPHE) and _guarded(value[1:]):
         return value[1:]
     return value
 
@@ -115,7 +137,7 @@ def write_xlsx(
     bold = Font(bold=True)
     header_cells = []
     for header in headers:
-        cell = WriteOnlyCell(sheet, value=neutralise(header))
+        cell = WriteOnlyCell(sheet, value=_xlsx_text(header, keep_e164=False))
         cell.font = bold
         header_cells.append(cell)
     sheet.append(header_cells)
@@ -131,10 +153,15 @@ def _xlsx_value(value: Any, key: str) -> Any:
     if isinstance(value, str):
         if len(value) > XLSX_CELL_LIMIT:
             raise ValueError(f"value of {key!r} is longer than an Excel cell can hold")
-        return neutralise(value, keep_e164=True)
+        return _xlsx_text(value)
     if value is None or isinstance(value, bool | int | float | dt.date | dt.datetime | dt.time):
         return value
-    return neutralise(str(value), keep_e164=True)
+    return _xlsx_text(str(value))
+
+
+def _xlsx_text(text: str, *, keep_e164: bool = True) -> str:
+    """Text for an XLSX cell: what XML cannot hold becomes U+FFFD, then `neutralise`."""
+    return neutralise(ILLEGAL_CHARACTERS_RE.sub("\ufffd", text), keep_e164=keep_e164)
 
 
 def _read_cell(cell: Any, fix: Any) -> Any:
