@@ -10,10 +10,12 @@ from datetime import date
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextCursor
 
 from jisr_desktop.context import Context
 from jisr_desktop.services import accounts, case_notes, households, registry
 from jisr_desktop.ui.screens.case_notes import CaseNotesScreen
+from jisr_protocol import LIFE
 from tests.ui.conftest import PASSWORD, idle, sign_in, type_text
 
 
@@ -195,3 +197,72 @@ def test_counsellor_settles_a_conflict_of_a_note(  # type: ignore[no-untyped-def
         "keep_loser",)
     assert db.execute("SELECT user_id FROM outbox WHERE entity = 'conflict_resolution'"
                       ).fetchone() == (counsellor.id,)
+
+
+def test_a_pull_while_a_note_is_typed_keeps_what_is_typed(  # type: ignore[no-untyped-def]
+        qtbot, shell_factory, counsellor, family, system_ctx, clock) -> None:
+    """A sync pulls rows (`Session.data_changed("pull")`) while the counsellor writes: the
+    list of notes is read again, the words being written stay in the form."""
+    wife, _husband, _home = family
+    other_desk = Context(db=system_ctx.db, user=counsellor, clock=clock)
+    kept = case_notes.save_counselling_note(ctx=other_desk, person_id=wife.id,
+                                            session_date=date(2026, 10, 20), topic="marital",
+                                            note="First words")
+    shell, main = _open(qtbot, shell_factory, clock, "couns")
+    screen = main.show_section("case_notes")
+    _find(qtbot, shell, screen, "Khadija", wife.id)
+    session = shell.session
+
+    def pull() -> None:
+        with qtbot.waitSignal(screen.file_loaded, timeout=10_000):
+            session.data_changed.emit(session.PULL, None)
+        idle(qtbot, shell)
+
+    # a new note half written
+    qtbot.keyClicks(screen.note, "Half a sentence")
+    case_notes.save_counselling_note(ctx=other_desk, person_id=wife.id,
+                                     session_date=date(2026, 10, 25), topic="marital",
+                                     note="Pulled from HQ")
+    pull()
+    assert screen.model.rowCount() == 2  # the pulled note is listed
+    assert screen.note.toPlainText() == "Half a sentence" and screen.editing is None
+
+    # a correction of a note half written
+    row = [n.id for n in screen.model.rows].index(kept.id)
+    screen.table.setCurrentIndex(screen.model.index(row, 0))
+    assert screen.note.toPlainText() == "First words"
+    screen.note.moveCursor(QTextCursor.MoveOperation.End)
+    qtbot.keyClicks(screen.note, ", and more")
+    pull()
+    assert screen.note.toPlainText() == "First words, and more"
+    assert screen.editing is not None and screen.editing.id == kept.id
+    assert screen.table.currentIndex().row() == row
+    with qtbot.waitSignal(screen.saved, timeout=10_000):
+        qtbot.mouseClick(screen.save_button, Qt.MouseButton.LeftButton)
+    idle(qtbot, shell)
+    assert case_notes.get_note(ctx=other_desk, kind=kept.kind, note_id=kept.id).note == "First words, and more"
+
+    # nothing typed: a pulled correction of the shown note is shown
+    case_notes.save_counselling_note(ctx=other_desk, person_id=wife.id, note_id=kept.id,
+                                     session_date=date(2026, 10, 20), topic="marital",
+                                     note="Corrected on the other desktop")
+    pull()
+    assert screen.note.toPlainText() == "Corrected on the other desktop"
+
+
+def test_a_conflict_about_deleting_a_note_is_named(  # type: ignore[no-untyped-def]
+        qtbot, shell_factory, counsellor, family, system_ctx, db, clock) -> None:
+    """The life field (`jisr_protocol.LIFE`) of a conflict reads "Deleted", not its name."""
+    wife, _husband, _home = family
+    note = case_notes.save_counselling_note(
+        ctx=Context(db=system_ctx.db, user=counsellor, clock=clock), person_id=wife.id,
+        session_date=date(2026, 11, 1), topic="marital", note="Still here")
+    db.execute("INSERT INTO conflict(id, entity, entity_id, field, reason, winner_value,"
+               " loser_value, received_at) VALUES ('c2', 'counselling_note', ?, ?,"
+               " 'concurrent_edit', 'false', 'true', '2026-11-02T09:00:00')", [note.id, LIFE])
+    shell, main = _open(qtbot, shell_factory, clock, "couns")
+    screen = main.show_section("case_notes")
+    _find(qtbot, shell, screen, "Khadija", wife.id)
+    screen.table.setCurrentIndex(screen.model.index(0, 0))
+    assert screen.conflict_box.isVisible()
+    assert "“Deleted” was: Yes" in screen.conflict_text.text()

@@ -10,7 +10,7 @@ import pypdf
 from PySide6.QtCore import QDate, Qt
 
 from jisr_desktop.ui.screens.reports import ReportsScreen
-from tests.ui.conftest import sign_in
+from tests.ui.conftest import idle, sign_in
 from tests.unit.reports import scenario
 
 
@@ -79,3 +79,32 @@ def test_print_cards_warns_about_fit_to_page_and_prints_at_full_size(qtbot, shel
     assert told and "100%" in told[0]
     page = pypdf.PdfReader(target).pages[0]
     assert round(float(page.mediabox.width) * 25.4 / 72) == 210  # A4, the full sheet
+
+
+def test_changed_rows_rebuild_the_preview_only_on_screen(qtbot, shell_factory, coord_ctx, ctx, clock) -> None:  # type: ignore[no-untyped-def]
+    """A pull (`Session.data_changed`) rebuilds the preview of the visible Reports screen; a
+    hidden one builds nothing until it is shown again."""
+    scenario.build(coord_ctx, ctx, clock)
+    shell = shell_factory()
+    main = sign_in(qtbot, shell, "coord")
+    screen = main.show_section("reports")
+    assert isinstance(screen, ReportsScreen)
+    screen.choose("nursery")
+    screen.day.setDate(QDate(2026, 11, 2))
+    with qtbot.waitSignal(screen.preview_ready, timeout=30_000):
+        qtbot.mouseClick(screen.preview_button, Qt.MouseButton.LeftButton)
+    session = shell.session
+    with qtbot.waitSignal(screen.preview_ready, timeout=30_000):
+        session.data_changed.emit(session.PULL, None)
+    # hidden: asked to refresh, it builds nothing …
+    main.show_section("people")
+    assert not screen.isVisible()
+    idle(qtbot, shell)
+    with qtbot.assertNotEmitted(screen.preview_ready, wait=200):
+        screen.refresh()
+        assert session.runner.pending() == 0
+    assert screen.stale and screen.pdf is None
+    # … until it is shown again
+    with qtbot.waitSignal(screen.preview_ready, timeout=30_000):
+        main.show_section("reports")
+    assert not screen.stale and screen.pdf is not None

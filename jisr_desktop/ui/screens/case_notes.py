@@ -54,6 +54,7 @@ from jisr_desktop.ui.widgets import (
     message_label,
     show_messages,
 )
+from jisr_protocol import LIFE
 
 KIND_LABELS = {COUNSELLING: N_("Counselling"), MEDIATION: N_("Mediation")}
 FIELDS = ("person_id", "session_date", "topic", "household_id", "parties", "stage", "outcome",
@@ -102,6 +103,7 @@ class CaseNotesScreen(RetranslateMixin, QWidget):
         self.file: PersonFile | None = None
         self.kind = COUNSELLING
         self.editing: CaseNote | None = None
+        self._filled: tuple[object, ...] = ()  # the form as it was filled (`form_changed`)
         today = session.clock().astimezone().date()
         # left: finding the person
         self.title = QLabel()
@@ -292,7 +294,10 @@ class CaseNotesScreen(RetranslateMixin, QWidget):
         self.session.call(lambda ctx: case_notes.person_file(ctx=ctx, person_id=person_id),
                           lambda pf: self._show_file(pf, select), key=f"case-notes-{id(self)}")
 
-    def _show_file(self, pf: PersonFile, select: str | None = None) -> None:
+    def _show_file(self, pf: PersonFile, select: str | None = None, *, keep_form: bool = False) -> None:
+        """Show a person's notes; the form shows the note `select` (or a new note), unless
+        `keep_form`: then it keeps what is typed in it (a refresh while someone writes)."""
+        household = self.household.currentData()
         self.file = pf
         self.right.setEnabled(True)
         self.warning.setVisible(bool(pf.warning))
@@ -302,11 +307,38 @@ class CaseNotesScreen(RetranslateMixin, QWidget):
         self.household.addItem("", None)
         for hid, name in pf.households:
             self.household.addItem(name or _("Household"), hid)
+        if keep_form:
+            combo_select(self.household, household)
         self.household.blockSignals(False)
+        if keep_form:
+            self._keep_form()
         self.retranslate()
-        if not (select and self._select(select)):
+        if not keep_form and not (select and self._select(select)):
             self.new_note(self.kind)
         self.file_loaded.emit(pf)
+
+    def _keep_form(self) -> None:
+        """After a reload: the note being written stays in the form, its row stays chosen."""
+        editing = self.editing
+        if editing is None:
+            return
+        fresh = [n for n in self.model.rows if n.id == editing.id]
+        if fresh:
+            self.editing = fresh[0]
+            selection = self.table.selectionModel()
+            selection.blockSignals(True)
+            self.table.setCurrentIndex(self.model.index(self.model.rows.index(fresh[0]), 0))
+            selection.blockSignals(False)
+
+    def _form_values(self) -> tuple[object, ...]:
+        """What the form holds, to tell whether someone changed it since it was filled."""
+        return (self.kind, _pydate(self.session_date), self.topic.currentData(), self.household.currentData(),
+                tuple(self.checked_parties()), self.stage.currentData(), self.outcome.text(),
+                self.note.toPlainText(), self.follow_up.isChecked(), _pydate(self.follow_up_date))
+
+    def form_changed(self) -> bool:
+        """Whether the form holds something typed since it was filled (not saved yet)."""
+        return self._form_values() != self._filled
 
     def _select(self, note_id: str) -> bool:
         for i, n in enumerate(self.model.rows):
@@ -339,6 +371,7 @@ class CaseNotesScreen(RetranslateMixin, QWidget):
         self.status.setText(translate(case_notes.refusal_text(note.refused), reason=note.refused)
                             if note.refused else "")
         self._show_form_title()
+        self._filled = self._form_values()
 
     def _show_conflict(self) -> None:
         """The first open conflict of the chosen note, in words."""
@@ -355,7 +388,7 @@ class CaseNotesScreen(RetranslateMixin, QWidget):
             value = translate(TOPICS.get(str(value), str(value)))
         elif name == "stage":
             value = translate(STAGES.get(str(value), str(value)))
-        elif name == "_deleted":
+        elif name == LIFE:
             label, value = _("Deleted"), _("Yes") if value else _("No")
         self.conflict_text.setText(_(
             "This note was changed on two desktops at the same time. The version shown was "
@@ -441,6 +474,7 @@ class CaseNotesScreen(RetranslateMixin, QWidget):
         show_messages(self.messages, [])
         self.status.setText("")
         self._show_form_title()
+        self._filled = self._form_values()
 
     def new_record(self) -> None:
         """Ctrl+N: a new counselling note for the open person."""
@@ -517,8 +551,18 @@ class CaseNotesScreen(RetranslateMixin, QWidget):
     # --- shell hooks -------------------------------------------------------------------------
 
     def refresh(self) -> None:
-        if self.file is not None:
-            self.open_person(self.file.person.id, select=self.editing.id if self.editing else None)
+        """Read the open file again (F5, or rows changed by another screen or a sync): a note
+        being written keeps what is typed in it."""
+        if self.file is None:
+            return
+        person_id = self.file.person.id
+        self.session.call(lambda ctx: case_notes.person_file(ctx=ctx, person_id=person_id),
+                          self._refreshed, key=f"case-notes-{id(self)}")
+
+    def _refreshed(self, pf: PersonFile) -> None:
+        if self.file is None or pf.person.id != self.file.person.id:
+            return  # another person was opened meanwhile
+        self._show_file(pf, self.editing.id if self.editing else None, keep_form=self.form_changed())
 
     def focus_search(self) -> None:
         self.picker.focus()

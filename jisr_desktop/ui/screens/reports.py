@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QDate, QMarginsF, QRect, QSize, Qt, Signal
-from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter, QPixmap
+from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter, QPixmap, QShowEvent
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QComboBox,
@@ -111,6 +111,7 @@ class ReportsScreen(RetranslateMixin, QWidget):
         self.session = session
         self.pdf: bytes | None = None
         self.pages = 0
+        self.stale = False  # rows changed while the screen was hidden: build again when shown
         self.title = QLabel()
         set_role(self.title, "title")
         self.report = QComboBox()
@@ -223,7 +224,20 @@ class ReportsScreen(RetranslateMixin, QWidget):
         self.status.setText("")
 
     def refresh(self) -> None:
-        self.preview()
+        """F5, or rows changed (`Session.data_changed`): the preview is built again, but only
+        while this screen is visible; a hidden screen builds it again when it is shown."""
+        if self.isVisible():
+            self.stale = False
+            self.preview()
+        else:
+            self.pdf = None  # saving or printing builds it again
+            self.stale = bool(self.page_labels)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self.stale:
+            self.stale = False
+            self.preview()
 
     # --- preview ----------------------------------------------------------------------------
 
