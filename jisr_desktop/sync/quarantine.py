@@ -33,20 +33,30 @@ RETRIED_FOR = "quarantine_retried_for"
 
 @dataclass(frozen=True)
 class KeptAside:
-    """One row kept aside, in the words a coordinator reads."""
+    """One row kept aside, told in the words a coordinator reads (in any language)."""
 
     entity: str
     entity_id: str
-    what: str
-    """E.g. "Person": the kind of record."""
-    fields: tuple[str, ...]
-    """The labels of the fields whose values did not fit."""
+    field_names: tuple[str, ...]
+    """The synced fields whose values did not fit."""
     received_at: str
-    sentence: str
-    """One plain sentence: what it is, what did not fit, that nothing else was held up."""
+
+    def what(self, lang: str | None = None) -> str:
+        """The kind of record, e.g. "Person"."""
+        return labels.entity_label(self.entity.removeprefix("ref."), lang)
+
+    def fields(self, lang: str | None = None) -> tuple[str, ...]:
+        return tuple(labels.field_label(f, lang) for f in self.field_names)
+
+    def sentence(self, lang: str | None = None) -> str:
+        """What it is, what did not fit, that nothing else was held up."""
+        return translate(
+            N_("A record ({what}) from HQ has a value this program cannot accept ({fields}). It is"
+               " kept aside; everything else synced. It is tried again after the next update."),
+            lang, what=self.what(lang), fields=", ".join(self.fields(lang)) or "?")
 
 
-def _fields_of(problems: str) -> list[str]:
+def _fields_of(problems: str) -> tuple[str, ...]:
     """Field names of the stored problem text (`entity.field problem; ...`)."""
     out: list[str] = []
     for part in problems.split("; "):
@@ -54,23 +64,15 @@ def _fields_of(problems: str) -> list[str]:
         name = head.rsplit(".", 1)[-1] if "." in head else head
         if name and name not in out:
             out.append(name)
-    return out
+    return tuple(out)
 
 
-def kept_aside(db: sqlite_utils.Database, lang: str | None = None) -> list[KeptAside]:
+def kept_aside(db: sqlite_utils.Database) -> list[KeptAside]:
     """The rows kept aside, newest first."""
-    out = []
-    for entity, entity_id, problems, received in db.execute(
-            "SELECT entity, entity_id, problems, received_at FROM sync_quarantine"
-            " ORDER BY id DESC").fetchall():
-        what = labels.entity_label(entity.removeprefix("ref."), lang)
-        names = tuple(labels.field_label(f, lang) for f in _fields_of(problems))
-        sentence = translate(
-            N_("A {what} record from HQ has a value this program cannot accept ({fields}). It is"
-               " kept aside; everything else synced. It is tried again after the next update."),
-            lang, what=what, fields=", ".join(names) or "?")
-        out.append(KeptAside(entity, entity_id, what, names, received, sentence))
-    return out
+    return [KeptAside(entity, entity_id, _fields_of(problems), received)
+            for entity, entity_id, problems, received in db.execute(
+                "SELECT entity, entity_id, problems, received_at FROM sync_quarantine"
+                " ORDER BY id DESC").fetchall()]
 
 
 def count(db: sqlite_utils.Database) -> int:

@@ -87,7 +87,8 @@ def test_rows_kept_aside_by_an_older_program_are_retried_once_after_an_upgrade(
     b.sync()
     assert b.db.execute("SELECT sex FROM person WHERE id = ?", [fits]).fetchone() == ("F",)
     assert b.db.execute("SELECT count(*) FROM person WHERE id = ?", [still_bad]).fetchone()[0] == 0
-    kept = quarantine.kept_aside(b.db, "en")
+    kept = quarantine.kept_aside(b.db)
     assert [k.entity_id for k in kept] == [still_bad]
-    assert kept[0].fields == ("Sex",) and "Sex" in kept[0].sentence
+    assert kept[0].fields("en") == ("Sex",) and "Sex" in kept[0].sentence("en")
+    assert "الجنس" in kept[0].sentence("ar")
     assert meta.get(b.db, quarantine.RETRIED_FOR) == __version__ and not quarantine.due(b.db)

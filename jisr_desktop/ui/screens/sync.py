@@ -25,6 +25,8 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -37,7 +39,7 @@ from jisr_desktop.domain.roles import Permission
 from jisr_desktop.i18n import _, format_date, translate, translate_plural
 from jisr_desktop.services import conflicts as conflicts_service
 from jisr_desktop.sync import client as sync_client
-from jisr_desktop.sync import labels
+from jisr_desktop.sync import labels, quarantine
 from jisr_desktop.sync.client import MESSAGES, SyncClient, SyncFailed, SyncReport, WrongCenter
 from jisr_desktop.ui.dialogs import Dialogs
 from jisr_desktop.ui.language import RetranslateMixin
@@ -229,6 +231,7 @@ class SyncScreen(RetranslateMixin, QWidget):
         self.state: sync_client.SyncState | None = None
         self.pending = 0
         self.conflicts: list[dict[str, Any]] = []
+        self.kept: list[quarantine.KeptAside] = []
 
         self.title = QLabel()
         self.title.setObjectName("screenTitle")
@@ -289,12 +292,21 @@ class SyncScreen(RetranslateMixin, QWidget):
         conflict_layout.addLayout(buttons)
         self.conflict_box.setVisible(session.can(Permission.REVIEW_CONFLICTS))
 
+        # Rows from HQ this program could not accept: told to coordinators in plain words.
+        self.kept_box = QGroupBox()
+        self.kept_list = QListWidget()
+        self.kept_list.setObjectName("keptAside")
+        self.kept_list.setWordWrap(True)
+        QVBoxLayout(self.kept_box).addWidget(self.kept_list)
+        self.kept_box.setVisible(False)
+
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addWidget(self.enroll_box)
         layout.addWidget(self.state_box)
         layout.addWidget(self.sync_button)
         layout.addWidget(self.conflict_box, 1)
+        layout.addWidget(self.kept_box)
         self.retranslate()
         self.refresh()
 
@@ -327,6 +339,7 @@ class SyncScreen(RetranslateMixin, QWidget):
             [_("Record"), _("Field"), _("Value kept"), _("Other value"), _("Why")])
         self.keep_winner.setText(_("Keep the value kept"))
         self.keep_loser.setText(_("Keep the other value"))
+        self.kept_box.setTitle(_("Records from HQ kept aside"))
         self._show()
 
     # --- state ---------------------------------------------------------------------------
@@ -335,14 +348,17 @@ class SyncScreen(RetranslateMixin, QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        def read(db: Any) -> tuple[sync_client.SyncState, int, list[dict[str, Any]]]:
+        Read = tuple[sync_client.SyncState, int, list[dict[str, Any]], list[quarantine.KeptAside]]
+
+        def read(db: Any) -> Read:
             # Case-note conflicts hold confidential words: counsellors settle them in the
             # Case notes section, never here.
             conflicts = conflicts_service.for_review(db)  # case-note conflicts are not listed
-            return sync_client.state(db), conflicts_service.pending_count(db), conflicts
+            return (sync_client.state(db), conflicts_service.pending_count(db), conflicts,
+                    quarantine.kept_aside(db))
 
-        def shown(result: tuple[sync_client.SyncState, int, list[dict[str, Any]]]) -> None:
-            self.state, self.pending, self.conflicts = result
+        def shown(result: Read) -> None:
+            self.state, self.pending, self.conflicts, self.kept = result
             self._show()
 
         self.session.runner.run_db(read, shown, key="sync-screen")
@@ -398,6 +414,12 @@ class SyncScreen(RetranslateMixin, QWidget):
                 if j == 1:
                     item.setToolTip(c["field"])  # the raw column name, for support
                 self.table.setItem(i, j, item)
+        self.kept_box.setVisible(bool(self.kept) and self.session.can(Permission.REVIEW_CONFLICTS))
+        self.kept_list.clear()
+        for item in self.kept:
+            entry = QListWidgetItem(item.sentence())
+            entry.setToolTip(f"{item.entity} {item.entity_id}")  # for support
+            self.kept_list.addItem(entry)
         has = bool(self.conflicts)
         self.keep_winner.setEnabled(has)
         self.keep_loser.setEnabled(has)
