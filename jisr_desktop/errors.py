@@ -25,7 +25,9 @@ class JisrError(Exception):
         super().__init__(self.message("en"))
 
     def message(self, lang: str | None = None) -> str:
-        return translate(self.msgid, lang, **self.params)
+        # a parameter that is itself a message (a field's name) is shown in the same language
+        params = {k: v.translated(lang) if hasattr(v, "translated") else v for k, v in self.params.items()}
+        return translate(self.msgid, lang, **params)
 
 
 class DatabaseError(JisrError):

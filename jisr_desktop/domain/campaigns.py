@@ -10,6 +10,7 @@ from typing import Any
 
 from jisr_desktop.domain.attendance import BAND_CODES
 from jisr_desktop.domain.messages import FieldMessage
+from jisr_desktop.domain.normalize import control_messages
 from jisr_desktop.i18n import N_
 
 SEXES = ("F", "M")
@@ -28,6 +29,9 @@ def clean_campaign(raw: dict[str, Any]) -> tuple[dict[str, Any], list[FieldMessa
         msgs.append(FieldMessage("day", "error", N_("Enter the date.")))
     if not out["place"]:
         msgs.append(FieldMessage("place", "error", N_("Enter the place.")))
+    msgs[:0] = control_messages(raw, {"topic": N_("Topic"), "place": N_("Location"),
+                                      "partner": N_("Partner"), "notes": N_("Notes")},
+                                multiline={"notes"})
     return out, msgs
 
 

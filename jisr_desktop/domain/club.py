@@ -7,6 +7,7 @@ from enum import StrEnum
 from typing import Any
 
 from jisr_desktop.domain.messages import FieldMessage
+from jisr_desktop.domain.normalize import control_messages
 from jisr_desktop.domain.person import parse_phone
 from jisr_desktop.i18n import N_
 
@@ -56,4 +57,7 @@ def clean_membership(raw: dict[str, Any]) -> tuple[dict[str, Any], list[FieldMes
     if len(out["health_notes"]) > MAX_NOTE:
         msgs.append(FieldMessage("health_notes", "error",
                                  N_("This text is too long (at most {max} characters)."), {"max": MAX_NOTE}))
+    msgs[:0] = control_messages(raw, {"emergency_name": N_("Emergency contact"),
+                                      "emergency_relationship": N_("Emergency contact's relationship"),
+                                      "health_notes": N_("Health notes")}, multiline={"health_notes"})
     return out, msgs

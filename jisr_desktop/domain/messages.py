@@ -21,7 +21,9 @@ class FieldMessage:
     params: dict[str, Any] = dc_field(default_factory=dict)
 
     def text(self, lang: str | None = None) -> str:
-        return translate(self.msgid, lang, **self.params)
+        # a parameter that is itself a message (a field's name) is shown in the same language
+        params = {k: v.translated(lang) if hasattr(v, "translated") else v for k, v in self.params.items()}
+        return translate(self.msgid, lang, **params)
 
     @property
     def is_error(self) -> bool:

@@ -16,7 +16,11 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from jisr_desktop.domain.messages import FieldMessage
+from jisr_desktop.i18n import N_, translate
 
 # --- Arabic ------------------------------------------------------------------------------
 
@@ -242,3 +246,57 @@ def query_digits(token: str) -> str:
     elif t.startswith("212") and len(t) >= 12:
         t = "0" + t[3:]
     return t.lower()
+
+
+# --- control characters --------------------------------------------------------------------
+
+CONTROL_MSGID = N_("“{name}” contains an invisible control character (often pasted from "
+                   "another program): remove it.")
+_MULTILINE_OK = frozenset("\n\r\t")
+
+
+def has_control(text: str, *, multiline: bool = False) -> bool:
+    """Whether `text` holds a control character (NUL, escape … C1 controls) or an unpaired
+    surrogate. A line break and a tab are allowed in `multiline` text (notes) only. Neither
+    HQ nor a spreadsheet takes these (docs/security.md, "Desktop")."""
+    for char in text:
+        category = unicodedata.category(char)
+        if category in ("Cc", "Cs") and not (multiline and char in _MULTILINE_OK):
+            return True
+    return False
+
+
+class FieldName:
+    """A field's name inside a message, translated with the message when it is shown
+    (`FieldMessage.text` calls `translated`)."""
+
+    def __init__(self, msgid: str) -> None:
+        self.msgid = msgid
+
+    def translated(self, lang: str | None = None) -> str:
+        return translate(self.msgid, lang)
+
+    def __format__(self, spec: str) -> str:
+        return format(translate(self.msgid), spec)
+
+    def __str__(self) -> str:
+        return translate(self.msgid)
+
+    def __repr__(self) -> str:
+        return f"FieldName({self.msgid!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, FieldName) and other.msgid == self.msgid
+
+    def __hash__(self) -> int:
+        return hash(self.msgid)
+
+
+def control_messages(values: Mapping[str, Any], labels: Mapping[str, str], *,
+                     multiline: Iterable[str] = ()) -> list[FieldMessage]:
+    """An error naming the field for each text value of `values` (only the fields of
+    `labels`, a field → msgid of its name) that holds a control character."""
+    lines = frozenset(multiline)
+    return [FieldMessage(name, "error", CONTROL_MSGID, {"name": FieldName(label)})
+            for name, label in labels.items()
+            if isinstance(values.get(name), str) and has_control(values[name], multiline=name in lines)]

@@ -66,10 +66,12 @@ def check_age(birth: date | None, day: date, *,
 
 
 def check_notes(values: dict[str, Any]) -> list[FieldMessage]:
-    return [FieldMessage(name, "error", N_("This text is too long (at most {max} characters)."),
-                         {"max": MAX_NOTE})
-            for name in ("allergies", "medical_notes", "notes")
-            if len(str(values.get(name) or "")) > MAX_NOTE]
+    notes = {"allergies": N_("Allergies"), "medical_notes": N_("Medical notes"), "notes": N_("Notes")}
+    return normalize.control_messages(values, notes, multiline=notes) + [
+        FieldMessage(name, "error", N_("This text is too long (at most {max} characters)."),
+                     {"max": MAX_NOTE})
+        for name in ("allergies", "medical_notes", "notes")
+        if len(str(values.get(name) or "")) > MAX_NOTE]
 
 
 # --- Pick-up -------------------------------------------------------------------------------
@@ -112,6 +114,8 @@ def clean_authorisation(raw: dict[str, Any]) -> tuple[dict[str, Any], list[Field
                 msgs.append(FieldMessage(name, "error", msgid))
     if out["cin"] and not normalize.cin_looks_valid(out["cin"]):
         msgs.append(FieldMessage("cin", "warning", N_("This CIN looks unusual (expected one or two letters then digits, e.g. AB123456). Check it; it will be saved as typed.")))
+    msgs[:0] = normalize.control_messages(raw, {"name": N_("Name"), "cin": N_("CIN"),
+                                                "relationship": N_("Relationship")})
     return out, msgs
 
 

@@ -19,6 +19,15 @@ MAX_NAME = 80
 MAX_TEXT = 2000
 EARLIEST_BIRTH_YEAR = 1900
 
+TEXT_FIELD_NAMES = {
+    "given_name_ar": N_("Given name (Arabic)"), "family_name_ar": N_("Family name (Arabic)"),
+    "given_name_lat": N_("Given name (Latin letters)"),
+    "family_name_lat": N_("Family name (Latin letters)"), "cin": N_("CIN"),
+    "address": N_("Address"), "disability_type": N_("Type of disability"), "notes": N_("Notes"),
+}
+"""The person's free-text fields and their names in messages (the form's labels)."""
+MULTILINE_FIELDS = frozenset({"notes"})
+
 
 class Sex(StrEnum):
     FEMALE = "F"
@@ -240,6 +249,9 @@ def clean_person(raw: dict[str, Any], *, today: date,
         if not out["disability"] and out.get("disability_type"):
             warn("disability_type", N_("A disability type was given but “disability” is not ticked."))
 
+    # NUL and the other control characters: HQ refuses them, so the form does first.
+    typed = {name: raw[name] for name in TEXT_FIELD_NAMES if name in raw}  # before any folding
+    msgs[:0] = normalize.control_messages(typed, TEXT_FIELD_NAMES, multiline=MULTILINE_FIELDS)
     return out, msgs
 
 

@@ -7,6 +7,7 @@ from enum import StrEnum
 from typing import Any
 
 from jisr_desktop.domain.messages import FieldMessage
+from jisr_desktop.domain.normalize import control_messages
 from jisr_desktop.i18n import N_
 
 MAX_NOTES = 2000
@@ -91,4 +92,6 @@ def clean_visit(raw: dict[str, Any], *, programs: set[str]) -> tuple[dict[str, A
         err("referral_to", N_("This text is too long (at most {max} characters)."), max=MAX_REFERRAL)
     if len(out["notes"]) > MAX_NOTES:
         err("notes", N_("This text is too long (at most {max} characters)."), max=MAX_NOTES)
+    msgs[:0] = control_messages(raw, {"referral_to": N_("Referred to"), "notes": N_("Notes")},
+                                multiline={"notes"})
     return out, msgs

@@ -14,6 +14,7 @@ from typing import Any
 
 from jisr_desktop.domain.attendance import check_reason
 from jisr_desktop.domain.messages import FieldMessage
+from jisr_desktop.domain.normalize import control_messages
 from jisr_desktop.i18n import N_
 
 DEFAULT_THRESHOLD = 0.75
@@ -82,6 +83,8 @@ def clean_workshop(raw: dict[str, Any], categories: set[str]) -> tuple[dict[str,
                                  N_("The attendance needed to complete must be between 1% and 100%.")))
     if out.get("start_date") and out.get("end_date") and out["end_date"] < out["start_date"]:
         msgs.append(FieldMessage("end_date", "error", N_("The end date is before the start date.")))
+    msgs[:0] = control_messages(raw, {"title": N_("Title"), "trainer": N_("Trainer"),
+                                      "notes": N_("Notes")}, multiline={"notes"})
     return out, msgs
 
 

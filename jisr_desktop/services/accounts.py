@@ -22,6 +22,7 @@ from jisr_desktop.context import Context, User
 from jisr_desktop.db.connection import open_database, transaction
 from jisr_desktop.domain.roles import Permission, Role
 from jisr_desktop.i18n import N_
+from jisr_desktop.services.text import refuse_control
 
 _hasher = PasswordHasher()
 MIN_PASSWORD = 8
@@ -78,6 +79,8 @@ def create_account(*, ctx: Context, username: str, display_name: str, role: str,
     username = username.strip()
     if not username:
         raise errors.JisrError(N_("Enter a user name."), field="username")
+    refuse_control({"username": username, "display_name": display_name},
+                   {"username": N_("User name"), "display_name": N_("Name")})
     if role not in {r.value for r in Role} - {Role.SYSTEM}:
         raise errors.JisrError(N_("Choose a role from the list."), field="role")
     if len(password) < MIN_PASSWORD:

@@ -26,6 +26,7 @@ from jisr_desktop.domain.workshops import Mark
 from jisr_desktop.i18n import N_
 from jisr_desktop.services import attendance, enrollments
 from jisr_desktop.services.enrollments import CLUB, EndResult, Enrollment
+from jisr_desktop.services.text import refuse_control
 
 
 class NotPresent(errors.JisrError):
@@ -165,6 +166,8 @@ def create_activity(*, ctx: Context, kind: str, title: str, day: date, place: st
     msgs = []
     if kind not in set(rules.ActivityKind):
         msgs.append(FieldMessage("kind", "error", N_("Choose the kind of activity.")))
+    refuse_control({"title": title, "place": place, "partner": partner},
+                   {"title": N_("Title"), "place": N_("Location"), "partner": N_("Partner")})
     if not title.strip():
         msgs.append(FieldMessage("title", "error", N_("Enter the title.")))
     if msgs:

@@ -11,6 +11,7 @@ from jisr_desktop.db.connection import transaction
 from jisr_desktop.domain.person import Person, Relationship
 from jisr_desktop.domain.roles import Permission
 from jisr_desktop.i18n import N_
+from jisr_desktop.services.text import refuse_control
 
 
 @dataclass
@@ -69,6 +70,8 @@ def create_household(*, ctx: Context, head_person_id: str, name: str = "", rsu_r
                      address: str = "", province_code: str | None = None) -> Household:
     """A new household with its head as first member."""
     ctx.require(Permission.MANAGE_HOUSEHOLDS)
+    refuse_control({"name": name, "rsu_ref": rsu_ref, "address": address},
+                   {"name": N_("Name"), "rsu_ref": N_("RSU number"), "address": N_("Address")})
     head = _alive_person(ctx, head_person_id)
     household_id = ledger.new_id()
     with transaction(ctx.db):
