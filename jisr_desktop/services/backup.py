@@ -173,6 +173,13 @@ def preview_restore(root: Path, path: Path, *, key_hex: str | None = None) -> Ba
     return files.inspect(Path(path), key_hex or _key(root).hex)
 
 
+def key_kept_in_file(root: Path) -> bool:
+    """Whether the database key of `root` is in the key file next to the records (this PC has
+    no key store): the main window says so (docs/security.md, "Desktop")."""
+    key = keys.load_key(root)
+    return key is not None and key.source == "file"
+
+
 def backup_key(root: Path) -> str:
     """The key of this data root, the one its backups are made with (`NoDatabaseKey`)."""
     return _key(root).hex

@@ -147,8 +147,16 @@ class MainWindow(RetranslateMixin, QMainWindow):
         self.sync_label.setObjectName("syncState")
         self.notice_label = QLabel()
         self.notice_label.setObjectName("backgroundNotice")
-        for label in (self.user_label, self.sync_label, self.notice_label):
+        self.key_notice = QLabel()  # the key is in a file, not in a key store (docs/security.md)
+        self.key_notice.setObjectName("keyFileNotice")
+        self.key_notice.setWordWrap(True)
+        set_tone(self.key_notice, "warning")
+        from jisr_desktop.services.backup import key_kept_in_file
+
+        self.key_notice.setVisible(key_kept_in_file(session.root))
+        for label in (self.user_label, self.sync_label, self.notice_label, self.key_notice):
             label.setContentsMargins(12, 0, 12, 0)
+        self.statusBar().addWidget(self.key_notice, 1)
         self.statusBar().addPermanentWidget(self.user_label)
         self.statusBar().addPermanentWidget(self.sync_label)
         self.statusBar().addPermanentWidget(self.notice_label)
@@ -203,6 +211,9 @@ class MainWindow(RetranslateMixin, QMainWindow):
             item = self.nav.item(i)
             item.setText(translate(section.title))
         self.user_label.setText(_("Signed in: {name}", name=self.user.display_name))
+        self.key_notice.setText(_("This PC has no key store: the database key is in a file next "
+                                  "to the records, so whoever copies the data folder can read "
+                                  "them. Keep this PC locked."))
         if self._sync_state is None:
             self.sync_label.setText(_("Sync: not yet connected"))
         self._show_notice()
