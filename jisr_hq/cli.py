@@ -15,6 +15,7 @@ log = logging.getLogger(__name__)
 
 COMMANDS: dict[str, tuple[str, str]] = {
     "serve": ("serve", "serve the sync API and the admin with uvicorn (after migrate)"),
+    "tls-init": ("tls_init", "write a self-signed TLS certificate and key, print its pin"),
     "migrate": ("migrate", "create or upgrade the database"),
     "create-center": ("create_center", "add a center (prints its id and enrollment codes)"),
     "enrollment-code": ("enrollment_code", "issue single-use enrollment codes"),

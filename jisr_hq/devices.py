@@ -29,7 +29,8 @@ def _digest(token: str) -> str:
 
 
 def _normalise_code(code: str) -> str:
-    return code.replace("-", "").replace(" ", "").upper()
+    # A code may carry HQ's pin after a dot (jisr_protocol/pins.py): only the part before counts.
+    return code.partition(".")[0].replace("-", "").replace(" ", "").upper()
 
 
 def issue_code(center: Center, *, hours: float = 48, counselling: bool = False) -> str:

@@ -18,7 +18,11 @@ from django.http import HttpRequest, HttpResponseBase
 from django.urls import resolve
 from django.utils.cache import patch_vary_headers
 
+from jisr_hq import tls
+from jisr_protocol import pins
+
 API_PREFIX = "/api/"
+NEXT_PIN = tls.next_pin() or ""
 
 _ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 _COMPRESS_OFF_LOOP = 64 * 1024
@@ -51,6 +55,8 @@ class ApiMiddleware:
         if not iscoroutinefunction(view):
             view = sync_to_async(view, thread_sensitive=True)
         response: HttpResponseBase = await view(request, *match.args, **match.kwargs)
+        if NEXT_PIN:  # a planned key rollover, announced under the current key (docs/security.md)
+            response.headers[pins.TLS_NEXT_PIN_HEADER] = NEXT_PIN
         return await _gzipped(request, response)
 
 

@@ -8,6 +8,13 @@ JISR_HQ_DEBUG           1 to turn Django's debug mode on (never in production)
 JISR_HQ_CSRF_TRUSTED_ORIGINS  comma-separated origins for the admin behind HTTPS (https://hq.example.ma)
 JISR_HQ_TOMBSTONE_DAYS  tombstone retention horizon used by purge-tombstones (default 180)
 JISR_HQ_DB_POOL_MAX     PostgreSQL connections per worker process (default 10)
+JISR_HQ_TLS_CERT        HQ's certificate, PEM (default: <home>/tls/cert.pem, from `jisr-hq tls-init`)
+JISR_HQ_TLS_KEY         its private key, PEM, owner-only (default: <home>/tls/key.pem)
+JISR_HQ_TLS_NEXT_PIN    sha256:… pin of the next key, announced to desktops before a rollover
+JISR_HQ_BEHIND_PROXY    1 when a reverse proxy terminates TLS and sets X-Forwarded-Proto
+JISR_HQ_PLAIN_HTTP      1 for plain HTTP on loopback (development, tests): no HTTPS redirect,
+                        HSTS or secure cookies (docs/security.md)
+JISR_HQ_HSTS_SECONDS    Strict-Transport-Security max-age (default one year)
 JISR_HQ_TEST_HOOKS      1 turns on the test suite's hooks (jisr_hq/testhooks.py); refused
                         unless JISR_HQ_DEBUG is on too (see docs/hq.md)
 """
@@ -24,6 +31,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 import jisr_protocol as protocol
+from jisr_protocol.pins import normalise_pin
 
 
 def _flag(name: str) -> bool:
@@ -105,6 +113,31 @@ CSRF_TRUSTED_ORIGINS = [
     o.strip() for o in os.environ.get("JISR_HQ_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
 ]
 TOMBSTONE_DAYS = int(os.environ.get("JISR_HQ_TOMBSTONE_DAYS", "180"))
+
+# HTTPS (docs/security.md, "Deploying HQ with TLS"): `serve` uses the certificate when it exists.
+JISR_HQ_TLS_CERT = os.environ.get("JISR_HQ_TLS_CERT") or str(HOME / "tls" / "cert.pem")
+JISR_HQ_TLS_KEY = os.environ.get("JISR_HQ_TLS_KEY") or str(HOME / "tls" / "key.pem")
+JISR_HQ_TLS_NEXT_PIN = os.environ.get("JISR_HQ_TLS_NEXT_PIN", "").strip()
+if JISR_HQ_TLS_NEXT_PIN and normalise_pin(JISR_HQ_TLS_NEXT_PIN) is None:
+    raise ImproperlyConfigured("JISR_HQ_TLS_NEXT_PIN must be sha256: and 64 hex digits")
+JISR_HQ_BEHIND_PROXY = _flag("JISR_HQ_BEHIND_PROXY")
+JISR_HQ_PLAIN_HTTP = _flag("JISR_HQ_PLAIN_HTTP")
+"""Plain HTTP on loopback only (development, tests): the HTTPS-only settings below are off."""
+if JISR_HQ_BEHIND_PROXY:
+    # Trust the proxy's header: uvicorn must then listen on loopback only (docs/security.md).
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = not JISR_HQ_PLAIN_HTTP
+SECURE_HSTS_SECONDS = 0 if JISR_HQ_PLAIN_HTTP else int(
+    os.environ.get("JISR_HQ_HSTS_SECONDS", str(365 * 24 * 3600)))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SESSION_COOKIE_SECURE = not JISR_HQ_PLAIN_HTTP
+CSRF_COOKIE_SECURE = not JISR_HQ_PLAIN_HTTP
+SESSION_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -157,7 +157,9 @@ class PullResponse(_Strict):
 
 class EnrollRequest(_Strict):
     protocol_v: Annotated[int, Field(ge=1, le=10_000)]
-    code: Annotated[str, StringConstraints(min_length=4, max_length=64)]
+    code: Annotated[str, StringConstraints(min_length=4, max_length=160)]
+    """The code; HQ ignores a pin after a dot (jisr_protocol/pins.py), so a code pasted whole
+    is accepted too."""
     device_name: Annotated[str, StringConstraints(min_length=1, max_length=120)]
     app_version: Annotated[str, StringConstraints(max_length=40)] = ""
     expect_center: UUID | None = None

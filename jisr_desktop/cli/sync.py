@@ -17,6 +17,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
     p.add_argument("--server", required=True, help="HQ address, e.g. https://hq.example.ma")
     p.add_argument("--code", required=True, help="enrollment code, e.g. ABCD-EFGH-JKMN")
     p.add_argument("--name", help="this desktop's name at HQ (default: the computer's name)")
+    p.add_argument("--pin", help="HQ's key pin (sha256:…), when the code does not carry it")
     p.add_argument("--again", action="store_true",
                    help="enroll this desktop again with a new code of its center (after HQ revoked"
                         " it); changes not yet sent are kept and sent once")
@@ -50,7 +51,7 @@ def cmd_enroll(args: argparse.Namespace, root: Path) -> int:
     check_enroll_arguments(args)
     client = SyncClient(open_database(root, create=True), owns_db=True)
     try:
-        answer = client.enroll(args.server, args.code, args.name, again=args.again)
+        answer = client.enroll(args.server, args.code, args.name, again=args.again, pin=args.pin)
         report = client.sync()
     except SyncFailed as exc:
         print("jisr: " + exc.message(), file=sys.stderr)

@@ -10,10 +10,16 @@ Identity: HQ issues the device id at enrollment; it names this desktop on the wi
 `meta.device_id` (made at install) keeps naming it in HLC strings, before and after
 enrollment, so clocks already written stay valid. At enrollment the local center is re-keyed to
 HQ's center id (rows, outbox patches, accounts) before anything is sent.
+
+Trust (docs/security.md): the enrollment code may carry HQ's pin (jisr_protocol/pins.py); the
+pin is checked on the very connection that carries the code, stored in `sync_state.tls_pins`,
+and every later connection must present a pinned key ("untrusted_server" otherwise). A pin HQ
+announces for its next key is added; once a sync has seen the new key, the old one is dropped.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import platform
 from collections.abc import Callable
@@ -32,7 +38,14 @@ from jisr_desktop.db import meta, rows
 from jisr_desktop.db.connection import open_database, transaction
 from jisr_desktop.i18n import N_
 from jisr_desktop.sync import apply, pusher, quarantine
-from jisr_desktop.sync.transport import HqError, HqUnreachable, SyncTransport
+from jisr_desktop.sync.transport import (
+    HqError,
+    HqUnreachable,
+    InsecureServer,
+    SyncTransport,
+    check_server_url,
+)
+from jisr_protocol import pins as pinning
 from jisr_protocol.hlc import Timestamp
 
 log = logging.getLogger("jisr.sync")
@@ -50,6 +63,10 @@ MESSAGES: dict[str, str] = {
     "rebootstrap": N_("This desktop was away too long; it is downloading its center's data again."),
     "seq_reused": N_("HQ holds different changes under the same numbers. Restore procedure needed: contact support."),
     "clock_skew": N_("This computer's clock is more than 5 minutes off HQ's. Please set the date and time."),
+    "untrusted_server": N_("The server does not prove it is your HQ: call HQ."),
+    "insecure_url": N_("HQ's address must begin with https:// (http:// only for an HQ on this"
+                       " computer)."),
+    "bad_pin": N_("The enrollment code is not complete: copy it again exactly as HQ gave it."),
     "other": N_("Sync failed: {detail}"),
 }
 """Plain-words messages by error code (translate with `i18n._` where shown)."""
@@ -118,6 +135,8 @@ class SyncState:
     last_error_code: str
     last_error: str
     clock_skew_ms: int
+    pins: tuple[str, ...] = ()
+    """HQ's accepted key pins (`sha256:…`); empty: certificate authorities (or loopback HTTP)."""
 
     @property
     def enrolled(self) -> bool:
@@ -127,8 +146,24 @@ class SyncState:
 def state(db: sqlite_utils.Database) -> SyncState:
     row = db.execute(
         "SELECT server_url, device_id, device_secret, cursor, last_success_at, last_error_code,"
-        " last_error, clock_skew_ms FROM sync_state WHERE id = 1").fetchone()
-    return SyncState(*row)
+        " last_error, clock_skew_ms, tls_pins FROM sync_state WHERE id = 1").fetchone()
+    server_url, device_id, secret, cursor, success, code, error, skew, pins = row
+    return SyncState(server_url, device_id, secret, cursor, success, code, error, skew,
+                     tuple(json.loads(pins or "[]")))
+
+
+def _store_pins(db: sqlite_utils.Database, accepted: set[str] | list[str]) -> None:
+    db.execute("UPDATE sync_state SET tls_pins = ? WHERE id = 1", [json.dumps(sorted(accepted))])
+
+
+def pins_after(stored: tuple[str, ...], t: SyncTransport) -> set[str]:
+    """The pins to keep after a sync: the keys HQ presented (every one was accepted) and the
+    next key it announced; an old key HQ no longer presents nor announces is dropped. Nothing
+    seen (no TLS, no connection): the stored pins stay."""
+    seen, announced = t.seen_pins, t.announced_pins
+    if not seen:
+        return set(stored) | announced
+    return seen | announced
 
 
 def open_conflicts(db: sqlite_utils.Database) -> list[dict[str, Any]]:
@@ -172,7 +207,7 @@ class SyncClient:
     # -- enrollment ------------------------------------------------------------------------
 
     def enroll(self, server_url: str, code: str, device_name: str | None = None, *,
-               again: bool = False) -> p.EnrollResponse:
+               again: bool = False, pin: str | None = None) -> p.EnrollResponse:
         """Trade HQ's single-use code for a device id and secret, and adopt HQ's center.
 
         An enrolled desktop is enrolled again only when HQ revoked it or no longer knows it
@@ -180,15 +215,33 @@ class SyncClient:
         must be for this desktop's center (`WrongCenter`, nothing changed here). Enrolling again
         keeps every local change: the ops HQ has not acknowledged move to a new outbox epoch
         (the new device's stream starts at seq 1) and the pull cursor restarts (see
-        `_reenrolled`)."""
+        `_reenrolled`).
+
+        HQ's key is checked on the connection that carries the code: against the pin the code
+        carries (or `pin`), else against the system's certificate authorities; the key seen is
+        then pinned. `http://` is refused except to this computer (loopback)."""
         st = state(self.db)
         if st.enrolled and not (again or st.last_error_code in REENROLL_CODES):
             raise SyncFailed("already_enrolled")
+        try:
+            check_server_url(server_url)
+        except InsecureServer:
+            raise SyncFailed("insecure_url", server_url) from None
+        try:
+            bare, code_pin = pinning.split_code(code)
+        except ValueError:
+            raise SyncFailed("bad_pin") from None
+        if pin is not None and (pin := pinning.normalise_pin(pin)) is None:
+            raise SyncFailed("bad_pin")
+        expected = {x for x in (code_pin, pin) if x}
+        if len(expected) > 1:  # the code and --pin disagree: neither can be trusted
+            raise SyncFailed("untrusted_server", "the code's pin and the pin given differ")
         mine = meta.get(self.db, "center_id") if st.enrolled else None
-        with self.transport_factory(server_url) as t:
+        with self.transport_factory(server_url, pins=expected) as t:
             try:
-                answer = t.enroll(code.strip(), device_name or platform.node() or "desktop",
+                answer = t.enroll(bare, device_name or platform.node() or "desktop",
                                   __version__, expect_center=mine)
+                accepted = pins_after((), t) if server_url.startswith("https:") else set()
             except HqError as exc:
                 if exc.code == "wrong_center":  # HQ refused it and left it unspent
                     other = str((exc.body.detail or [{}])[0].get("center", "?"))
@@ -214,6 +267,7 @@ class SyncClient:
                 " last_error = '' WHERE id = 1",
                 [server_url.rstrip("/"), str(answer.device_id), answer.device_secret,
                  int(answer.counselling), self.ctx.now().isoformat()])
+            _store_pins(self.db, accepted)
             self._merge_clock(answer.server_hlc)
         return answer
 
@@ -228,8 +282,12 @@ class SyncClient:
         now = self.ctx.now().isoformat()
         self.db.execute("UPDATE sync_state SET last_attempt_at = ? WHERE id = 1", [now])
         user = None if self.ctx.user.id == SYSTEM_USER.id else self.ctx.user.id
-        transport = self.transport_factory(st.server_url, device_id=st.device_id, secret=st.secret,
-                                           user=user)
+        try:
+            transport = self.transport_factory(st.server_url, device_id=st.device_id,
+                                               secret=st.secret, user=user, pins=st.pins)
+        except InsecureServer:  # enrolled over http:// before HTTPS was required
+            self._fail("insecure_url", st.server_url)
+            raise SyncFailed("insecure_url", st.server_url) from None
         try:
             report.captured = ledger.capture_dirty(self.ctx)
             self._push(transport, st.device_id, report)
@@ -244,6 +302,9 @@ class SyncClient:
             report.requests = transport.stats.requests
             report.bytes_up, report.bytes_down = transport.stats.bytes_up, transport.stats.bytes_down
             transport.close()
+        if (kept := pins_after(st.pins, transport)) != set(st.pins):
+            log.info("HQ key pins now %s (were %s)", sorted(kept), list(st.pins))
+            _store_pins(self.db, kept)
         report.open_conflicts = len(open_conflicts(self.db))
         if abs(report.clock_skew_ms) > SKEW_WARNING_MS:
             report.warnings.append("clock_skew")

@@ -3,21 +3,36 @@
 This is the wire half of the desktop sync client (the outbox reader and the apply step build
 on it). It knows nothing of the local database. It counts requests and bytes on the wire so
 that the sync screen, the benchmarks and the tests can report what a sync cost.
+
+Trust (docs/security.md): HQ is reached over HTTPS (plain HTTP only on loopback). With pins
+(`sha256:` of HQ's public key, jisr_protocol/pins.py) every TLS connection's key is checked
+right after its handshake, inside the socket's handshake, so nothing (no enrollment code, no
+device secret) is written on a connection whose key is not pinned. Without pins the
+certificate must verify against the system's certificate authorities and name the host; the
+key seen is recorded (`seen_pins`) for the client to pin. A pin HQ announces for its next
+key (`pins.TLS_NEXT_PIN_HEADER`) is collected in `announced_pins`. A connection that cannot
+be made is tried again a few times with exponential backoff (`RETRY_DELAYS`).
 """
 
 from __future__ import annotations
 
 import gzip
+import ipaddress
 import logging
+import ssl
 import threading
+import time
 import uuid
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 from pydantic import BaseModel, ValidationError
 
 import jisr_protocol as p
+from jisr_protocol import pins as pinning
 
 log = logging.getLogger("jisr.sync.transport")
 
@@ -35,6 +50,129 @@ class HqError(Exception):
 
 class HqUnreachable(Exception):
     """No answer (network down, timeout, cut connection): retry later, nothing is lost."""
+
+
+class HqNotProven(HqError):
+    """The server's TLS key is none of the pinned ones, or (without pins) its certificate does
+    not verify: the connection was dropped before anything was sent (code `untrusted_server`)."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(0, p.ErrorBody(code="untrusted_server", message=detail))
+
+
+class InsecureServer(ValueError):
+    """An address that is not https:// (http:// is allowed for loopback only)."""
+
+
+RETRY_DELAYS = (0.25, 0.5, 1.0)
+"""Seconds to wait before each new attempt when a connection cannot be made (refused, timed
+out, no route): exponential, capped, three retries. Only connecting is retried: a request
+that was sent is never resent here (the sync resends what HQ did not acknowledge)."""
+
+
+def is_loopback(host: str) -> bool:
+    if host.lower() in {"localhost", "localhost."}:
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def check_server_url(url: str) -> None:
+    """Raise InsecureServer unless `url` is https://HOST…, or http:// to this computer."""
+    try:
+        parts = urlsplit(url.strip())
+        host = parts.hostname or ""
+    except ValueError:
+        raise InsecureServer(url) from None
+    if not host or parts.scheme not in {"https", "http"}:
+        raise InsecureServer(url)
+    if parts.scheme == "http" and not is_loopback(host):
+        raise InsecureServer(url)
+
+
+class _PinnedError(ssl.SSLCertVerificationError):
+    """Raised inside the handshake: the socket is closed by `ssl` before any byte is sent."""
+
+
+class _CheckedSocket(ssl.SSLSocket):
+    def do_handshake(self, block: bool = False) -> None:
+        super().do_handshake(block)
+        context = self.context
+        if isinstance(context, PinningContext):
+            context.check(self.getpeercert(binary_form=True))
+
+
+class _CheckedObject(ssl.SSLObject):
+    """The same check for TLS over a memory BIO (httpcore's TLS inside an HTTPS proxy)."""
+
+    def do_handshake(self) -> None:
+        super().do_handshake()
+        context = self.context
+        if isinstance(context, PinningContext):
+            context.check(self.getpeercert(binary_form=True))
+
+
+class PinningContext(ssl.SSLContext):
+    """A client TLS context whose sockets check HQ's key as part of their handshake."""
+
+    sslsocket_class = _CheckedSocket
+    sslobject_class = _CheckedObject
+    pins: frozenset[str]
+    seen: set[str]
+
+    def setup(self, accepted: frozenset[str]) -> None:
+        self.pins = accepted
+        self.seen = set()
+        self._lock = threading.Lock()
+        self.minimum_version = ssl.TLSVersion.TLSv1_2
+        if accepted:  # the pin replaces the authorities and the name (docs/security.md)
+            self.check_hostname = False
+            self.verify_mode = ssl.CERT_NONE
+        else:
+            self.verify_mode = ssl.CERT_REQUIRED
+            self.check_hostname = True
+            self.load_default_certs()  # the system's authorities (and SSL_CERT_FILE)
+            try:
+                import certifi
+
+                self.load_verify_locations(certifi.where())
+            except (ImportError, OSError):  # pragma: no cover - httpx brings certifi
+                pass
+
+    def check(self, der: bytes | None) -> None:
+        pin = pinning.pin_of_certificate(der) if der else ""
+        with self._lock:
+            self.seen.add(pin)
+        if self.pins and pin not in self.pins:
+            log.warning("HQ's key %s is not the pinned one: connection dropped", pin or "(none)")
+            raise _PinnedError(f"the server's key {pin or '(none)'} is not pinned")
+
+
+def tls_context(accepted: Iterable[str] = ()) -> PinningContext:
+    context = PinningContext(ssl.PROTOCOL_TLS_CLIENT)
+    context.setup(frozenset(accepted))
+    return context
+
+
+def _certificate_refusal(exc: BaseException) -> BaseException | None:
+    """The certificate verification error behind an httpx error, if that is what it was."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, ssl.SSLCertVerificationError):
+            return seen
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
+def _tls_failure(exc: BaseException) -> bool:
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, ssl.SSLError):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 @dataclass
@@ -55,15 +193,32 @@ class SyncTransport:
         user: str | None = None,
         timeout: float = 60.0,
         client: httpx.Client | None = None,
+        pins: Iterable[str] = (),
+        sleep: Callable[[float], None] = time.sleep,
+        retry_delays: tuple[float, ...] = RETRY_DELAYS,
     ) -> None:
+        check_server_url(base_url)
         self.base_url = base_url.rstrip("/")
         self.device_id = device_id
         self.secret = secret
         self.user = user
         self.stats = WireStats()
         self._stats_lock = threading.Lock()  # pushes may run on several threads (pipelined)
-        self._client = client or httpx.Client(timeout=timeout)
+        self._tls = tls_context(pins) if self.base_url.startswith("https:") else None
+        self.announced_pins: set[str] = set()
+        self._sleep = sleep
+        self._retry_delays = retry_delays
+        self._client = client or httpx.Client(
+            timeout=timeout, verify=self._tls if self._tls is not None else True)
         self._owns_client = client is None
+
+    @property
+    def seen_pins(self) -> set[str]:
+        """The pins of the keys this transport's TLS connections presented (and accepted)."""
+        if self._tls is None:
+            return set()
+        with self._tls._lock:
+            return set(self._tls.seen) - {""}
 
     def close(self) -> None:
         if self._owns_client:
@@ -150,14 +305,29 @@ class SyncTransport:
             headers["Content-Encoding"] = "gzip"
             headers["Content-Type"] = "application/json"
         url = f"{self.base_url}/api/sync{path}"
-        try:
-            response = self._client.request(
-                method, url, content=content, params=params, headers=headers
-            )
-            raw = response.read()
-        except httpx.HTTPError as exc:
-            raise HqUnreachable(f"{method} {path}: {exc}") from exc
+        delays = iter(self._retry_delays)
+        while True:
+            try:
+                response = self._client.request(
+                    method, url, content=content, params=params, headers=headers
+                )
+                raw = response.read()
+                break
+            except httpx.HTTPError as exc:
+                if (refusal := _certificate_refusal(exc)) is not None:
+                    raise HqNotProven(str(refusal)) from exc
+                delay = next(delays, None) if isinstance(
+                    exc, httpx.ConnectError | httpx.ConnectTimeout) and not _tls_failure(exc) else None
+                if delay is None:
+                    raise HqUnreachable(f"{method} {path}: {exc}") from exc
+                log.info("%s %s: %s; trying again in %.2f s", method, path, exc, delay)
+                self._sleep(delay)
         self._count(response, path, len(content or b""))
+        announced = response.headers.get(pinning.TLS_NEXT_PIN_HEADER)
+        pin = pinning.normalise_pin(announced) if announced and self._tls is not None else None
+        if pin is not None:  # said under a key already checked: HQ's next key (rollover)
+            with self._stats_lock:
+                self.announced_pins.add(pin)
         if response.status_code != 200:
             raise HqError(response.status_code, _error_body(response.status_code, raw))
         try:

@@ -3,18 +3,30 @@
 `SimDesktop` speaks the wire protocol with httpx the way the desktop client will (outbox seq
 per epoch, HLC, base clocks from the last pulled state) so server rules are tested without
 the desktop package. Assertions on HQ's database use plain SQL through the DB driver.
+
+HQ serves HTTPS by default, with one certificate made once per test process by the real
+`jisr-hq tls-init` (`session_tls()`); enrollment codes then carry its pin, so the desktop
+client pins it as it does in production. That certificate is also added to the authorities
+the test process trusts (`SSL_CERT_FILE`, read by httpx and OpenSSL), so plain `httpx` calls
+in the tests reach HQ like a client of a real PKI would. `HqServer(..., tls=False)` serves
+plain HTTP on loopback (which the desktop allows).
 """
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import gzip
 import json
 import os
+import re
+import shutil
 import signal
 import sqlite3
+import ssl
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -51,17 +63,99 @@ def wall_ms() -> int:
     return time.time_ns() // 1_000_000
 
 
+@dataclass(frozen=True)
+class TlsFiles:
+    """A certificate and key written by `jisr-hq tls-init`, and the pin it printed."""
+
+    cert: Path
+    key: Path
+    pin: str
+
+    def client_context(self) -> ssl.SSLContext:
+        """A client context that trusts this certificate (and verifies the host name)."""
+        return ssl.create_default_context(cafile=str(self.cert))
+
+
+def tls_init(folder: Path, *hosts: str) -> TlsFiles:
+    """Run the real `jisr-hq tls-init` into `folder` (no database needed)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    args = [a for h in hosts for a in ("--host", h)]
+    result = subprocess.run(
+        [sys.executable, "-m", "jisr_hq", "tls-init", "--cert", str(folder / "cert.pem"),
+         "--key", str(folder / "key.pem"), *args],
+        env={**os.environ, "JISR_HQ_HOME": str(folder / "home"), "PYTHONPATH": str(REPO),
+             "DATABASE_URL": f"sqlite:///{folder / 'home' / 'unused.sqlite3'}"},
+        capture_output=True, text=True, timeout=120, cwd=REPO,
+    )
+    if result.returncode != 0:
+        raise AssertionError(f"tls-init failed: {result.stderr}")
+    pin = re.search(r"^pin:\s+(sha256:[0-9a-f]{64})$", result.stdout, re.M)
+    assert pin is not None, result.stdout
+    return TlsFiles(folder / "cert.pem", folder / "key.pem", pin.group(1))
+
+
+_SESSION_TLS: TlsFiles | None = None
+_TLS_PORTS: dict[int, TlsFiles] = {}
+
+
+def session_tls() -> TlsFiles:
+    """The tests' HQ certificate (localhost, 127.0.0.1), made once per process, and trusted by
+    this process's HTTPS clients from then on (see the module's docstring)."""
+    global _SESSION_TLS
+    if _SESSION_TLS is None:
+        folder = Path(tempfile.mkdtemp(prefix="jisr-test-tls-"))
+        atexit.register(shutil.rmtree, folder, True)
+        files = tls_init(folder)
+        import certifi
+
+        bundle = folder / "trusted.pem"
+        bundle.write_bytes(Path(certifi.where()).read_bytes() + b"\n" + files.cert.read_bytes())
+        os.environ["SSL_CERT_FILE"] = str(bundle)
+        _SESSION_TLS = files
+    return _SESSION_TLS
+
+
+def tls_of_port(port: int) -> TlsFiles | None:
+    """The certificate the HqServer on this loopback port serves, None for plain HTTP."""
+    return _TLS_PORTS.get(port)
+
+
 class HqServer:
     """`python -m jisr_hq serve` on 127.0.0.1 with its own data folder and database."""
 
-    def __init__(self, home: Path, database_url: str, port: int, backend: str) -> None:
+    def __init__(
+        self, home: Path, database_url: str, port: int, backend: str, *, tls: bool = True
+    ) -> None:
         self.home = home
         self.database_url = database_url
         self.port = port
         self.backend = backend
-        self.base_url = f"http://127.0.0.1:{port}"
+        self.tls: TlsFiles | None = session_tls() if tls else None
+        self.base_url = f"{'https' if tls else 'http'}://127.0.0.1:{port}"
         self.proc: subprocess.Popen[bytes] | None = None
         self.extra_env: dict[str, str] = {}
+
+    @property
+    def pin(self) -> str | None:
+        """The pin of the certificate HQ serves (its enrollment codes carry it)."""
+        return self.tls.pin if self.tls else None
+
+    def served_tls(self) -> TlsFiles | None:
+        """The files HQ serves now: the session's, or those `start(JISR_HQ_TLS_CERT=…,
+        JISR_HQ_TLS_KEY=…)` gave."""
+        if not self.tls:
+            return None
+        cert = self.extra_env.get("JISR_HQ_TLS_CERT")
+        if not cert:
+            return self.tls
+        from jisr_protocol.pins import pin_of_certificate
+
+        der = ssl.PEM_cert_to_DER_cert(Path(cert).read_text())
+        return TlsFiles(Path(cert), Path(self.extra_env["JISR_HQ_TLS_KEY"]), pin_of_certificate(der))
+
+    def verify(self) -> ssl.SSLContext | bool:
+        """What an httpx client passes as `verify` to trust this HQ."""
+        return self.tls.client_context() if self.tls else True
 
     @property
     def env(self) -> dict[str, str]:
@@ -71,8 +165,12 @@ class HqServer:
             DATABASE_URL=self.database_url,
             DJANGO_SECRET_KEY="test-only-secret-key-not-for-production-0123456789",
             PYTHONPATH=str(REPO),
-            **self.extra_env,
         )
+        if self.tls:
+            env.update(JISR_HQ_TLS_CERT=str(self.tls.cert), JISR_HQ_TLS_KEY=str(self.tls.key))
+        else:
+            env["JISR_HQ_PLAIN_HTTP"] = "1"
+        env.update(self.extra_env)
         return env
 
     def cli(
@@ -124,12 +222,23 @@ class HqServer:
             cwd=REPO,
         )
         log.close()
+        served = self.served_tls()
+        if served:
+            _TLS_PORTS[self.port] = served
+        else:
+            _TLS_PORTS.pop(self.port, None)
+        verify: ssl.SSLContext | bool = served.client_context() if served else True
+        if "--certfile" in serve_args:  # HTTPS with the files given on the command line
+            cert = serve_args[serve_args.index("--certfile") + 1]
+            verify = ssl.create_default_context(cafile=cert)
+            self.base_url = f"https://127.0.0.1:{self.port}"
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"HQ exited: {(self.home / 'server.log').read_text()[-2000:]}")
             with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(self.base_url + "/api/sync/ping", timeout=1).status_code == 200:
+                ping = httpx.get(self.base_url + "/api/sync/ping", timeout=1, verify=verify)
+                if ping.status_code == 200:
                     return
             time.sleep(0.1)
         raise RuntimeError("HQ did not start in time")
@@ -242,13 +351,17 @@ class SimDesktop:
 
     def __post_init__(self) -> None:
         limits = httpx.Limits() if self.keepalive else httpx.Limits(max_keepalive_connections=0)
-        self.http = httpx.Client(base_url=self.base_url + "/api/sync", timeout=30, limits=limits)
+        verify = session_tls().client_context() if self.base_url.startswith("https:") else True
+        self.http = httpx.Client(
+            base_url=self.base_url + "/api/sync", timeout=30, limits=limits, verify=verify
+        )
         self.hlc = HybridLogicalClock("pending")
 
     @classmethod
     def enroll(cls, base_url: str, code: str, **kw: Any) -> SimDesktop:
         desk = cls(base_url, **kw)
         desk.requests += 1
+        code = code.partition(".")[0]  # the desktop sends the code without HQ's pin
         r = desk.http.post("/enroll", json={"protocol_v": 1, "code": code, "device_name": "t"})
         assert r.status_code == 200, r.text
         body = r.json()

@@ -62,7 +62,8 @@ class Desk:
         return SyncClient(self.db, user=user or self.receptionist, clock=self.clock)
 
     def enroll(self, hq: HqServer, code: str) -> None:
-        self.client().enroll(hq.base_url, code, device_name=self.name)
+        """Enroll with HQ's pin (HQ's codes carry it too; a bare code works as well)."""
+        self.client().enroll(hq.base_url, code, device_name=self.name, pin=hq.pin)
 
     def sync(self) -> SyncReport:
         return self.client().sync()

@@ -4,17 +4,26 @@ Each accepted connection takes the next `Fault` from the plan (or the default): 
 forwarding, cut the request or the response after N bytes, or send the client's HTTP request
 to the server twice (the client sees the second answer). It counts bytes each way, which is
 how the tests measure what a sync costs on the wire.
+
+In front of an HQ that serves HTTPS (tests/hq/hqkit.py), the proxy terminates TLS with HQ's
+own certificate and key and speaks TLS to HQ again, so the faults act on HTTP messages as
+they do in front of plain HTTP, and a desktop that pinned HQ's key accepts the proxy (it holds
+that key). The byte counts are then those of the HTTP messages, without TLS's overhead.
 """
 
 from __future__ import annotations
 
 import contextlib
+import select
 import socket
+import ssl
 import threading
 import time
 from collections import deque
 from dataclasses import dataclass
 from types import TracebackType
+
+from tests.hq.hqkit import TlsFiles, tls_of_port
 
 
 @dataclass(frozen=True)
@@ -26,8 +35,19 @@ class Fault:
 
 
 class FaultProxy:
-    def __init__(self, target_port: int, target_host: str = "127.0.0.1") -> None:
+    def __init__(
+        self, target_port: int, target_host: str = "127.0.0.1", *, tls: TlsFiles | None = None
+    ) -> None:
+        """`tls`: terminate TLS with these files (default: those of the HqServer on the
+        target port, if it serves HTTPS)."""
         self.target = (target_host, target_port)
+        self.tls = tls or tls_of_port(target_port)
+        self._server_tls: ssl.SSLContext | None = None
+        self._client_tls: ssl.SSLContext | None = None
+        if self.tls is not None:
+            self._server_tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            self._server_tls.load_cert_chain(self.tls.cert, self.tls.key)
+            self._client_tls = self.tls.client_context()
         self.plan: deque[Fault] = deque()
         self.default = Fault()
         self.bytes_up = 0
@@ -47,7 +67,7 @@ class FaultProxy:
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.port}"
 
     def __enter__(self) -> FaultProxy:
         self._acceptor.start()
@@ -99,8 +119,24 @@ class FaultProxy:
             self.bytes_up += up
             self.bytes_down += down
 
+    def _upstream(self) -> socket.socket:
+        sock = socket.create_connection(self.target)
+        if self._client_tls is None:
+            return sock
+        return self._client_tls.wrap_socket(sock, server_hostname=self.target[0])
+
     def _serve(self, client: socket.socket, fault: Fault) -> None:
-        upstream = socket.create_connection(self.target)
+        try:
+            if self._server_tls is not None:
+                raw, client = client, self._server_tls.wrap_socket(client, server_side=True)
+                with self._lock:
+                    self._open.discard(raw)
+                    self._open.add(client)
+            upstream = self._upstream()
+        except (OSError, ValueError):  # a client refusing the handshake, HQ gone
+            with contextlib.suppress(OSError):
+                client.close()
+            return
         with self._lock:
             self._open.add(upstream)
         try:
@@ -109,10 +145,13 @@ class FaultProxy:
             if fault.duplicate_request:
                 request = _read_http_message(client)
                 self._count(up=len(request))
-                with socket.create_connection(self.target) as first:
+                with self._upstream() as first:
                     first.sendall(request)
                     _read_http_message(first)  # the first answer is lost on the way back
                 upstream.sendall(request)
+            if self.tls is not None:
+                self._relay(client, upstream, fault)
+                return
             down = threading.Thread(
                 target=self._pipe, args=(upstream, client, fault.cut_response_after, "down")
             )
@@ -125,6 +164,51 @@ class FaultProxy:
                     s.close()
                 with self._lock:
                     self._open.discard(s)
+
+    def _relay(self, client: socket.socket, upstream: socket.socket, fault: Fault) -> None:
+        """Both ways on this one thread: a TLS socket must not be read and written from two
+        threads at once. A short timeout on reads lets a TLS record that carries no data
+        (a session ticket) pass without blocking the other way."""
+        ends = {client: (upstream, "up", fault.cut_request_after),
+                upstream: (client, "down", fault.cut_response_after)}
+        sent = {"up": 0, "down": 0}
+        for s in ends:
+            s.settimeout(0.05)
+        try:
+            while not self._closing:
+                ready: list[socket.socket] = [
+                    s for s in ends if isinstance(s, ssl.SSLSocket) and s.pending()]
+                if not ready:
+                    ready = select.select(list(ends), [], [], 0.5)[0]
+                for src in ready:
+                    dst, way, cut = ends[src]
+                    try:
+                        data = src.recv(65536)
+                    except (TimeoutError, ssl.SSLWantReadError):
+                        continue
+                    if not data:
+                        return
+                    if cut is not None and sent[way] + len(data) >= cut:
+                        data = data[: cut - sent[way]]
+                        if data:
+                            self._send(dst, data, way)
+                        return
+                    self._send(dst, data, way)
+                    sent[way] += len(data)
+        except (OSError, ValueError):
+            pass
+        finally:
+            for s in ends:
+                with contextlib.suppress(OSError):
+                    s.shutdown(socket.SHUT_RDWR)
+
+    def _send(self, dst: socket.socket, data: bytes, way: str) -> None:
+        dst.settimeout(None)
+        try:
+            dst.sendall(data)
+        finally:
+            dst.settimeout(0.05)
+        self._count(**{way: len(data)})
 
     def _pipe(self, src: socket.socket, dst: socket.socket, cut: int | None, way: str) -> None:
         sent = 0

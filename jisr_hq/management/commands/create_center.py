@@ -8,6 +8,8 @@ from typing import Any
 from jisr_hq.devices import issue_code
 from jisr_hq.management.base import HqCommand, OperatorError
 from jisr_hq.models import Center
+from jisr_hq.tls import current_pin
+from jisr_protocol.pins import join_code
 
 
 class Command(HqCommand):
@@ -41,5 +43,7 @@ class Command(HqCommand):
         )
         center.save()
         self.stdout.write(str(center.id))
+        pin = current_pin() if options["codes"] else None  # codes carry HQ's pin (enrollment_code)
         for _ in range(options["codes"]):
-            self.stdout.write(issue_code(center, hours=48, counselling=options["counselling"]))
+            code = issue_code(center, hours=48, counselling=options["counselling"])
+            self.stdout.write(join_code(code, pin))

@@ -1,4 +1,8 @@
-"""`enrollment_code` (`jisr-hq enrollment-code`): single-use enrollment codes of a center."""
+"""`enrollment_code` (`jisr-hq enrollment-code`): single-use enrollment codes of a center.
+
+When HQ has a certificate, each code carries its pin after a dot (`ABCD-EFGH-JKMN.sha256-…`,
+jisr_protocol/pins.py): the desktop checks HQ's key against it before it sends anything
+(docs/security.md). The part before the dot alone is still a valid code."""
 
 from __future__ import annotations
 
@@ -7,6 +11,8 @@ from typing import Any
 
 from jisr_hq.devices import issue_code
 from jisr_hq.management.base import HqCommand, center_by_code
+from jisr_hq.tls import current_pin
+from jisr_protocol.pins import join_code
 
 
 class Command(HqCommand):
@@ -20,6 +26,7 @@ class Command(HqCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         center = center_by_code(options["center"])
+        pin = current_pin()
         for _ in range(options["count"]):
             code = issue_code(center, hours=options["hours"], counselling=options["counselling"])
-            self.stdout.write(code)
+            self.stdout.write(join_code(code, pin))
