@@ -10,9 +10,6 @@ from pathlib import Path
 
 import pytest
 
-COORDINATOR = ("--user", "coordinator")  # the demo's coordinator (jisr_desktop/cli/__init__.py)
-PASSWORD = "jisr-demo-1\n"
-
 
 def jisr(home: Path, *args: str, lang: str = "en", stdin: str = "") -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("JISR_")} | {"JISR_NO_KEYRING": "1"}
@@ -37,16 +34,15 @@ def one_line(out: subprocess.CompletedProcess[str], *, code: int = 2) -> str:
 
 
 def test_export_into_a_missing_folder(center: Path, tmp_path: Path) -> None:
-    line = one_line(jisr(center, "export", "persons", "-o", str(tmp_path / "missing" / "x.csv"),
-                         *COORDINATOR, stdin=PASSWORD))
+    # the place is checked before the password is asked (and before any work)
+    line = one_line(jisr(center, "export", "persons", "-o", str(tmp_path / "missing" / "x.csv")))
     assert line == f"jisr: The folder {tmp_path / 'missing'} does not exist: nothing was written."
 
 
 def test_export_onto_a_folder(center: Path, tmp_path: Path) -> None:
-    line = one_line(jisr(center, "export", "persons", "-o", str(tmp_path), *COORDINATOR, stdin=PASSWORD))
+    line = one_line(jisr(center, "export", "persons", "-o", str(tmp_path)))
     assert f"{tmp_path} is a folder" in line and str(tmp_path / "persons.xlsx") in line
-    line = one_line(jisr(center, "export", "persons", "-o", str(tmp_path), *COORDINATOR, stdin=PASSWORD,
-                         lang="fr"))
+    line = one_line(jisr(center, "export", "persons", "-o", str(tmp_path), lang="fr"))
     assert "est un dossier" in line
     assert list(tmp_path.iterdir()) == []
 
@@ -80,8 +76,7 @@ def test_enroll_with_an_empty_code(tmp_path: Path) -> None:
 
 
 def test_export_key_into_a_missing_folder_does_not_say_the_key_is_wrong(center: Path, tmp_path: Path) -> None:
-    line = one_line(jisr(center, "export-key", "--to", str(tmp_path / "missing" / "k"), *COORDINATOR,
-                         stdin=PASSWORD))
+    line = one_line(jisr(center, "export-key", "--to", str(tmp_path / "missing" / "k")))
     assert "key is wrong" not in line and "does not exist" in line
 
 
