@@ -42,11 +42,16 @@ RECORD_ENTITIES = (
     "campaign_participant",
     "counselling_note",
     "mediation_note",
+    "followup_case",
+    "followup_action",
+    "referral",
+    "followup_sealed",
 )
 """Desktop record tables (merge per field; `rev`, `dirty`, `deleted` columns): the outbox
 (`capture_dirty`, `pending_count`) and pull-apply treat every one of them alike."""
-COUNSELLING_ENTITIES = ("counselling_note", "mediation_note")
-"""The record tables of the counselling partition (case notes): their `EntitySpec` below keeps
+COUNSELLING_ENTITIES = ("counselling_note", "mediation_note", "followup_sealed")
+"""The record tables of the counselling partition (case notes, and the sealed plan and session
+notes of counselling, mediation and psychological follow-up cases): their `EntitySpec` below keeps
 partition "counselling" and write role counsellor."""
 EVENT_ENTITIES = (
     "check_in",
@@ -101,6 +106,10 @@ EntityName = Literal[
     "conflict_resolution",
     "counselling_note",
     "mediation_note",
+    "followup_case",
+    "followup_action",
+    "referral",
+    "followup_sealed",
 ]
 
 

@@ -166,6 +166,11 @@ ACTIVITY_KINDS = ("medical_awareness", "medical_campaign", "outing", "other")
 AGE_BANDS = ("0-2", "3-5", "6-11", "12-17", "18-29", "30-59", "60+", "unknown")
 COUNSELLING_TOPICS = ("pre_marriage", "marital", "parenting", "psychological", "social", "other")
 MEDIATION_STAGES = ("opened", "session", "agreement", "closed")
+FOLLOWUP_SERVICES = ("incubator", "disability", "youth", "pre_marriage", "family_counselling",
+                     "family_mediation", "psychosocial", "parenting")
+FOLLOWUP_STATUSES = ("open", "closed")
+FOLLOWUP_ACTIONS = ("session", "action")
+REFERRAL_OUTCOMES = ("obtained", "refused", "pending", "unreachable")
 
 _CENTER = {"center_id": _id()}
 _DELETED = {"deleted": _flag()}
@@ -315,6 +320,52 @@ FIELDS: dict[str, dict[str, FieldSpec]] = {
         "outcome": _text(NOTE),
         "note": _text(CASE_NOTE),
         "follow_up_date": _day(),
+        "counsellor_id": _text(CODE),
+        **_DELETED,
+    },
+    "followup_case": {
+        **_CENTER,
+        "person_id": _id(),
+        "household_id": _id(),
+        "service": _text(CODE, required=True, choices=FOLLOWUP_SERVICES),
+        "opened_on": _day(nullable=False, required=True),
+        "closed_on": _day(),
+        "staff_id": _text(CODE),
+        "status": _text(CODE, required=True, choices=FOLLOWUP_STATUSES),
+        "outcome": _text(CODE),
+        "situation": _text(NOTE),
+        "goals": FieldSpec("json", nullable=False, max_length=NOTE),
+        **_DELETED,
+    },
+    "followup_action": {
+        "case_id": _id(nullable=False, required=True),
+        "kind": _text(CODE, required=True, choices=FOLLOWUP_ACTIONS),
+        "day": _day(nullable=False, required=True),
+        "note": _text(NOTE),
+        "staff_id": _text(CODE),
+        **_DELETED,
+    },
+    "referral": {
+        **_CENTER,
+        "person_id": _id(nullable=False, required=True),
+        "visit_id": _id(),
+        "case_id": _id(),
+        "program_code": _text(CODE),
+        "body": _text(LINE),
+        "referred_on": _day(nullable=False, required=True),
+        "due_on": _day(nullable=False, required=True),
+        "outcome": _text(CODE, nullable=True, choices=REFERRAL_OUTCOMES),
+        "outcome_on": _day(),
+        "note": _text(NOTE),
+        "staff_id": _text(CODE),
+        **_DELETED,
+    },
+    "followup_sealed": {
+        **_CENTER,
+        "case_id": _id(nullable=False, required=True),
+        "action_id": _id(),
+        "text": _text(CASE_NOTE),
+        "parties": FieldSpec("json", nullable=False, max_length=CASE_NOTE),
         "counsellor_id": _text(CODE),
         **_DELETED,
     },

@@ -307,7 +307,24 @@ def cmd_check(args: argparse.Namespace, root: Path) -> int:
     print(i18n._("Integrity: {result}", result=result))
     print(i18n._("Migrations applied: {n}; pending: {pending}", n=len(applied),
                  pending=", ".join(pending) or "-"))
-    return 0 if result == "ok" and not fk else 1
+    return 0 if result == "ok" and not fk and _check_audit_chain(db) else 1
+
+
+def _check_audit_chain(db: object) -> bool:
+    """`jisr check`: the audit log's hash chain holds, or the first broken link is named."""
+    from jisr_desktop.db import audit
+
+    if not audit.has_chain(db):  # type: ignore[arg-type]
+        return True  # not migrated yet: the migration chains the entries
+    report = audit.verify_chain(db)  # type: ignore[arg-type]
+    if report.ok:
+        print(i18n._("Audit log: {n} entries, chain intact", n=report.entries))
+        return True
+    print(i18n._("Audit log: the chain is broken at entry {position} (id {id}): {why}",
+                 position=report.broken_at, id=report.broken_id,
+                 why=i18n._("this entry was modified") if report.reason == "modified"
+                 else i18n._("an entry before it was removed, inserted or altered")))
+    return False
 
 
 @command("gui")

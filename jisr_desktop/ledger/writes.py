@@ -20,6 +20,7 @@ import uuid6
 import jisr_protocol as p
 from jisr_desktop import errors
 from jisr_desktop.context import Context
+from jisr_desktop.db import audit as audit_chain
 from jisr_desktop.db import meta, rows
 from jisr_desktop.ledger.clocks import field_clock, set_field_clocks
 from jisr_protocol.hlc import HybridLogicalClock, Timestamp
@@ -84,11 +85,19 @@ def merge_remote_clock(db: sqlite_utils.Database, remote: Timestamp, wall_ms: in
     meta.put(db, "hlc", str(clock.merge(Timestamp(remote.wall_ms, remote.counter, dev), wall_ms)))
 
 
+REDACTED = "[redacted]"
+
+
 def _audit(ctx: Context, action: str, entity: str, entity_id: str,
            changes: dict[str, Any], at: str) -> None:
-    ctx.db.execute(
-        "INSERT INTO audit_log(at, user_id, action, entity, entity_id, changes) VALUES (?,?,?,?,?,?)",
-        [at, ctx.user.id, action, entity, entity_id, json.dumps(changes, ensure_ascii=False)])
+    """Append the entry to the hash chain (`db/audit.py`). The values of sealed entities
+    (counselling partition) are never written: which fields changed, by whom, when (a delete
+    keeps its flag)."""
+    if entity in p.COUNSELLING_ENTITIES:
+        changes = {name: (pair if name == "deleted" else [REDACTED, REDACTED])
+                   for name, pair in changes.items()}
+    audit_chain.append(ctx.db, at=at, user_id=ctx.user.id, action=action, entity=entity,
+                       entity_id=entity_id, changes=json.dumps(changes, ensure_ascii=False))
 
 
 def audit(ctx: Context, action: str, entity: str, entity_id: str, changes: dict[str, Any]) -> None:

@@ -1,7 +1,9 @@
 """Reception use cases: the program catalogue, logging a visit, the visits of a day.
 
 A visit is an append-only event (`ledger.append_event`): it is written with its outbox op
-and audit entry in one transaction and never updated afterwards.
+and audit entry in one transaction and never updated afterwards. A visit whose outcome is
+"referred" makes a referral with it (`services/followup.py`), followed up until its outcome is
+recorded.
 """
 
 from __future__ import annotations
@@ -16,7 +18,9 @@ from jisr_desktop.db import meta, persons
 from jisr_desktop.db.connection import transaction
 from jisr_desktop.domain.messages import errors_of
 from jisr_desktop.domain.roles import Permission
-from jisr_desktop.domain.visits import Program, Visit, clean_visit
+from jisr_desktop.domain.visits import Outcome, Program, Visit, clean_visit
+from jisr_desktop.i18n import N_
+from jisr_desktop.services import followup
 
 _VISIT_COLUMNS = ("id, person_id, visited_at, day, program_code, channel, outcome, referral_to,"
                   " notes, user_id")
@@ -58,10 +62,27 @@ def log_visit(*, ctx: Context, data: dict[str, Any], visit_id: str | None = None
            "center_id": meta.get(ctx.db, "center_id"), "user_id": ctx.user.id}
     event_id = visit_id or ledger.new_id()
     with transaction(ctx.db):
-        ledger.append_event(ctx, "visit", event_id, row, action="log_visit")
+        new = ledger.append_event(ctx, "visit", event_id, row, action="log_visit")
+        if new and values["outcome"] == Outcome.REFERRED:  # followed up until its outcome is known
+            followup.write_referral(ctx, person_id=values["person_id"],
+                                    program_code=values["program_code"],
+                                    body=values["referral_to"],
+                                    due_on=_follow_up_on(data.get("follow_up_on")),
+                                    visit_id=event_id, case_id=None)
     visit = _get(ctx, event_id)
     assert visit is not None
     return visit
+
+
+def _follow_up_on(value: Any) -> date | None:
+    """The referral's follow-up date typed with the visit (a date or ISO text), if any."""
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value)) if value else None
+    except ValueError:
+        raise errors.JisrError(N_("Enter the follow-up date as a date."),
+                               field="follow_up_on") from None
 
 
 def _alive(ctx: Context, person_id: str) -> bool:
