@@ -26,7 +26,7 @@ from jisr_desktop.reports.document import build_pdf, frame_width
 from jisr_desktop.reports.fonts import FONT, FONT_BOLD, register_fonts
 from jisr_desktop.reports.formatting import is_rtl
 from jisr_desktop.reports.queries import CardLine, live_cards
-from jisr_desktop.reports.text import shape_line, text_width
+from jisr_desktop.reports.text import mark_value, shape_line, text_width
 
 CARD_W, CARD_H = 85.6 * mm, 54 * mm
 COLUMNS, ROWS = 2, 3
@@ -63,7 +63,7 @@ class CardPage(Flowable):
     def _text(self, x: float, y: float, text: str, font: str, size: float, width: float, anchor: str) -> None:
         canv = self.canv
         rtl = self.rtl and anchor != "ltr"
-        display = shape_line(text, rtl)
+        display = shape_line(mark_value(text), rtl)  # one value: its own direction on either page
         canv.setFont(font, _fit(display, font, size, width))
         if anchor == "right":
             canv.drawRightString(x, y, display)

@@ -9,6 +9,7 @@ import sqlite_utils
 
 from jisr_desktop.db.center import current_center
 from jisr_desktop.i18n import N_, translate
+from jisr_desktop.reports.text import mark_value
 
 SERVICE_LABELS = {
     "nursery": N_("Social nursery"),
@@ -47,4 +48,13 @@ def time_of_day(value: datetime | None) -> str:
 
 
 def label(msgid: str, lang: str, **params: object) -> str:
-    return translate(msgid, lang, **params)
+    """``msgid`` translated into ``lang``; each text parameter (a name, a title, a date) is a
+    data value, isolated with ``text.mark_value`` so it keeps its own direction in the
+    sentence (docs/reports/README.md, "The Arabic recipe"). Numbers are left as they are."""
+    return translate(msgid, lang, **{k: _value(v) for k, v in params.items()})
+
+
+def _value(value: object) -> object:
+    if isinstance(value, str) and value and value[0] not in "\u2066\u2067\u2068":
+        return mark_value(value)
+    return value

@@ -2,16 +2,17 @@
 
 ReportLab draws glyphs left to right exactly as given, so Arabic must arrive already joined
 (``arabic_reshaper`` picks the presentation forms) and already in visual order
-(``bidi.algorithm.get_display``, which also mirrors brackets). Wrapping has to happen *before*
-reordering, on the logical text, or the words of a wrapped line come out on the wrong line.
+(:func:`ordering.display_order`: the Unicode bidi algorithm with bracket pairs and isolates,
+glyphs mirrored where resolved right to left). Wrapping has to happen *before* reordering, on
+the logical text, or the words of a wrapped line come out on the wrong line.
 
-Phone numbers and other left-to-right-only tokens (CIN, codes) must never go through the bidi
-step: "+212 6 12 34 56 78" inside an Arabic sentence would otherwise come out as
-"78 56 34 12 6 +212". Such tokens are swapped for one private-use placeholder (a strong
-left-to-right character) before reordering and put back afterwards, so they stay whole and
-left to right. Moroccan phone numbers are detected automatically; anything else can be marked
-with :func:`mark_ltr` (which wraps it in the Unicode isolate marks LRI…PDI, so the same string
-also displays correctly in Qt).
+A data value (a name, a title, a date, a code, a phone) keeps its own direction as one unit:
+:func:`mark_value` wraps it in the Unicode first-strong isolate FSI…PDI, so "Karim (fils)" on
+an Arabic page and "خياطة" on a French one stay whole and the sentence around them follows the
+page. Left-to-right-only tokens (CIN, card codes) are marked with :func:`mark_ltr` (LRI…PDI) and
+never broken by wrapping; Moroccan phone numbers are found and marked automatically, so
+"+212 6 12 34 56 78" inside an Arabic sentence never comes out as "78 56 34 12 6 +212". The
+same marks also display correctly in Qt. See docs/reports/README.md, "The Arabic recipe".
 """
 
 from __future__ import annotations
@@ -22,13 +23,14 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 import arabic_reshaper
-from bidi.algorithm import get_display
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from jisr_desktop.reports.fonts import FONT, register_fonts
+from jisr_desktop.reports.ordering import display_order
 
 LRI = "\u2066"
+FSI = "\u2068"
 PDI = "\u2069"
 
 # Bidi control characters: they carry no glyph in Amiri, so they are removed after ordering.
@@ -40,7 +42,7 @@ _PHONE = r"(?:(?:\+|00)212[ .\-]?(?:\(0\))?[ .\-]?[5-8]|0[5-8])(?:[ .\-]?\d){8}(
 _GROUPED_NUMBER = r"\d+(?:[\u00a0\u202f]\d+)+"
 _AUTO_LTR = re.compile(rf"(?<![\w+]){_PHONE}|{_GROUPED_NUMBER}")
 _MARKED = re.compile(f"{LRI}([^{PDI}]*){PDI}")
-_PLACEHOLDER_BASE = 0xF0000  # Supplementary private use area A: bidi class L, never in our data.
+_INITIATORS = frozenset("\u2066\u2067\u2068")
 
 _RTL_LETTER = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
 _LTR_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f]")
@@ -69,8 +71,19 @@ def mark_ltr(token: str) -> str:
     return f"{LRI}{token}{PDI}"
 
 
+def mark_value(value: object) -> str:
+    """Mark a data value (a name, a title, a date, a code) as one unit of its own direction.
+
+    The first-strong isolate FSI…PDI: the value reads in the direction of its first letter, on
+    an Arabic or a French page alike, and the words around it follow the page. Unlike
+    :func:`mark_ltr`, a value may wrap (each line's part stays isolated). Empty stays empty.
+    """
+    text = "" if value is None else str(value)
+    return f"{FSI}{text}{PDI}" if text else ""
+
+
 def strip_marks(text: str) -> str:
-    """Remove the LTR marks added by :func:`mark_ltr` (and any other bidi control character)."""
+    """Remove the marks added by :func:`mark_ltr` and :func:`mark_value` (and any bidi control)."""
     return text.translate(_BIDI_CONTROLS)
 
 
@@ -120,24 +133,14 @@ def segments(text: str) -> list[tuple[str, bool]]:
 def shape_line(text: str, rtl: bool) -> str:
     """Return one line of logical ``text`` as the string to draw: letters joined, runs in visual order.
 
-    ``rtl`` is the base (paragraph) direction. Protected LTR tokens come out unchanged.
+    ``rtl`` is the base (paragraph) direction. Protected LTR tokens (marked or phones) are
+    ordered as left-to-right isolates, marked values as first-strong isolates; the marks are
+    removed from the result (Amiri has no glyph for them).
     """
     if not has_rtl(text) and not rtl:
         return strip_marks(text)
-    tokens: list[str] = []
-    parts: list[str] = []
-    for chunk, protected in segments(text):
-        if protected:
-            parts.append(chr(_PLACEHOLDER_BASE + len(tokens)))
-            tokens.append(chunk)
-        else:
-            parts.append(strip_marks(chunk))
-    logical = "".join(parts)
-    display = get_display(reshape(logical), base_dir="R" if rtl else "L")
-    display = strip_marks(display)
-    for i, token in enumerate(tokens):
-        display = display.replace(chr(_PLACEHOLDER_BASE + i), token)
-    return display
+    logical = "".join(mark_ltr(chunk) if protected else chunk for chunk, protected in segments(text))
+    return strip_marks(display_order(reshape(logical), rtl))
 
 
 @lru_cache(maxsize=65536)
@@ -150,7 +153,9 @@ def text_width(text: str, font: str, size: float) -> float:
 
 
 def _words(line: str) -> list[tuple[str, bool]]:
-    """Split a logical line into words, keeping protected LTR tokens whole (with their spaces)."""
+    """Split a logical line into words at spaces, keeping protected LTR tokens whole (with their
+    spaces). Value marks stay on the words they touch; :func:`_balanced` closes and reopens
+    them where a line breaks inside a value."""
     words: list[tuple[str, bool]] = []
     for chunk, protected in segments(line):
         if protected:
@@ -158,6 +163,22 @@ def _words(line: str) -> list[tuple[str, bool]]:
         else:
             words.extend((w, False) for w in chunk.split())
     return words
+
+
+def _balanced(lines: list[str]) -> list[str]:
+    """Each wrapped line's part of a value isolated on its own: close at the break, reopen after."""
+    out: list[str] = []
+    carry = 0
+    for line in lines:
+        depth = carry
+        for ch in line:
+            if ch in _INITIATORS:
+                depth += 1
+            elif ch == PDI and depth:
+                depth -= 1
+        out.append(FSI * carry + line + PDI * depth)
+        carry = depth
+    return out
 
 
 def _break_word(word: str, font: str, size: float, width: float) -> list[str]:
@@ -202,7 +223,7 @@ def wrap(text: str, font: str, size: float, width: float) -> list[str]:
                         lines.append(" ".join(current))
                     current, current_width = [shown], pw
         lines.append(" ".join(current))
-    return lines
+    return _balanced(lines)
 
 
 def display_line(text: str, doc_rtl: bool) -> str:

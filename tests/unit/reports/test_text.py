@@ -136,3 +136,54 @@ def test_display_line_for_chart_labels() -> None:
     # reads right to left too (Unicode bidi: "0-3" shows as "3-0"), as in any browser.
     assert readable(display_line("الحضانة (0-3)", doc_rtl=False)) == "(3-0) ةناضحلا"
     assert display_line("Crèche", doc_rtl=True) == "Crèche"
+
+
+# --- the conformant bidi step on the project's own mixed lines (issue 14) ---------------------
+
+
+def test_arabic_sentence_with_latin_title_in_brackets_and_quotes() -> None:
+    from jisr_desktop.reports.text import mark_value
+
+    # The Arabic certificate used to print «(Atelier couture (niveau 1» here.
+    for title in ("Atelier couture (niveau 1)", mark_value("Atelier couture (niveau 1)")):
+        got = readable(shape_line(f"أكمل ورشة «{title}» بنجاح", rtl=True))
+        assert got == "حاجنب «Atelier couture (niveau 1)» ةشرو لمكأ"
+
+
+def test_latin_names_as_values_on_an_arabic_page() -> None:
+    from jisr_desktop.reports.text import mark_value
+
+    assert shape_line(mark_value("Karim El Fassi (fils)"), rtl=True) == "Karim El Fassi (fils)"
+    assert shape_line(mark_value("Fatima Z."), rtl=True) == "Fatima Z."
+    got = readable(shape_line(f"المؤطر: {mark_value('Karim (fils)')}.", rtl=True))
+    assert got == ".Karim (fils) :رطؤملا"
+
+
+def test_arabic_title_as_a_value_on_a_french_page() -> None:
+    from jisr_desktop.reports.text import mark_value
+
+    got = readable(shape_line(f"Atelier : {mark_value('خياطة (المستوى 1)')}", rtl=False))
+    assert got == "Atelier : (1 ىوتسملا) ةطايخ"
+
+
+def test_value_wrapped_over_lines_stays_isolated_on_each_line() -> None:
+    from jisr_desktop.reports.text import mark_value
+
+    lines = wrap("الاسم " + mark_value("Karim El Fassi Benjelloun (fils)") + " انتهى", FONT, 10, 60)
+    shown = [readable(shape_line(line, rtl=True)) for line in lines]
+    assert shown == ["Karim El مسلاا", "Fassi", "Benjelloun", "ىهتنا (fils)"]
+    assert all(line.count("\u2068") == line.count("\u2069") for line in lines)
+
+
+def test_phone_and_date_values_in_arabic_sentence() -> None:
+    from jisr_desktop.reports.text import mark_value
+
+    got = readable(shape_line(f"الهاتف 06 12 34 56 78 بتاريخ {mark_value('15/09/2026')}", rtl=True))
+    assert got == "15/09/2026 خيراتب 06 12 34 56 78 فتاهلا"
+
+
+def test_label_isolates_text_parameters() -> None:
+    from jisr_desktop.reports.common import label
+
+    got = label("Trainer: {trainer}", "ar", trainer="Karim (fils)")
+    assert "\u2068Karim (fils)\u2069" in got

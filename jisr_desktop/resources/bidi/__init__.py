@@ -1,0 +1,1 @@
+"""Unicode bidi data shipped with the program (mirroring glyphs, from BidiMirroring.txt)."""
