@@ -9,6 +9,9 @@ announced under the old key is followed; `http://` is refused except to this com
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 import uuid
 from collections.abc import Callable, Iterator
 from functools import partial
@@ -300,3 +303,28 @@ def test_retries_are_bounded_and_an_answer_is_never_retried(
     with pytest.raises(SyncFailed) as refused:
         client.sync()
     assert refused.value.code == "unauthenticated" and waits == []
+
+
+def _jisr(home: Path, *args: str, lang: str = "fr") -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("JISR_")}
+    return subprocess.run([sys.executable, "-m", "jisr_desktop", "--home", str(home), "--lang", lang,
+                           *args], capture_output=True, text=True, timeout=120,
+                          env={**env, "JISR_NO_KEYRING": "1"})
+
+
+def test_jisr_enroll_takes_the_pin_apart_and_says_the_sentence(
+        hq: HqServer, tmp_path: Path, other_key: TlsFiles) -> None:
+    """`jisr enroll --pin` for a code given without it; a wrong pin is one translated line and
+    exit status 3, and the code is not spent."""
+    _, (code,) = hq.new_center(codes=1)
+    bare = code.partition(".")[0]
+    home = tmp_path / "home"
+    wrong = _jisr(home, "enroll", "--server", hq.base_url, "--code", bare, "--pin", other_key.pin)
+    assert wrong.returncode == 3, wrong.stderr
+    said = wrong.stderr.strip().splitlines()  # (the log's lines come first)
+    assert said[-1] == "jisr: Le serveur ne prouve pas qu'il est votre siège : appelez le siège."
+    assert "Traceback" not in wrong.stderr
+    plain = _jisr(home, "enroll", "--server", "http://hq.example.ma", "--code", bare, lang="ar")
+    assert plain.returncode == 3 and "https://" in plain.stderr and "Traceback" not in plain.stderr
+    right = _jisr(home, "enroll", "--server", hq.base_url, "--code", bare, "--pin", hq.pin or "")
+    assert right.returncode == 0, right.stderr
