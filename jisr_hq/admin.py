@@ -84,3 +84,12 @@ class RecordAdmin(ReadOnlyAdmin):
 
     def get_queryset(self, request: HttpRequest) -> Any:
         return super().get_queryset(request).filter(partition="center")
+
+
+@admin.register(m.CaseKey)
+class CaseKeyAdmin(NoDeleteAdmin):
+    """Counsellors' public keys for sealed notes (docs/security.md): revoke one here."""
+
+    list_display = ("staff", "device", "key_id", "revoked", "created")
+    list_filter = ("revoked",)
+    readonly_fields = ("staff", "device", "key_id", "public_key", "created")

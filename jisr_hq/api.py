@@ -22,12 +22,13 @@ from ninja.errors import ValidationError as NinjaValidationError
 from pydantic import BaseModel
 
 import jisr_protocol as p
-from jisr_hq import clock, devices
+from jisr_hq import clock, devices, sealed
 from jisr_hq import pull as pull_mod
 from jisr_hq import push as push_mod
 from jisr_hq.bodies import json_response, parse
 from jisr_hq.errors import ApiError
 from jisr_hq.models import Device
+from jisr_protocol.sealed import USER_PROOF_HEADER
 
 log = logging.getLogger(__name__)
 
@@ -187,12 +188,28 @@ def pull(
     except ValueError as exc:
         raise ApiError("bad_cursor", "The cursor is not one HQ gave out.") from exc
     user = request.headers.get(p.USER_HEADER) or None
+    proof = request.headers.get(USER_PROOF_HEADER) or None
     try:
-        page = pull_mod.pull(device, position, limit, user)
+        page = pull_mod.pull(device, position, limit, user, proof)
         text = page.to_json()
     finally:
         db.connection.close()  # back to the pool before the page is sent (see _released)
     return HttpResponse(text, content_type="application/json")
+
+
+@api.post(
+    "/case-key",
+    response={200: p.CaseKeyResponse, **_ERRORS},
+    openapi_extra={**_body_doc(p.CaseKeyRequest), **_AUTH_DOC},
+    summary="Register a counsellor's public key for this counselling device (sealed notes)",
+)
+def case_key(request: HttpRequest) -> HttpResponse:
+    """docs/security.md, "Sealed notes": the counsellor's HQ password is checked once, here;
+    her case notes and counselling pulls are then signed with the key."""
+    device = devices.authenticate(request)
+    body = parse(request, p.CaseKeyRequest)
+    key = sealed.register_key(device, body.username, body.password, body.public_key)
+    return json_response(p.CaseKeyResponse(key_id=key.key_id, staff_id=key.staff_id))
 
 
 @api.get("/ping", summary="Cheap liveness check (no authentication, no database)")

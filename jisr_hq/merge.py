@@ -23,7 +23,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from jisr_hq import clock, store
+from jisr_hq import clock, references, sealed, store
 from jisr_hq.models import Conflict, Device, StaffAccount
 from jisr_hq.store import EventState, RecState
 from jisr_hq.testhooks import schema_overrides as _schema_overrides
@@ -136,6 +136,8 @@ class BatchMerger:
         self.staff: dict[str, StaffAccount | None] = {}
         self.counters = store.lock_counters(self.center_id, PARTITION_NAMES)
         self.loaded: set[uuid.UUID] = set()
+        self.verifier = sealed.Verifier(device)  # case notes' proofs (jisr_hq/sealed.py)
+        self.refs = references.References(self.center_id)
 
     @property
     def conflict_count(self) -> int:
@@ -145,6 +147,7 @@ class BatchMerger:
 
     def preload(self, ops: list[Op]) -> None:
         """Fetch every row the batch touches in two queries (any center, to spot foreign ids)."""
+        self.refs.preload(ops)
         ids = {op.entity_id for op in ops} - self.loaded
         if not ids:
             return
@@ -167,7 +170,11 @@ class BatchMerger:
         it lost)."""
         op = prep.op
         self.preload([op])
-        reason = prep.reason or self._dynamic_reason(op, prep.spec)
+        reason = (
+            prep.reason
+            or self._dynamic_reason(op, prep.spec)
+            or references.op_reason(self, prep)
+        )
         if reason:
             return reason
         assert prep.patch is not None
@@ -250,6 +257,7 @@ class BatchMerger:
             return None, "wrong_center"
         if conflict.partition == "counselling":  # case-note conflicts: counsellors only
             reason = self._check_author(op.user_id, ENTITIES["counselling_note"])
+            reason = reason or self.verifier.op_reason(op, self._staff(str(op.user_id)))
             if reason:
                 return None, reason
         return conflict, None

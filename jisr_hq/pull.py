@@ -15,7 +15,7 @@ from typing import Any
 
 from django.db import connection
 
-from jisr_hq import clock, store
+from jisr_hq import clock, sealed, store
 from jisr_hq.errors import ApiError
 from jisr_hq.models import (
     Center,
@@ -30,15 +30,10 @@ from jisr_hq.models import (
 from jisr_protocol import Cursor
 
 
-def may_read_counselling(device: Device, user: str | None) -> bool:
-    """Counselling rows go only to a counselling device used by an active counsellor."""
-    if not device.counselling or not user:
-        return False
-    query = StaffAccount.objects.filter(center_id=device.center_id, active=True, role="counsellor")
-    try:
-        return query.filter(id=uuid.UUID(user)).exists()
-    except ValueError:
-        return query.filter(username=user).exists()
+def may_read_counselling(device: Device, user: str | None, proof: str | None = None) -> bool:
+    """Counselling rows go only to a counselling device whose signed-in counsellor proves she
+    is there (her key's signature over this request: jisr_hq/sealed.py)."""
+    return sealed.Verifier(device).pull_allowed(user, proof)
 
 
 @dataclass
@@ -57,8 +52,10 @@ class Page:
         )
 
 
-def pull(device: Device, cursor: Cursor, limit: int, user: str | None) -> Page:
-    counselling = may_read_counselling(device, user)
+def pull(
+    device: Device, cursor: Cursor, limit: int, user: str | None, proof: str | None = None
+) -> Page:
+    counselling = may_read_counselling(device, user, proof)
     heads = {c.partition: c for c in ChangeCounter.objects.filter(center_id=device.center_id)}
     ref_head = RefCounter.objects.filter(id=1).values_list("value", flat=True).first() or 0
     _check_horizon(cursor.center, heads.get("center"))
@@ -78,7 +75,7 @@ def pull(device: Device, cursor: Cursor, limit: int, user: str | None) -> Page:
         if room <= 0:
             more = True
             break
-        page = _page(stream, device.center_id, pos[stream], head, room)
+        page = _page(stream, device, pos[stream], head, room)
         rows.extend(text for _, text in page)
         if len(page) >= room:
             pos[stream] = page[-1][0]
@@ -101,10 +98,11 @@ def _check_horizon(position: int, counter: ChangeCounter | None) -> None:
 Sourced = list[tuple[int, str]]
 
 
-def _page(stream: str, center_id: uuid.UUID, after: int, head: int, room: int) -> Sourced:
+def _page(stream: str, device: Device, after: int, head: int, room: int) -> Sourced:
     """Up to `room` rows of one stream with after < counter <= head, in counter order."""
+    center_id = device.center_id
     if stream == "ref":
-        sources = _ref_sources(center_id, after, head, room)
+        sources = _ref_sources(device, after, head, room)
         merged = sorted((row for source in sources for row in source), key=lambda r: r[0])
         return merged[:room]
     return _center_page(stream, center_id, after, head, room)
@@ -149,21 +147,28 @@ def _window(query: Any, after: int, head: int, room: int) -> Any:
     return query.filter(counter__gt=after, counter__lte=head).order_by("counter")[:room]
 
 
-def _ref_sources(center_id: uuid.UUID, after: int, head: int, room: int) -> list[Sourced]:
+def _ref_sources(device: Device, after: int, head: int, room: int) -> list[Sourced]:
+    """Reference rows; staff accounts of the device's center only, each as this device may
+    hold it (password hashes only of staff who may sign in there: `sealed.sync_fields_for`)."""
     out: list[Sourced] = []
     for entity, query in (
         ("ref.center", Center.objects.all()),
         ("ref.program", Program.objects.all()),
         ("ref.workshop_category", WorkshopCategory.objects.all()),
-        ("ref.staff", StaffAccount.objects.filter(center_id=center_id)),
+        ("ref.staff", StaffAccount.objects.filter(center_id=device.center_id)),
     ):
+        fields_of = (
+            (lambda obj: sealed.sync_fields_for(device, obj))
+            if entity == "ref.staff"
+            else (lambda obj: obj.sync_fields())
+        )
         out.append(
             [
                 _row_json(
                     entity,
                     obj.id,
                     getattr(obj, "center_id", None),
-                    obj.sync_fields(),
+                    fields_of(obj),
                     {},
                     False,
                     obj.counter,

@@ -174,6 +174,16 @@ def load_records(ids: Iterable[uuid.UUID]) -> list[RecState]:
     ]
 
 
+def record_centers(ids: Iterable[uuid.UUID]) -> list[tuple[uuid.UUID, uuid.UUID]]:
+    """(entity_id, center_id) of every record with one of `ids`, in any center (the ids an
+    op refers to: jisr_hq/references.py), one index probe per id."""
+    keys = [_uuid_adapter()(i) for i in ids]
+    if not keys:
+        return []
+    rows = _rows_with_ids("jisr_hq_record", "t.entity_id, t.center_id", keys)
+    return [(_as_uuid(eid), _as_uuid(center)) for eid, center in rows]
+
+
 def load_events(ids: Iterable[uuid.UUID]) -> list[EventState]:
     keys = [_uuid_adapter()(i) for i in ids]
     if not keys:

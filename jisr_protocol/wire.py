@@ -89,6 +89,9 @@ class Op(_Strict):
     schema_v: Annotated[int, Field(ge=1, le=10_000)]
     user_id: ShortId | None = None
     hlc: HlcText
+    proof: Annotated[str, StringConstraints(max_length=200)] | None = None
+    """Case notes: the author's signature (`jisr_protocol/sealed.py`). Not part of `digest`:
+    a proof made again for the same op is the same op."""
 
     def digest(self) -> bytes:
         """Content hash (SHA-256, version 2) used to tell a harmless replay from a reused
@@ -184,6 +187,22 @@ class EnrollResponse(_Strict):
     protocol_v: int
 
 
+class CaseKeyRequest(_Strict):
+    """A counsellor's sign-in on a counselling desktop, once, online: HQ checks the password
+    against her staff account and registers the public key for this (device, counsellor)."""
+
+    protocol_v: Annotated[int, Field(ge=1, le=10_000)]
+    username: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    password: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    public_key: Annotated[str, StringConstraints(min_length=40, max_length=60)]
+    """Raw Ed25519 public key, base64url."""
+
+
+class CaseKeyResponse(_Strict):
+    key_id: str
+    staff_id: UUID
+
+
 class ErrorBody(_Strict):
     """Every non-2xx answer: a stable machine `code` and a plain-words `message`."""
 
@@ -202,6 +221,8 @@ ERROR_CODES = {
     "device_revoked": 403,
     "device_mismatch": 403,
     "bad_code": 403,
+    "not_counselling": 403,
+    "bad_credentials": 403,
     "seq_gap": 409,
     "seq_reused": 409,
     "wrong_center": 409,
@@ -223,6 +244,9 @@ REJECT_REASONS = (
     "event_conflict",
     "unknown_conflict",
     "invalid_value",
+    "device_not_counselling",
+    "author_unproven",
+    "unknown_reference",
 )
 
 

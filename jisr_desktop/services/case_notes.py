@@ -23,6 +23,7 @@ from jisr_desktop.domain.person import Person
 from jisr_desktop.domain.roles import Permission
 from jisr_desktop.i18n import N_
 from jisr_desktop.services import conflicts
+from jisr_desktop.sync import sealed
 
 COUNSELLING = "counselling_note"
 MEDIATION = "mediation_note"
@@ -55,6 +56,13 @@ REFUSALS: dict[str, str] = {
                             "this center. The note is kept on this desktop only."),
     "author_role": N_("HQ refused this note: HQ does not know your account as a counsellor. "
                       "The note is kept on this desktop only."),
+    "device_not_counselling": N_("HQ refused this note: this desktop is not enrolled for "
+                                 "counselling. The note is kept on this desktop only."),
+    "author_unproven": N_("HQ refused this note: it was written before you signed in on this "
+                          "desktop while HQ could be reached. The note is kept on this desktop "
+                          "only."),
+    "unknown_reference": N_("HQ refused this note: HQ does not know the person or family it "
+                            "is about in this center. The note is kept on this desktop only."),
 }
 """Why HQ refused a note, in plain words (other reasons use `REFUSED_OTHER`)."""
 REFUSED_OTHER = N_("HQ refused this note ({reason}). The note is kept on this desktop only.")
@@ -139,6 +147,7 @@ def delete_note(*, ctx: Context, kind: str, note_id: str) -> None:
         _live_row(ctx, table, note_id)
         changed = ledger.tombstone(ctx, table, note_id, action=f"delete_{table}")
         _redact_audit(ctx, table, note_id, changed)
+        sealed.sign_pending(ctx.db, ctx.user.id)  # her proof (docs/security.md)
 
 
 def _common(ctx: Context, session_date: date | None, note: str,
@@ -170,6 +179,7 @@ def _save(ctx: Context, table: str, note_id: str | None, values: dict[str, Any])
             action = f"edit_{table}"
         changed = ledger.write_record(ctx, table, note_id, values, action=action)
         _redact_audit(ctx, table, note_id, changed)
+        sealed.sign_pending(ctx.db, ctx.user.id)  # her proof (docs/security.md)
     return get_note(ctx=ctx, kind=table, note_id=note_id)
 
 
@@ -208,6 +218,7 @@ def resolve_note_conflict(*, ctx: Context, conflict_id: str, keep_other: bool) -
     with transaction(ctx.db):
         conflicts.record_resolution(ctx, conflict_id, "keep_loser" if keep_other else "keep_winner")
         _redact_all(ctx, found[0], found[1])
+        sealed.sign_pending(ctx.db, ctx.user.id)
 
 
 def _loads(text: str | None) -> Any:

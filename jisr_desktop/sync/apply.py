@@ -33,6 +33,8 @@ CHUNK = 500
 """Rows of one table looked up (and written) together: ids per `IN (...)` list."""
 _NONE: frozenset[str] = frozenset()
 _BATCHED = frozenset(p.RECORD_ENTITIES) | frozenset(p.EVENT_ENTITIES)
+PULLED_ROLES = frozenset({"receptionist", "coordinator", "counsellor"})
+"""Roles a pulled staff account may have: a desktop's administrators are its own accounts."""
 
 
 @dataclass
@@ -127,7 +129,11 @@ class PageApplier:
         have no local table)."""
         out.rows += 1
         entity, entity_id = row.entity, str(row.entity_id)
-        if entity.startswith("ref."):
+        if entity == "ref.staff" and (problems := self._staff_problems(entity_id, row)):
+            # never applied: kept aside for the Sync screen, without its password hash
+            fields = {k: v for k, v in row.fields.items() if k != "password_hash"}
+            self._keep_aside(row.model_copy(update={"fields": fields}), problems, out)
+        elif entity.startswith("ref."):
             out.reference += 1
             self._reference(entity[4:], entity_id, row)
         elif entity == "sync.conflict":
@@ -382,11 +388,44 @@ class PageApplier:
         elif kind == "staff":
             self._staff(entity_id, row.center_id, f)
 
+    def _staff_problems(self, staff_id: str, row: p.Row) -> list[p.FieldProblem]:
+        """Why a pulled staff row must not be applied (docs/sync.md, "Apply rules"): it would
+        take over a local account (its id, or its user name), or give a role HQ never hands
+        to a desktop. Rows of HQ's own accounts are applied in place."""
+        f = row.fields
+        problems: list[p.FieldProblem] = []
+
+        def problem(name: str, text: str) -> None:
+            problems.append(p.FieldProblem("ref.staff", name, text))
+
+        username, role = f.get("username"), f.get("role")
+        if not isinstance(username, str) or not username.strip():
+            problem("username", "is missing")
+        else:
+            taken = self.db.execute("SELECT source FROM user_account WHERE username = ?"
+                                    " AND id != ?", [username, staff_id]).fetchone()
+            if taken is not None:
+                problem("username", "belongs to a local account of this desktop"
+                        if taken[0] != "hq" else "belongs to another HQ account here")
+        if role not in PULLED_ROLES:
+            problem("role", f"{role} is never given to a desktop by HQ")
+        same = self.db.execute("SELECT source FROM user_account WHERE id = ?",
+                               [staff_id]).fetchone()
+        if same is not None and same[0] != "hq":
+            problem("id", "is a local account of this desktop")
+        center = meta.get(self.db, "center_id")
+        if center and row.center_id is not None and str(row.center_id) != center:
+            problem("center_id", "is another center")
+        return problems
+
     def _staff(self, staff_id: str, center_id: Any, f: dict[str, Any]) -> None:
-        # A local account holding the same name steps aside: HQ's account is the real one.
-        self.db.execute(
-            "UPDATE user_account SET username = username || '.local' WHERE username = ?"
-            " AND id != ?", [f["username"], staff_id])
+        # HQ's account (checked by _staff_problems: no local account is touched). A role this
+        # desktop may not sign in with (a counsellor on a desktop not enrolled for
+        # counselling) comes without its password hash and stays inactive.
+        may_sign_in = f["role"] != "counsellor" or bool(self.db.execute(
+            "SELECT counselling FROM sync_state WHERE id = 1").fetchone()[0])
+        password_hash = (f.get("password_hash") or None) if may_sign_in else None
+        active = int(bool(f.get("active", True)) and may_sign_in and password_hash is not None)
         self.db.execute(
             "INSERT INTO user_account(id, username, display_name, role, password_hash, center_id,"
             " active, source, created_at) VALUES (?,?,?,?,?,?,?, 'hq', ?) ON CONFLICT(id) DO UPDATE"
@@ -394,8 +433,7 @@ class PageApplier:
             " role = excluded.role, password_hash = excluded.password_hash,"
             " center_id = excluded.center_id, active = excluded.active, source = 'hq'",
             [staff_id, f["username"], f.get("full_name") or f["username"], f["role"],
-             f.get("password_hash"), str(center_id) if center_id else None,
-             int(bool(f.get("active", True))), self.now])
+             password_hash, str(center_id) if center_id else None, active, self.now])
 
 
 def _chunks(rows: list[tuple[p.Row, str]]) -> list[list[tuple[p.Row, str]]]:

@@ -37,7 +37,7 @@ from jisr_desktop.context import SYSTEM_USER, Context, User
 from jisr_desktop.db import meta, rows
 from jisr_desktop.db.connection import open_database, transaction
 from jisr_desktop.i18n import N_
-from jisr_desktop.sync import apply, pusher, quarantine
+from jisr_desktop.sync import apply, pusher, quarantine, sealed
 from jisr_desktop.sync.transport import (
     HqError,
     HqUnreachable,
@@ -288,6 +288,10 @@ class SyncClient:
         except InsecureServer:  # enrolled over http:// before HTTPS was required
             self._fail("insecure_url", st.server_url)
             raise SyncFailed("insecure_url", st.server_url) from None
+        if user is not None:  # a counsellor signs her pull, and her notes not signed yet
+            transport.user_proof = sealed.pull_proof(self.db, st.device_id, user, self._wall_ms)
+            with transaction(self.db):
+                sealed.sign_pending(self.db, user)
         try:
             report.captured = ledger.capture_dirty(self.ctx)
             self._push(transport, st.device_id, report)
@@ -314,6 +318,37 @@ class SyncClient:
             [self.ctx.now().isoformat(), "clock_skew" if report.warnings else "", "",
              report.clock_skew_ms])
         return report
+
+    def register_case_key(self, password: str, *, timeout: float = 10.0) -> str:
+        """The signed-in counsellor's key for sealed notes (docs/security.md, "Sealed notes"):
+        HQ checks her password once and registers the public half for this device; the key is
+        kept here wrapped with her password (`sealed.store_key`). The key she already has is
+        registered again after this desktop was enrolled again. Returns the key id; raises
+        SyncFailed (`unreachable` when HQ cannot be reached)."""
+        st = state(self.db)
+        if not st.enrolled:
+            raise SyncFailed("not_enrolled")
+        user = self.ctx.user
+        key = sealed.signer(self.db, user.id)
+        if key is None:
+            key, public = sealed.new_key()
+        else:
+            public = sealed.public_text(key)
+        req = p.CaseKeyRequest(protocol_v=p.PROTOCOL_VERSION, username=user.username,
+                               password=password, public_key=public)
+        try:
+            with self.transport_factory(st.server_url, device_id=st.device_id, secret=st.secret,
+                                        pins=st.pins, timeout=timeout) as t:
+                answer = t.case_key(req)
+        except HqError as exc:
+            raise SyncFailed(exc.code, exc.body.message) from exc
+        except HqUnreachable as exc:
+            raise SyncFailed("unreachable", str(exc)) from exc
+        with transaction(self.db):
+            sealed.store_key(self.db, user.id, key, password, st.device_id,
+                             self.ctx.now().isoformat())
+            sealed.sign_pending(self.db, user.id)
+        return answer.key_id
 
     def _fail(self, code: str, detail: str) -> None:
         log.warning("sync failed: %s %s", code, detail)

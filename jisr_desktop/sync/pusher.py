@@ -21,6 +21,7 @@ import sqlite_utils
 
 import jisr_protocol as p
 from jisr_desktop import ledger
+from jisr_desktop.sync import sealed
 from jisr_desktop.sync.transport import HqError, SyncTransport
 
 MAX_GAPS = 5
@@ -51,7 +52,8 @@ def push_epoch(
                     batch = ledger.load_wire_batch(db, device_id, epoch, sent)
                     if batch is None:
                         break
-                    future = pool.submit(t.push_body, batch.body, pipelined=depth > 1)
+                    body = sealed.with_proofs(db, batch.body)  # case notes' proofs
+                    future = pool.submit(t.push_body, body, pipelined=depth > 1)
                     inflight.append((batch, future))
                     sent = batch.last_seq
                 if not inflight:

@@ -33,6 +33,7 @@ from pydantic import BaseModel, ValidationError
 
 import jisr_protocol as p
 from jisr_protocol import pins as pinning
+from jisr_protocol.sealed import USER_PROOF_HEADER
 
 log = logging.getLogger("jisr.sync.transport")
 
@@ -202,6 +203,8 @@ class SyncTransport:
         self.device_id = device_id
         self.secret = secret
         self.user = user
+        self.user_proof: Callable[[], str] | None = None
+        """Signs each pull as the signed-in counsellor (jisr_desktop/sync/sealed.py)."""
         self.stats = WireStats()
         self._stats_lock = threading.Lock()  # pushes may run on several threads (pipelined)
         self._tls = tls_context(pins) if self.base_url.startswith("https:") else None
@@ -262,6 +265,10 @@ class SyncTransport:
         extra = {p.PIPELINE_HEADER: "1"} if pipelined else None
         return self._call("POST", "/push", p.PushResponse, payload=body, extra_headers=extra)
 
+    def case_key(self, req: p.CaseKeyRequest) -> p.CaseKeyResponse:
+        """Register a counsellor's public key for this device (docs/security.md)."""
+        return self._call("POST", "/case-key", p.CaseKeyResponse, body=req)
+
     def pull(self, cursor: str, limit: int = p.DEFAULT_PULL_LIMIT) -> p.PullResponse:
         params = {"cursor": cursor, "limit": str(limit)}
         return self._call("GET", "/pull", p.PullResponse, params=params)
@@ -281,6 +288,8 @@ class SyncTransport:
             headers[p.SECRET_HEADER] = self.secret
             if self.user:
                 headers[p.USER_HEADER] = self.user
+                if self.user_proof is not None:
+                    headers[USER_PROOF_HEADER] = self.user_proof()
         return headers
 
     def _call(

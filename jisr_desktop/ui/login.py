@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QPushButton, QVBox
 from jisr_desktop.context import Context, User
 from jisr_desktop.errors import JisrError
 from jisr_desktop.i18n import N_, _
-from jisr_desktop.services import accounts
+from jisr_desktop.services import accounts, case_keys
 from jisr_desktop.ui.dialogs import message_for
 from jisr_desktop.ui.language import RetranslateMixin
 from jisr_desktop.ui.session import Session
@@ -104,9 +104,14 @@ class LoginForm(RetranslateMixin, QWidget):
 
         def check(ctx: Context) -> User:
             if lock_user is not None:
-                return accounts.unlock(ctx=Context(db=ctx.db, user=lock_user, clock=ctx.clock),
+                user = accounts.unlock(ctx=Context(db=ctx.db, user=lock_user, clock=ctx.clock),
                                        password=password)
-            return accounts.sign_in(ctx=ctx, username=username, password=password)
+            else:
+                user = accounts.sign_in(ctx=ctx, username=username, password=password)
+            # a counsellor's sealed-notes key: unlocked, or obtained once from HQ
+            case_keys.after_sign_in(ctx=Context(db=ctx.db, user=user, clock=ctx.clock),
+                                    password=password)
+            return user
 
         self.session.call(check, self._done, self._fail, as_system=True)
         self.submitted.emit()

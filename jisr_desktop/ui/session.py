@@ -13,6 +13,7 @@ from PySide6.QtCore import QObject, Signal
 
 from jisr_desktop.context import SYSTEM_USER, Context, User, utc_now
 from jisr_desktop.domain.roles import Permission
+from jisr_desktop.services import case_keys
 from jisr_desktop.settings import Settings
 from jisr_desktop.ui.dialogs import show_error
 from jisr_desktop.ui.tasks import Failed, TaskRunner
@@ -53,6 +54,8 @@ class Session(QObject):
         self._quiet = 0  # > 0 while `quiet()` is in force: calls started then never signal
 
     def sign_in(self, user: User | None) -> None:
+        if user is None:  # signed out: no counsellor's key stays open (docs/security.md)
+            case_keys.signed_out()
         self.user = user
         self.user_changed.emit(user)
 

@@ -9,6 +9,7 @@ from jisr_hq.models.reference import (
     StaffAccount,
     WorkshopCategory,
 )
+from jisr_hq.models.sealed import CaseKey
 from jisr_hq.models.sync import (
     BatchReceipt,
     ChangeCounter,
@@ -23,6 +24,7 @@ from jisr_hq.models.sync import (
 
 __all__ = [
     "BatchReceipt",
+    "CaseKey",
     "Center",
     "ChangeCounter",
     "Conflict",

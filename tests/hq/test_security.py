@@ -10,7 +10,9 @@ from collections.abc import Callable, Iterator
 
 import httpx
 
+from jisr_protocol.sealed import USER_PROOF_HEADER
 from tests.hq.hqkit import HqServer, SimDesktop
+from tests.hq.sealkit import PASSWORD, Counsellor
 
 
 def _records(hq: HqServer, center_code: str) -> int:
@@ -107,29 +109,33 @@ def test_push_for_another_center_is_refused_and_audited(
 
 def test_counselling_partition_needs_the_role(
     hq: HqServer, enroll: Callable[..., SimDesktop]
-) -> None:  # 20
+) -> None:  # 20 (the proofs themselves: tests/hq/test_sealed.py)
     code, codes = hq.new_center(codes=2, counselling=True)
     plain_code = hq.cli("enrollment-code", "--center", code).stdout.strip()
-    ids = {}
+    ids, names = {}, {}
     for name, role in (("couns", "counsellor"), ("recep", "receptionist")):
-        uname = f"{name}-{uuid.uuid4().hex[:6]}"
+        names[name] = f"{name}-{uuid.uuid4().hex[:6]}"
         ids[name] = hq.cli(
             "add-staff",
             "--username",
-            uname,
+            names[name],
             "--role",
             role,
             "--center",
             code,
             "--password",
-            "correct horse",
+            PASSWORD,
         ).stdout.strip()
     couns_desk = enroll(codes[0], user=ids["couns"])
+    her = Counsellor(couns_desk, names["couns"], ids["couns"])
+    assert her.register().status_code == 200
     note = uuid.uuid4()
     r = couns_desk.push(
         [
-            couns_desk.op(
-                "counselling_note", note, patch={"note": "confidential"}, user_id=ids["couns"]
+            her.sign(
+                couns_desk.op(
+                    "counselling_note", note, patch={"note": "confidential"}, user_id=ids["couns"]
+                )
             ),
             couns_desk.op(
                 "counselling_note", uuid.uuid4(), patch={"note": "x"}, user_id=ids["recep"]
@@ -138,20 +144,31 @@ def test_counselling_partition_needs_the_role(
         ]
     )
     assert [x["reason"] for x in r.json()["rejected"]] == ["author_role", "author_not_member"]
-    couns_desk.pull_all()
+    rows = couns_desk.http.get(
+        "/pull",
+        params={"cursor": "", "limit": 2000},
+        headers={**couns_desk.headers, USER_PROOF_HEADER: her.pull_proof()},
+    ).json()["rows"]
+    couns_desk.apply_page({"rows": rows, "next_cursor": ""})
     assert couns_desk.row("counselling_note", note) is not None
     staff = [r for r in couns_desk.state.values() if r["entity"] == "ref.staff"]
     assert {s["fields"]["role"] for s in staff} == {"counsellor", "receptionist"}
     assert all(s["fields"]["password_hash"].startswith("$argon2") for s in staff)
+    # the counsellor named without her proof: no case notes
+    couns_desk.cursor = ""
+    couns_desk.state.clear()
+    couns_desk.pull_all()
+    assert couns_desk.row("counselling_note", note) is None
     # same counselling device, receptionist signed in: no case notes
     recep_view = enroll(codes[1], user=ids["recep"])
     recep_view.pull_all()
     assert recep_view.row("counselling_note", note) is None
-    # a reception device, even claiming the counsellor: no case notes
+    # a reception device, even claiming the counsellor: no case notes, no counsellor's hash
     plain = enroll(plain_code, user=ids["couns"])
     plain.pull_all()
     assert plain.row("counselling_note", note) is None
-    assert plain.row("ref.staff", ids["couns"]) is not None
+    couns_row = plain.row("ref.staff", ids["couns"])
+    assert couns_row is not None and couns_row["fields"]["password_hash"] == ""
 
 
 def _chunks(total: int) -> Iterator[bytes]:

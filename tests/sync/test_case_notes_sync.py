@@ -11,9 +11,11 @@ import uuid
 from collections.abc import Callable
 from datetime import date
 
+import pytest
+
 from jisr_desktop import ledger
 from jisr_desktop.context import User
-from jisr_desktop.services import accounts, case_notes, registry
+from jisr_desktop.services import accounts, case_keys, case_notes, registry
 from tests.hq.hqkit import HqServer
 from tests.sync.deskkit import Desk, _json
 
@@ -29,7 +31,11 @@ def _staff(hq: HqServer, code: str, role: str) -> tuple[str, str]:
 
 
 def _sign_in(desk: Desk, username: str) -> User:
-    return accounts.sign_in(ctx=desk.ctx(), username=username, password=PASSWORD)
+    """Sign in as the sign-in screen does: the password, then the sealed-notes key
+    (docs/security.md, "Sealed notes")."""
+    user = accounts.sign_in(ctx=desk.ctx(), username=username, password=PASSWORD)
+    case_keys.after_sign_in(ctx=desk.ctx(user), password=PASSWORD)
+    return user
 
 
 def _note_rows(desk: Desk) -> dict[str, tuple[str, str, int]]:
@@ -49,8 +55,13 @@ def test_case_notes_reach_counsellors_only_and_conflict_once(
     for desk, enrol in ((a, codes[0]), (b, codes[1]), (c, plain_code)):
         desk.enroll(hq, enrol)
         desk.sync()  # the center's staff accounts come down
-    couns_a, couns_b, couns_c = _sign_in(a, couns_name), _sign_in(b, couns_name), _sign_in(c, couns_name)
+    couns_a, couns_b = _sign_in(a, couns_name), _sign_in(b, couns_name)
     assert couns_a.id == couns_b.id == couns_id and couns_a.role == "counsellor"
+    # a reception desktop holds no counsellor's password hash: she cannot sign in there; a
+    # desktop claiming her (a bare id, as a modified program would) gets nothing either
+    with pytest.raises(accounts.SignInFailed):
+        _sign_in(c, couns_name)
+    couns_c = User(couns_id, couns_name, "HQ counsellor", "counsellor", couns_a.center_id)
     assert case_notes.sync_warning(ctx=a.ctx(couns_a)) is None  # an HQ account
 
     # A: the receptionist registers Khadija; the counsellor writes a note. The receptionist's
