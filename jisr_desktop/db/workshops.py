@@ -161,3 +161,29 @@ def completion_report(*, ctx: Context, workshop_id: str) -> list[ParticipantComp
         out.append(ParticipantCompletion(e.person_id, p.display_name_ar, p.display_name_lat,
                                          result.attended, result.counted, result.rate, str(result.status)))
     return out
+
+
+@dataclass(frozen=True)
+class AttendanceTally:
+    """One participant's marks over the sessions of a workshop held so far (a certificate's counts)."""
+
+    held: int        # sessions held (started before now)
+    present: int
+    late: int
+    excused: int
+    absent: int      # absent, or never marked
+    hours: float     # hours of the sessions attended (present or late)
+
+
+def attendance_tally(*, ctx: Context, workshop_id: str, person_id: str) -> AttendanceTally:
+    """Present, late, excused and absent of all sessions held: nothing left out of the count."""
+    held = [s for s in sessions(ctx=ctx, workshop_id=workshop_id) if s.starts_at <= ctx.now()]
+    marks = marks_of(ctx.db, [s.id for s in held])
+    counts = {"present": 0, "late": 0, "excused": 0, "absent": 0}
+    hours = 0.0
+    for s in held:
+        status = marks.get((s.id, person_id), {}).get("status") or "absent"
+        counts[status if status in counts else "absent"] += 1
+        if status in ("present", "late"):
+            hours += max((s.ends_at - s.starts_at).total_seconds(), 0) / 3600
+    return AttendanceTally(len(held), counts["present"], counts["late"], counts["excused"], counts["absent"], hours)

@@ -17,6 +17,9 @@ from datetime import date
 from pathlib import Path
 from typing import IO
 
+from reportlab.graphics import renderPDF
+from reportlab.graphics.barcode.qr import QrCodeWidget
+from reportlab.graphics.shapes import Drawing
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer
 
@@ -29,15 +32,19 @@ from jisr_desktop.i18n import N_
 from jisr_desktop.reports.common import center_name, label, person_name
 from jisr_desktop.reports.document import build_pdf
 from jisr_desktop.reports.flowables import RosterTable, TextBlock
-from jisr_desktop.reports.formatting import format_day, is_rtl
+from jisr_desktop.reports.formatting import format_day, format_number, is_rtl
 from jisr_desktop.reports.text import mark_ltr
 
 CODE_PREFIX = "jisr-certificate-v1"
 
 TITLE = N_("Certificate of completion")
 CERTIFIES = N_("This certifies that")
-COMPLETED = N_("completed the workshop \u201c{workshop}\u201d, attending {attended} of {counted} sessions, "
-               "from {start} to {end}.")
+COMPLETED = N_("completed the workshop \u201c{workshop}\u201d from {start} to {end}.")
+ATTENDANCE = N_("Present at {attended} of {held} sessions held ({late} of them late), {excused} excused, "
+                "{absent} absent; {hours} hours of training attended.")
+RULE = N_("Completion rule: present or late at {percent} of the sessions held, excused sessions not counted.")
+NUMBER_LINE = N_("Certificate no. {code}")
+DELIVERED = N_("Delivered at {place} on {date}.")
 TRAINER = N_("Trainer: {trainer}")
 CODE_LINE = N_("Verification code: {code}")
 CODE_HELP = N_("Headquarters can confirm this certificate with its verification code.")
@@ -61,9 +68,44 @@ def verification_code(enrollment_id: str, person_id: str, workshop_id: str) -> s
     return f"{code[:4]}-{code[4:8]}-{code[8:]}"
 
 
+QR_PREFIX = "JISR-CERT-1"
+
+
+def qr_payload(code: str) -> str:
+    """What the certificate's QR code holds: the scheme and the verification code (checked offline)."""
+    return f"{QR_PREFIX}:{code}"
+
+
+class _Qr(Flowable):
+    def __init__(self, payload: str, size: float) -> None:
+        super().__init__()
+        self.payload, self.size = payload, size
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self.width = availWidth
+        return availWidth, self.size
+
+    def draw(self) -> None:
+        widget = QrCodeWidget(self.payload, barLevel="M")
+        x0, y0, x1, y1 = widget.getBounds()
+        drawing = Drawing(self.size, self.size,
+                          transform=[self.size / (x1 - x0), 0, 0, self.size / (y1 - y0), 0, 0])
+        drawing.add(widget)
+        renderPDF.draw(drawing, self.canv, (self.width - self.size) / 2, 0)
+
+
+def _hours(value: float, lang: str) -> str:
+    return format_number(int(value), lang) if value == int(value) else f"{value:.1f}".replace(
+        ".", "," if lang == "fr" else ".")
+
+
 def build_certificate(target: str | Path | IO[bytes], *, ctx: Context, enrollment_id: str, lang: str,
-                      day: date | None = None) -> int:
-    """The certificate of one workshop enrollment; raises `NotCompleted` unless completed."""
+                      day: date | None = None, place: str | None = None) -> int:
+    """The certificate of one workshop enrollment; raises `NotCompleted` unless completed.
+
+    Attendance is told of all sessions held (present, late, excused, absent), with the
+    completion rule; ``place`` of delivery defaults to the center's name.
+    """
     enrollment = enrollments.get(ctx, enrollment_id)
     if enrollment.service != "workshop" or not enrollment.workshop_id:
         raise errors.NotFound()
@@ -82,26 +124,36 @@ def build_certificate(target: str | Path | IO[bytes], *, ctx: Context, enrollmen
     name = person_name(person.display_name_ar, person.display_name_lat, lang)
     other = person.display_name_lat if rtl else person.display_name_ar
     story: list[Flowable] = [
-        Spacer(1, 6 * mm),
+        Spacer(1, 2 * mm),
         TextBlock(label(CERTIFIES, lang), rtl=rtl, size=14, align="center"),
         Spacer(1, 3 * mm),
-        TextBlock(name, rtl=rtl, size=26, bold=True, align="center"),
+        TextBlock(name, rtl=rtl, size=22, bold=True, align="center"),
     ]
     if other and other != name:
         story.append(TextBlock(other, rtl=rtl, size=14, align="center"))
+    tally = workshops.attendance_tally(ctx=ctx, workshop_id=workshop.id, person_id=person.id)
     story += [
         Spacer(1, 4 * mm),
-        TextBlock(label(COMPLETED, lang, workshop=workshop.title, attended=result.attended, counted=result.counted,
+        TextBlock(label(COMPLETED, lang, workshop=workshop.title,
                         start=format_day(start, lang), end=format_day(end, lang)),
                   rtl=rtl, size=14, align="center"),
+        TextBlock(label(ATTENDANCE, lang, attended=tally.present + tally.late, held=tally.held, late=tally.late,
+                        excused=tally.excused, absent=tally.absent, hours=_hours(tally.hours, lang)),
+                  rtl=rtl, size=12, align="center"),
+        TextBlock(label(RULE, lang, percent=f"{round(workshop.completion_threshold * 100)} %"),
+                  rtl=rtl, size=9, align="center"),
     ]
     if workshop.trainer:
         story.append(TextBlock(label(TRAINER, lang, trainer=workshop.trainer), rtl=rtl, size=12, align="center"))
     story += [
-        Spacer(1, 8 * mm),
+        Spacer(1, 3 * mm),
         RosterTable([(label(SIGN_COORDINATOR, lang), 1.0, "center"), (label(SIGN_TRAINER, lang), 1.0, "center")],
-                    [["", ""]], lang=lang, size=11, min_row_height=24 * mm, zebra=False),
-        Spacer(1, 6 * mm),
+                    [["", ""]], lang=lang, size=11, min_row_height=16 * mm, zebra=False),
+        Spacer(1, 2 * mm),
+        TextBlock(label(DELIVERED, lang, place=place or center_name(ctx.db, lang),
+                        date=format_day(day or ctx.today(), lang)), rtl=rtl, size=11, align="center"),
+        TextBlock(label(NUMBER_LINE, lang, code=mark_ltr(code)), rtl=rtl, size=11, align="center"),
+        _Qr(qr_payload(code), 18 * mm),
         TextBlock(label(CODE_LINE, lang, code=mark_ltr(code)), rtl=rtl, size=12, bold=True, align="center"),
         TextBlock(label(CODE_HELP, lang), rtl=rtl, size=9, align="center"),
     ]

@@ -103,3 +103,55 @@ def test_consent_receipt_of_a_registered_child_names_the_guardian(coord_ctx, sc,
     assert "Salma El Alaoui" in text and sc.people["salma"].file_no in text
     assert shape_line("فاطمة العلوي", True) in text  # the nursery guardian signs
     assert ink_ratio(render_page(out.getvalue(), 0, dpi=60)) > 0.01
+
+
+def test_certificate_counts_every_session_held_excused_included(coord_ctx, ctx, clock, pdf_tools) -> None:
+    """Present at 2 of 6 sessions with 4 excused: the certificate says so, not "2 of 2"."""
+    from datetime import UTC, datetime
+
+    import pypdfium2
+
+    from jisr_desktop.domain.workshops import Mark
+    from jisr_desktop.services import workshops
+
+    sc = scenario.build(coord_ctx, ctx, clock)
+    w = workshops.save_workshop(ctx=coord_ctx, data={"category_code": "crafts", "title": "Atelier couture (niveau 1)",
+                                                      "trainer": "Samira", "completion_threshold": 0.75})
+    ids = [workshops.add_session(ctx=coord_ctx, workshop_id=w.id,
+                                 starts_at=datetime(2026, 10, d, 9, 0, tzinfo=UTC),
+                                 ends_at=datetime(2026, 10, d, 11, 30, tzinfo=UTC), topic="Couture").id
+           for d in range(1, 7)]
+    e = workshops.enroll_participant(ctx=coord_ctx, workshop_id=w.id, person_id=sc.people["sara"].id)
+    for i, sid in enumerate(ids):
+        workshops.mark_attendance(ctx=coord_ctx, session_id=sid, person_id=sc.people["sara"].id,
+                                  status=Mark.PRESENT if i < 2 else Mark.EXCUSED,
+                                  **({} if i < 2 else {"reason": "Maladie"}))
+    out = io.BytesIO()
+    build_certificate(out, ctx=coord_ctx, enrollment_id=e.id, lang="fr", place="Salé")
+    text = text_of(pdf_tools, out.getvalue()).replace("\u202f", " ").replace("\u00a0", " ")
+    flat = " ".join(text.split())
+    assert "Présent(e) à 2 séances sur 6 tenues (dont 0 en retard), 4 excusée(s), 0 absence(s)" in flat
+    assert "5 heures de formation" in flat
+    assert "2 séances sur 2" not in flat
+    assert "75 % des séances tenues" in flat
+    code = verification_code(e.id, sc.people["sara"].id, w.id)
+    assert f"Attestation n° {code}" in flat and "Délivrée à Salé, le" in flat
+    assert pypdfium2.PdfDocument(out.getvalue()).__len__() == 1  # identity, counts, QR and signatures together
+    ar = io.BytesIO()
+    build_certificate(ar, ctx=coord_ctx, enrollment_id=e.id, lang="ar")
+    ar_lines = text_of(pdf_tools, ar.getvalue()).splitlines()
+    assert any("Atelier couture (niveau 1)" in line and "«(" not in line for line in ar_lines)
+    _sample("certificate", out.getvalue(), ar.getvalue())
+
+
+def _sample(name: str, fr: bytes, ar: bytes) -> None:
+    """With PAPER_SAMPLES=<folder>, the pages as PNGs (to be looked at; see docs/reports/README.md)."""
+    import os
+    from pathlib import Path
+
+    from jisr_desktop.reports.render import render_page_png
+
+    folder = os.environ.get("PAPER_SAMPLES")
+    if folder:
+        render_page_png(fr, 0, dpi=80, out=Path(folder) / f"{name}-fr.png")
+        render_page_png(ar, 0, dpi=80, out=Path(folder) / f"{name}-ar.png")
