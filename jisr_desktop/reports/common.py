@@ -8,7 +8,7 @@ from datetime import datetime
 import sqlite_utils
 
 from jisr_desktop.db.center import current_center
-from jisr_desktop.i18n import N_, translate
+from jisr_desktop.i18n import N_, catalog, translate
 from jisr_desktop.reports.text import mark_value
 
 SERVICE_LABELS = {
@@ -52,6 +52,19 @@ def label(msgid: str, lang: str, **params: object) -> str:
     data value, isolated with ``text.mark_value`` so it keeps its own direction in the
     sentence (docs/reports/README.md, "The Arabic recipe"). Numbers are left as they are."""
     return translate(msgid, lang, **{k: _value(v) for k, v in params.items()})
+
+
+def NC_(context: str, msgid: str) -> tuple[str, str]:
+    """Mark a short msgid whose meaning depends on where it is used (a gettext ``msgctxt``)."""
+    return context, msgid
+
+
+def label_in(context_msgid: tuple[str, str], lang: str, **params: object) -> str:
+    """Like :func:`label` for a msgid with a context (``pgettext``): "Place" of a campaign is a
+    location, "Place" on the waitlist a rank; each gets its own translation."""
+    context, msgid = context_msgid
+    text = catalog(lang).pgettext(context, msgid)
+    return text.format(**{k: _value(v) for k, v in params.items()}) if params else text
 
 
 def _value(value: object) -> object:

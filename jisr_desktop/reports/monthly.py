@@ -24,7 +24,14 @@ from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Spacer
 from jisr_desktop.domain.attendance import BAND_CODES
 from jisr_desktop.domain.dates import month_bounds
 from jisr_desktop.i18n import N_
-from jisr_desktop.reports.common import BAND_LABELS, SERVICE_LABELS, center_name, label
+from jisr_desktop.reports.common import (
+    BAND_LABELS,
+    NC_,
+    SERVICE_LABELS,
+    center_name,
+    label,
+    label_in,
+)
 from jisr_desktop.reports.document import build_pdf, frame_width
 from jisr_desktop.reports.flowables import RosterTable, TextBlock, heading
 from jisr_desktop.reports.fonts import FONT, register_fonts
@@ -64,9 +71,9 @@ COL_ENDED = N_("Last session")
 COL_PARTICIPANTS = N_("Participants")
 COL_COMPLETED = N_("Completed")
 COL_NOT_COMPLETED = N_("Not completed")
-COL_DATE = N_("Date")
+COL_DATE = NC_("calendar day", "Date")
 COL_TOPIC = N_("Topic")
-COL_PLACE = N_("Place")
+COL_PLACE = NC_("campaign location", "Place")
 COL_REACHED = N_("People reached")
 NOTE_METHOD = N_("Ages on the last day of the month. Attendance counts days (nursery, club), sessions "
                  "attended (workshops, club activities), visits (reception) and people reached (campaigns). "
@@ -231,8 +238,8 @@ def _campaigns(f: MonthlyFigures, lang: str) -> list[Flowable]:
                                            reached=_n(reach.breakdown.total_persons, lang)), rtl=rtl, size=10)]
     if reach.topics:
         rows = [[format_day(d, lang, "short"), topic, place, _n(n, lang)] for d, topic, place, n in reach.topics]
-        out.append(RosterTable([(label(COL_DATE, lang), 0.9, "center"), (label(COL_TOPIC, lang), 2.2),
-                                (label(COL_PLACE, lang), 1.4), (label(COL_REACHED, lang), 0.8, "center")],
+        out.append(RosterTable([(label_in(COL_DATE, lang), 0.9, "center"), (label(COL_TOPIC, lang), 2.2),
+                                (label_in(COL_PLACE, lang), 1.4), (label(COL_REACHED, lang), 0.8, "center")],
                                rows, lang=lang, size=9))
     return out
 
