@@ -203,12 +203,12 @@ class FaultProxy:
                     s.shutdown(socket.SHUT_RDWR)
 
     def _send(self, dst: socket.socket, data: bytes, way: str) -> None:
+        self._count(**{way: len(data)})
         dst.settimeout(None)
         try:
             dst.sendall(data)
         finally:
             dst.settimeout(0.05)
-        self._count(**{way: len(data)})
 
     def _pipe(self, src: socket.socket, dst: socket.socket, cut: int | None, way: str) -> None:
         sent = 0
@@ -220,12 +220,13 @@ class FaultProxy:
                 if cut is not None and sent + len(data) >= cut:
                     data = data[: cut - sent]
                     if data:
-                        dst.sendall(data)
                         self._count(**{way: len(data)})
+                        dst.sendall(data)
                     break
+                # counted before it is forwarded, so a reader that has the bytes sees them counted
+                self._count(**{way: len(data)})
                 dst.sendall(data)
                 sent += len(data)
-                self._count(**{way: len(data)})
         except OSError:
             pass
         finally:
