@@ -10,7 +10,7 @@ from typing import Any
 import sqlite_utils
 
 from jisr_desktop.db.rows import query
-from jisr_desktop.domain import normalize
+from jisr_desktop.domain import normalize, translit
 from jisr_desktop.domain.person import Person
 
 
@@ -47,7 +47,7 @@ def active_count(db: sqlite_utils.Database) -> int:
 
 # --- Search ------------------------------------------------------------------------------
 
-TIER_EXACT, TIER_PREFIX, TIER_APPROX = 0, 1, 2
+TIER_EXACT, TIER_PREFIX, TIER_APPROX, TIER_CROSS = 0, 1, 2, 3
 
 
 @dataclass(frozen=True)
@@ -107,15 +107,43 @@ def build_queries(text: str) -> list[tuple[int, str]]:
         queries.append((TIER_EXACT, " AND ".join(exact + id_clause)))
         queries.append((TIER_PREFIX, " AND ".join(prefix + id_clause)))
         queries.append((TIER_APPROX, " AND ".join(approx + id_clause)))
+        cross = _cross_clauses(" ".join(name_text))
+        if cross:
+            queries.append((TIER_CROSS, " AND ".join(cross + id_clause)))
     else:
         queries.append((TIER_EXACT, " AND ".join(f"search_ids : {_phrase(i, False)}" for i in ids)))
         queries.append((TIER_PREFIX, " AND ".join(id_clause)))
     return queries
 
 
+def _cross_clauses(text: str) -> list[str]:
+    """The cross-script tier: each name word's key (a joining prefix glued to the next
+    word, so Ben Ali meets Benali and بنعلي), whole words only. A word too short to say
+    much (fewer than 3 letters, or a one-letter key from fewer than 4) makes no tier."""
+    words = [t for t in normalize.tokens(text) if t]
+    joined: list[str] = []
+    i = 0
+    while i < len(words):
+        word = words[i]
+        if i + 1 < len(words) and (word in normalize.AR_JOINING_PREFIXES
+                                   or word in normalize.LAT_JOINING_FOLDED):
+            word = word + words[i + 1]
+            i += 1
+        joined.append(word)
+        i += 1
+    clauses = []
+    for word in joined:
+        key = translit.cross_key(word)
+        if len(word) < 3 or not key or (len(key) < 2 and len(word) < 4):
+            return []
+        clauses.append(f"search_approx : {_phrase(translit.MARK + key, False)}")
+    return clauses
+
+
 def search(db: sqlite_utils.Database, text: str, *, limit: int = 50,
            include_merged: bool = False) -> list[Hit]:
-    """People matching `text`: exact matches first, then prefix, then approximate."""
+    """People matching `text`: exact matches first, then prefix, then approximate, then
+    the other script (a Latin query finding a name written only in Arabic, and the reverse)."""
     hits: list[Hit] = []
     seen: set[str] = set()
     alive = "" if include_merged else " AND p.deleted = 0 AND p.merged_into IS NULL"

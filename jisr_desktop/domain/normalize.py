@@ -178,6 +178,7 @@ def _joined_variants(toks: list[str]) -> Iterable[str]:
 
 
 _LAT_JOINING_FOLDED = frozenset(fold_latin_token(p) for p in LAT_JOINING_PREFIXES)
+LAT_JOINING_FOLDED = _LAT_JOINING_FOLDED
 
 
 def name_terms(*names: str) -> list[str]:
@@ -197,7 +198,13 @@ def name_terms(*names: str) -> list[str]:
 
 
 def approx_terms(terms: Iterable[str]) -> list[str]:
-    return list(dict.fromkeys(skeleton(t) for t in terms if t))
+    """The approximate column: each term's skeleton, then its cross-script key
+    (`translit.cross_term`: محمد and Mohamed meet there)."""
+    from jisr_desktop.domain.translit import cross_term  # translit builds on this module
+
+    terms = [t for t in terms if t]
+    return list(dict.fromkeys([skeleton(t) for t in terms]
+                              + [c for c in (cross_term(t) for t in terms) if c]))
 
 
 def name_key(*names: str) -> str:

@@ -97,6 +97,7 @@ def test_search_columns_hold_names_ids_and_skeletons() -> None:
                            "cin": "AB123", "phone": "+212612345678"}, "TST-1-000001")
     assert "محمد" in cols["search_names"].split()
     assert "alaui" in cols["search_names"].split()
-    assert "mhmd" not in cols["search_approx"]  # Arabic skeletons stay Arabic
+    assert "mhmd" not in cols["search_approx"].split()  # Arabic skeletons stay Arabic
+    assert "qmhmd" in cols["search_approx"].split()  # its cross-script key is marked
     assert "ab123" in cols["search_ids"].split()
     assert "0612345678" in cols["search_ids"].split()
