@@ -4,7 +4,7 @@ Builds (once, cached under bench/data/) an encrypted registry of demo families, 
 500 queries a receptionist would type — Arabic name prefixes, Latin name prefixes in varied
 spellings, CINs and phone numbers in assorted formats — through the same service the screens
 use (search plus loading the result rows). Writes p50/p95/max and the build time to
-bench/results/search.json. Target: p95 ≤ 20 ms per query.
+bench/results/search.json. Target: p95 ≤ 10 ms per query (issue 13, point 9).
 
     python bench/search.py [--persons 200000] [--queries 500] [--rebuild]
 """
@@ -65,9 +65,11 @@ def queries(ctx: Context, count: int, seed: int = 7) -> list[tuple[str, str]]:
         if row:
             picked.append(row)
     out: list[tuple[str, str]] = []
-    kinds = ["arabic", "latin", "cin", "phone"]
+    kinds = ["arabic", "latin", "cin", "phone", "cross"]
     for i, (g_ar, f_ar, g_lat, f_lat, cin, phone) in enumerate(picked):
-        kind = kinds[i % 4]
+        kind = kinds[i % 5]
+        if kind == "cross" and not g_lat:
+            kind = "arabic"
         if kind == "cin" and not cin:
             kind = "arabic"
         if kind == "phone" and not phone:
@@ -82,6 +84,10 @@ def queries(ctx: Context, count: int, seed: int = 7) -> list[tuple[str, str]]:
             text = g_lat[: rng.randint(3, len(g_lat))].lower()
             if rng.random() < 0.6:
                 text = f"{g_lat} {f_lat[: rng.randint(2, len(f_lat))]}"
+        elif kind == "cross":
+            # a whole name, the way the cross-script tier (run after the others) sees it:
+            # half in the other script's spelling
+            text = rng.choice([f"{g_lat} {f_ar}", f"{g_ar} {f_lat}", f"{g_lat} {f_lat}"])
         elif kind == "cin":
             text = rng.choice([cin, cin.lower(), cin[:2] + " " + cin[2:], cin[: max(3, len(cin) - 2)]])
         else:
@@ -125,7 +131,7 @@ def main() -> int:
         "max_ms": round(max(every), 2),
         "by_kind": {k: {"n": len(v), "p50_ms": round(statistics.median(v), 2),
                         "p95_ms": round(percentile(v, 95), 2)} for k, v in timings.items()},
-        "target_p95_ms": 20,
+        "target_p95_ms": 10,
         **machine(),
     }
     write_result("search", result)
