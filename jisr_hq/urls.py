@@ -9,5 +9,9 @@ from jisr_hq.api import api
 urlpatterns = [
     path("api/sync/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
-    *i18n_patterns(path("admin/", admin.site.urls), prefix_default_language=True),
+    *i18n_patterns(
+        path("admin/", admin.site.urls),
+        path("dashboard/", include("jisr_hq.dashboard.urls")),
+        prefix_default_language=True,
+    ),
 ]

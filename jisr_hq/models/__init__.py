@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from jisr_hq.models.dashboard import DashboardScope, IndicatorCell, ServedFact
 from jisr_hq.models.reference import (
     Center,
     Program,
@@ -28,13 +29,16 @@ __all__ = [
     "Center",
     "ChangeCounter",
     "Conflict",
+    "DashboardScope",
     "Device",
     "EnrollmentCode",
     "Event",
+    "IndicatorCell",
     "Program",
     "PushAudit",
     "Record",
     "RefCounter",
+    "ServedFact",
     "StaffAccount",
     "Stream",
     "WorkshopCategory",

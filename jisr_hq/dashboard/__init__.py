@@ -1,0 +1,2 @@
+"""The ministry's dashboard: indicators kept by pushes, scopes, pages and exports
+(docs/hq.md, "Dashboard")."""

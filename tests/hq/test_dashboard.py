@@ -1,0 +1,163 @@
+"""The ministry's dashboard against a real HQ (SQLite and PostgreSQL): indicators refreshed by
+pushes, scopes by crafted URLs, small-cell suppression on pages and exports (docs/hq.md,
+"Dashboard")."""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.hq import dashkit
+from tests.hq.dashkit import add_user, new_center, row_of, serve_people
+from tests.hq.hqkit import HqServer, SimDesktop
+
+
+@pytest.fixture
+def opened() -> Iterator[list[Any]]:
+    """Clients and desktops a test opens, closed after it."""
+    items: list[Any] = []
+    yield items
+    for item in items:
+        item.close()
+
+
+def desktop(opened: list[Any], hq: HqServer, code: str) -> SimDesktop:
+    desk = SimDesktop.enroll(hq.base_url, code)
+    opened.append(desk)
+    return desk
+
+
+def signed_in(opened: list[Any], hq: HqServer, user: str, lang: str = "fr") -> httpx.Client:
+    web = dashkit.signed_in(hq, user, lang)
+    opened.append(web)
+    return web
+
+
+MONTH = "2026-03"
+
+
+def test_a_push_changes_the_figures_and_small_cells_are_suppressed(
+    hq: HqServer, opened: list[Any]
+) -> None:
+    code, enroll = new_center(hq, "04.421")
+    desk = desktop(opened, hq, enroll)
+    user = add_user(hq, f"center:{code}")
+    web = signed_in(opened, hq, user)
+    page = web.get(f"/fr/dashboard/center/{code}/?month={MONTH}")
+    assert page.status_code == 200
+    assert row_of(page.text, "services", "Nursery")[0] == "0"
+
+    serve_people(desk, 3)  # three children: a cell of fewer than 5
+    page = web.get(f"/fr/dashboard/center/{code}/?month={MONTH}")
+    assert row_of(page.text, "services", "Nursery")[0] == "&lt; 5"
+    exported = web.get(f"/fr/dashboard/center/{code}/?month={MONTH}&format=csv")
+    rows = list(csv.reader(io.StringIO(exported.text.lstrip("\ufeff"))))
+    assert rows[1][:2] == ["Crèche", "< 5"] or rows[1][1] == "< 5"
+
+    serve_people(desk, 4)  # seven now: shown as a number
+    page = web.get(f"/fr/dashboard/center/{code}/?month={MONTH}")
+    assert row_of(page.text, "services", "Nursery")[0] == "7"
+    # The same child checked in again the same month is still one child.
+    ids = serve_people(desk, 5, service="workshop", sex="F", birth="1990-05-05")
+    page = web.get(f"/fr/dashboard/center/{code}/?month={MONTH}")
+    assert row_of(page.text, "services", "Workshops")[0] == "5"
+    assert row_of(page.text, "services", "Any service")[0] == "12"
+    assert ids
+
+
+def test_rebuild_gives_the_figures_the_pushes_gave(hq: HqServer, opened: list[Any]) -> None:
+    _code, enroll = new_center(hq, "04.441")
+    desk = desktop(opened, hq, enroll)
+    serve_people(desk, 6, service="guidance", sex="M", birth="1950-01-01")
+    before = hq.query(
+        "SELECT indicator, breakdown, value FROM jisr_hq_indicatorcell WHERE center_id = ?"
+        " ORDER BY indicator, breakdown",
+        hq.uid(desk.center_id),
+    )
+    assert ("served:guidance", "age:60+", 6) in before
+    hq.cli("rebuild_indicators")
+    after = hq.query(
+        "SELECT indicator, breakdown, value FROM jisr_hq_indicatorcell WHERE center_id = ?"
+        " ORDER BY indicator, breakdown",
+        hq.uid(desk.center_id),
+    )
+    assert after == before
+
+
+def test_scopes_hold_against_crafted_urls(hq: HqServer, opened: list[Any]) -> None:
+    rabat, code_r = new_center(hq, "04.421")
+    casa, code_c = new_center(hq, "06.141")
+    for enroll in (code_r, code_c):
+        serve_people(desktop(opened, hq, enroll), 6)
+    provincial = signed_in(opened, hq, add_user(hq, "province:04.421"))
+    assert provincial.get(f"/fr/dashboard/center/{rabat}/").status_code == 200
+    assert provincial.get(f"/fr/dashboard/center/{casa}/").status_code == 404
+    assert provincial.get("/fr/dashboard/?region=06").status_code == 404
+    assert provincial.get("/fr/dashboard/?region=06&province=06.141").status_code == 404
+    page = provincial.get(f"/fr/dashboard/?month={MONTH}").text
+    assert rabat in page and casa not in page
+    health = provincial.get("/fr/dashboard/health/").text
+    assert rabat in health and casa not in health
+    export = provincial.get("/fr/dashboard/health/?format=csv").text
+    assert rabat in export and casa not in export
+
+    regional = signed_in(opened, hq, add_user(hq, "region:06"))
+    assert regional.get(f"/fr/dashboard/center/{casa}/").status_code == 200
+    assert regional.get(f"/fr/dashboard/center/{rabat}/").status_code == 404
+
+    national = signed_in(opened, hq, add_user(hq, "national"))
+    page = national.get(f"/fr/dashboard/?month={MONTH}").text
+    assert 'data-key="04"' in page and 'data-key="06"' in page  # regions first
+    drill = national.get(f"/fr/dashboard/?region=04&month={MONTH}").text
+    assert 'data-key="04.421"' in drill and 'data-key="06.141"' not in drill
+    centers = national.get(f"/fr/dashboard/?region=04&province=04.421&month={MONTH}").text
+    assert f"/dashboard/center/{rabat}/" in centers
+
+    anonymous = httpx.Client(base_url=hq.base_url, verify=hq.verify())  # no session
+    opened.append(anonymous)
+    r = anonymous.get("/fr/dashboard/", follow_redirects=False)
+    assert r.status_code == 302 and "/dashboard/login/" in r.headers["location"]
+
+
+def test_exports_and_languages(hq: HqServer, opened: list[Any]) -> None:
+    _code, enroll = new_center(hq, "04.421")
+    serve_people(desktop(opened, hq, enroll), 2, service="club", birth="1950-02-02")
+    web = signed_in(opened, hq, add_user(hq, "national"), lang="ar")
+    page = web.get(f"/ar/dashboard/?month={MONTH}&region=04&province=04.421")
+    assert 'dir="rtl"' in page.text and 'lang="ar"' in page.text
+    fr = web.get(f"/fr/dashboard/?month={MONTH}")
+    assert 'dir="ltr"' in fr.text and 'lang="fr"' in fr.text
+    xlsx = web.get(
+        f"/ar/dashboard/?month={MONTH}&region=04&province=04.421&table=drill&format=xlsx"
+    )
+    with zipfile.ZipFile(io.BytesIO(xlsx.content)) as zf:
+        sheet = zf.read("xl/worksheets/sheet1.xml").decode()
+    assert 'rightToLeft="1"' in sheet
+    assert "&lt; 5" in sheet  # the club's two elders of this center
+    report = web.get(f"/fr/dashboard/?month={MONTH}&print=1")
+    assert report.status_code == 200 and "print.js" in report.text
+
+
+def test_sync_health_lists_silent_centers(hq: HqServer, opened: list[Any]) -> None:
+    code, enroll = new_center(hq, "04.421")
+    silent, enroll_s = new_center(hq, "04.421")
+    serve_people(desktop(opened, hq, enroll), 1)
+    desktop(opened, hq, enroll_s)
+    hq.execute(
+        "UPDATE jisr_hq_device SET last_seen = ? WHERE center_id = (SELECT id FROM"
+        " jisr_hq_center WHERE code = ?)",
+        "2020-01-01 00:00:00+00:00",
+        silent,
+    )
+    web = signed_in(opened, hq, add_user(hq, "province:04.421"))
+    page = web.get("/fr/dashboard/health/").text
+    to_call = page.split('id="to-call"')[1].split("</ul>")[0]
+    assert silent in to_call and code not in to_call
+    assert f'class="silent" data-code="{silent}"' in page
+    assert f'class="fresh" data-code="{code}"' in page
