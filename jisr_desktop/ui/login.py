@@ -26,11 +26,13 @@ class LoginForm(RetranslateMixin, QWidget):
         submitted(): the credentials are being checked (on the database worker).
         signed_in(object): the credentials were right (the `User`).
         failed(str): they were not (the message shown).
+        switch_user(): on the lock page, someone else wants the desk (the window signs out).
     """
 
     submitted = Signal()
     signed_in = Signal(object)
     failed = Signal(str)
+    switch_user = Signal()
 
     def __init__(self, session: Session, *, lock_user: User | None = None,
                  parent: QWidget | None = None) -> None:
@@ -65,6 +67,12 @@ class LoginForm(RetranslateMixin, QWidget):
         box.addLayout(self.form)
         box.addWidget(self.message)
         box.addWidget(self.button)
+        self.switch_button: QPushButton | None = None
+        if lock_user is not None:  # someone else at the desk: sign out, then sign in
+            self.switch_button = QPushButton()
+            self.switch_button.setObjectName("switchUser")
+            self.switch_button.clicked.connect(self.switch_user.emit)
+            box.addWidget(self.switch_button)
         box.addStretch(1)
         self.button.clicked.connect(self.submit)
         self.username.returnPressed.connect(self.password.setFocus)
@@ -79,6 +87,8 @@ class LoginForm(RetranslateMixin, QWidget):
             self.title.setText(_("The screen is locked. {name}, enter your password to continue.",
                                  name=self.lock_user.display_name))
             self.button.setText(_("Unlock"))
+            if self.switch_button is not None:
+                self.switch_button.setText(_("Switch user"))
         else:
             self.title.setText(_("Sign in to Jisr Desktop"))
             self.button.setText(_("Sign in"))

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QPushButton,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -137,6 +138,8 @@ class MainWindow(RetranslateMixin, QMainWindow):
         row.addWidget(self.pages, 1)
         self.lock_form = LoginForm(session, lock_user=self.user)
         self.lock_form.signed_in.connect(self.unlock)
+        self.lock_form.switch_user.connect(self.sign_out)
+        self._hidden_windows: list[QWidget] = []  # dialogs hidden by the lock, shown again after
         self.stack = QStackedWidget()
         self.stack.addWidget(workspace)
         self.stack.addWidget(self.lock_form)
@@ -160,6 +163,14 @@ class MainWindow(RetranslateMixin, QMainWindow):
         self.statusBar().addPermanentWidget(self.user_label)
         self.statusBar().addPermanentWidget(self.sync_label)
         self.statusBar().addPermanentWidget(self.notice_label)
+        self.lock_button = QPushButton()  # visible ways to lock and sign out, not only keys
+        self.lock_button.setObjectName("lockButton")
+        self.lock_button.clicked.connect(self.lock)
+        self.sign_out_button = QPushButton()
+        self.sign_out_button.setObjectName("signOutButton")
+        self.sign_out_button.clicked.connect(self.sign_out)
+        self.statusBar().addPermanentWidget(self.lock_button)
+        self.statusBar().addPermanentWidget(self.sign_out_button)
         self._sync_state: tuple[str, str] | None = None
         self.actions_by_name: dict[str, QAction] = {}
         self._make_actions()
@@ -221,6 +232,8 @@ class MainWindow(RetranslateMixin, QMainWindow):
                  "lock": _("Lock the screen"), "sign_out": _("Sign out")}
         for name, text in names.items():
             self.actions_by_name[name].setText(text)
+        self.lock_button.setText(names["lock"])
+        self.sign_out_button.setText(names["sign_out"])
 
     # --- sections ------------------------------------------------------------------------
 
@@ -314,17 +327,43 @@ class MainWindow(RetranslateMixin, QMainWindow):
     def lock(self) -> None:
         if self.is_locked():
             return
+        # Every other window of the program (an open dialog, modal or not) is hidden with
+        # what was typed in it, so that nothing can be used behind the lock.
+        self._hidden_windows = [w for w in QApplication.topLevelWidgets()
+                                if w is not self and w.isVisible()]
+        for window in self._hidden_windows:
+            window.hide()
+        self.statusBar().setEnabled(False)
         self.stack.setCurrentWidget(self.lock_form)
         self.lock_form.reset()
         self.locked_changed.emit(True)
 
     def unlock(self, user: User) -> None:
         self.stack.setCurrentIndex(0)
+        self.statusBar().setEnabled(True)
         self.idle.last_activity = time.monotonic()
+        hidden, self._hidden_windows = self._hidden_windows, []
+        for window in hidden:  # the same user unlocked (the lock form checks it): back they come
+            try:
+                window.show()
+            except RuntimeError:  # deleted while hidden
+                continue
         self.locked_changed.emit(False)
+
+    def hidden_windows(self) -> list[QWidget]:
+        """The dialogs the lock hid (shown again on unlock, closed on sign-out)."""
+        return list(self._hidden_windows)
 
     def sign_out(self) -> None:
         self.idle.stop()
+        hidden, self._hidden_windows = self._hidden_windows, []
+        others = [w for w in QApplication.topLevelWidgets() if w is not self and w.isVisible()]
+        for window in hidden + others:  # nothing of this user's screens stays behind
+            try:
+                window.close()
+                window.deleteLater()
+            except RuntimeError:
+                continue
         self.signed_out.emit()
         self.close()
 
