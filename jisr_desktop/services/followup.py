@@ -33,7 +33,7 @@ from jisr_desktop.sync import sealed
 
 __all__ = ["ActionRow", "CaseFile", "CaseRow", "ReferralRow", "add_action", "case_counts",
            "cases_of_person", "close_case", "followups_due", "get_case_file", "open_case",
-           "open_cases", "record_referral_outcome", "refer", "referral_outcomes",
+           "open_cases", "openable_services", "record_referral_outcome", "refer", "referral_outcomes",
            "referrals_of", "save_sealed_plan"]
 
 referral_outcomes = reads.referral_outcomes
@@ -57,6 +57,11 @@ def may_open(*, ctx: Context, service: str) -> bool:
     """Whether the signed-in user may open (and follow) a case of `service` (the screen
     offers only those)."""
     return _may_write(ctx, service)
+
+
+def openable_services(*, ctx: Context) -> list[str]:
+    """The services the signed-in user may open cases of, in the catalogue's order."""
+    return [str(s) for s in rules.Service if _may_write(ctx, s)]
 
 
 def _writable_case(ctx: Context, case_id: str) -> CaseRow:

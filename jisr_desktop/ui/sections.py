@@ -40,6 +40,7 @@ SECTIONS: list[Section] = [
     Section("elderly", N_("Elderly club"), "jisr_desktop.ui.screens.elderly:ElderlyClubScreen"),
     Section("workshops", N_("Workshops"), "jisr_desktop.ui.screens.workshops:WorkshopsScreen"),
     Section("campaigns", N_("Awareness campaigns"), "jisr_desktop.ui.screens.campaigns:CampaignsScreen"),
+    Section("followup", N_("Follow-up"), "jisr_desktop.ui.screens.followup:FollowupScreen", Permission.LOG_VISIT),
     Section("case_notes", N_("Case notes"), "jisr_desktop.ui.screens.case_notes:CaseNotesScreen", Permission.CASE_NOTES),
     Section("reports", N_("Reports"), "jisr_desktop.ui.screens.reports:ReportsScreen", Permission.VIEW_REPORTS),
     Section("sync", N_("Sync"), "jisr_desktop.ui.screens.sync:SyncScreen", Permission.SYNC),
