@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 import sqlite_utils
-from PySide6.QtCore import QDate, QItemSelectionModel, Qt, Signal
+from PySide6.QtCore import QDate, QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -78,11 +79,15 @@ def message_label(name: str) -> QLabel:
 
 
 class PersonPicker(RetranslateMixin, QWidget):
-    """A search box and its results: type a name, CIN, phone or file number, pick a person.
+    """A search box and its results: type a name, CIN, phone or file number, choose a person.
+
+    Nobody is chosen automatically: Enter (or the down arrow) in the search box moves to the
+    results, and Enter or a double click on a row chooses that person. A new search, or one
+    that finds nobody, clears the choice.
 
     Signals:
-        picked(str): a person was chosen (double click or Enter; the id).
-        current_changed(object): the highlighted person (a `Person`, or None).
+        picked(str): a person was chosen (double click or Enter on a row; the id).
+        current_changed(object): the chosen person changed (a `Person`, or None).
     """
 
     picked = Signal(str)
@@ -91,6 +96,8 @@ class PersonPicker(RetranslateMixin, QWidget):
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
+        self._chosen_id: str | None = None
+        self._chosen: Person | None = None
         self.query = QLineEdit()
         self.query.setObjectName("searchBox")
         self.query.setClearButtonEnabled(True)
@@ -111,19 +118,35 @@ class PersonPicker(RetranslateMixin, QWidget):
         box.addWidget(self.query)
         box.addWidget(self.count)
         box.addWidget(self.table, 1)
-        self.query.textChanged.connect(self.model.set_query)
+        self.query.textChanged.connect(self._typed)
         self.query.returnPressed.connect(self._enter)
+        self.query.installEventFilter(self)
+        self.table.installEventFilter(self)
         self.model.searched.connect(self._searched)
         self.table.doubleClicked.connect(lambda index: self._pick(index.row()))
-        self.table.activated.connect(lambda index: self._pick(index.row()))
-        self.table.selectionModel().currentRowChanged.connect(
-            lambda current, _prev: self.current_changed.emit(self.model.person(current.row())))
         self.retranslate()
 
     def retranslate(self) -> None:
         self.query.setPlaceholderText(_("Search: name, CIN, phone or file number"))
         self._searched(self.model.text, self.model.rowCount())
         self.model.retranslate()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            key = event.key()
+            if watched is self.table and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                index = self.table.currentIndex()
+                if index.isValid():
+                    self._pick(index.row())
+                return True
+            if watched is self.query and key == Qt.Key.Key_Down and self.model.rowCount():
+                self._to_results()
+                return True
+        return super().eventFilter(watched, event)
+
+    def _typed(self, text: str) -> None:
+        self.clear_choice()
+        self.model.set_query(text)
 
     def _searched(self, text: str, count: int) -> None:
         if not text:
@@ -132,29 +155,53 @@ class PersonPicker(RetranslateMixin, QWidget):
             self.count.setText(_("Nobody found for “{text}”.", text=text))
         else:
             self.count.setText(translate_plural("{n} person found", "{n} persons found", count))
-        if count:
+        if count == 0:
+            self.clear_choice()
+        elif self._chosen_id is not None:  # the same search read again: keep the choice shown
+            for row in range(count):
+                if self.model.person_id(row) == self._chosen_id:
+                    self.table.selectRow(row)
+                    break
+
+    def _enter(self) -> None:
+        if self.model.rowCount() and self.model.text == self.query.text().strip():
+            self._to_results()
+        else:
+            self.model.search(self.query.text())
+
+    def _to_results(self) -> None:
+        """Move to the results (the first row highlighted, nobody chosen yet)."""
+        self.table.setFocus()
+        if not self.table.currentIndex().isValid():
             self.table.selectionModel().setCurrentIndex(
                 self.model.index(0, 0), QItemSelectionModel.SelectionFlag.ClearAndSelect
                 | QItemSelectionModel.SelectionFlag.Rows)
 
-    def _enter(self) -> None:
-        if self.model.rowCount() and self.model.text == self.query.text().strip():
-            self._pick(max(0, self.table.currentIndex().row()))
-        else:
-            self.model.search(self.query.text())
-
     def _pick(self, row: int) -> None:
         pid = self.model.person_id(row)
         if pid:
+            self._chosen_id = pid
+            self._chosen = self.model.person(row)
+            self.table.selectRow(row)
+            self.current_changed.emit(self._chosen)
             self.picked.emit(pid)
 
+    def clear_choice(self) -> None:
+        """Nobody chosen any more (and no row highlighted)."""
+        had = self._chosen_id is not None
+        self._chosen_id = None
+        self._chosen = None
+        self.table.clearSelection()
+        self.table.setCurrentIndex(QModelIndex())
+        if had:
+            self.current_changed.emit(None)
+
     def current_person(self) -> Person | None:
-        index = self.table.currentIndex()
-        return self.model.person(index.row()) if index.isValid() else None
+        """The chosen person (by Enter or double click), or None."""
+        return self._chosen
 
     def current_id(self) -> str | None:
-        index = self.table.currentIndex()
-        return self.model.person_id(index.row()) if index.isValid() else None
+        return self._chosen_id
 
     def focus(self) -> None:
         self.query.setFocus()
@@ -162,6 +209,13 @@ class PersonPicker(RetranslateMixin, QWidget):
 
     def refresh(self) -> None:
         self.model.refresh()
+
+
+def named(person: Person) -> dict[str, str]:
+    """{name} and {file_no} of `person` for a message or a button that names her (isolates,
+    so that a Latin file number keeps its place in an Arabic sentence)."""
+    return {"name": isolate(person.display_name(i18n.current_language())),
+            "file_no": isolate(person.file_no)}
 
 
 class DateEdit(QDateEdit):

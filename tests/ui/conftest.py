@@ -94,3 +94,14 @@ def type_text(qtbot, widget, text: str) -> None:  # type: ignore[no-untyped-def]
         for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
             QApplication.sendEvent(widget, QKeyEvent(kind, Qt.Key.Key_unknown,
                                                      Qt.KeyboardModifier.NoModifier, char))
+
+
+def choose(qtbot, picker, row: int = 0) -> None:  # type: ignore[no-untyped-def]
+    """Choose a person in a `PersonPicker` whose search has run, as a person does: Enter in
+    the search box moves to the results, the down arrow to the row, Enter chooses it."""
+    qtbot.keyClick(picker.query, Qt.Key.Key_Return)
+    assert picker.table.hasFocus() or picker.table.currentIndex().row() == 0
+    for _step in range(row):
+        qtbot.keyClick(picker.table, Qt.Key.Key_Down)
+    with qtbot.waitSignal(picker.picked, timeout=10_000):
+        qtbot.keyClick(picker.table, Qt.Key.Key_Return)

@@ -16,7 +16,7 @@ from jisr_desktop.context import Context
 from jisr_desktop.services import accounts, case_notes, households, registry
 from jisr_desktop.ui.screens.case_notes import CaseNotesScreen
 from jisr_protocol import LIFE
-from tests.ui.conftest import PASSWORD, idle, sign_in, type_text
+from tests.ui.conftest import PASSWORD, choose, idle, sign_in, type_text
 
 
 @pytest.fixture
@@ -48,9 +48,9 @@ def _open(qtbot, shell_factory, clock, username: str, lang: str = "en"):  # type
 def _find(qtbot, shell, screen: CaseNotesScreen, text: str, person_id: str) -> None:  # type: ignore[no-untyped-def]
     with qtbot.waitSignal(screen.picker.model.searched, timeout=10_000):
         qtbot.keyClicks(screen.picker.query, text)
-    qtbot.waitUntil(lambda: screen.picker.current_id() == person_id, timeout=10_000)
+    assert screen.picker.model.person_id(0) == person_id
     with qtbot.waitSignal(screen.file_loaded, timeout=10_000):
-        qtbot.keyClick(screen.picker.query, Qt.Key.Key_Return)
+        choose(qtbot, screen.picker)
     idle(qtbot, shell)
 
 
@@ -156,9 +156,9 @@ def test_arabic_is_right_to_left_and_translated(  # type: ignore[no-untyped-def]
     assert screen.session_date.layoutDirection() == Qt.LayoutDirection.LeftToRight
     with qtbot.waitSignal(screen.picker.model.searched, timeout=10_000):
         type_text(qtbot, screen.picker.query, "خديجة")
-    qtbot.waitUntil(lambda: screen.picker.current_id() == wife.id, timeout=10_000)
+    assert screen.picker.model.person_id(0) == wife.id
     with qtbot.waitSignal(screen.file_loaded, timeout=10_000):
-        qtbot.keyClick(screen.picker.query, Qt.Key.Key_Return)
+        choose(qtbot, screen.picker)
     idle(qtbot, shell)
     assert screen.heading.text() == "خديجة العمراني"
     assert screen.model.rowCount() == 1

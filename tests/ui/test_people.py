@@ -13,7 +13,7 @@ from jisr_desktop.services import registry
 from jisr_desktop.ui.person_form import PersonForm
 from jisr_desktop.ui.screens.people import PeopleScreen, PersonPanel
 from jisr_desktop.ui.style import tone_of
-from tests.ui.conftest import idle, sign_in, type_text
+from tests.ui.conftest import choose, idle, sign_in, type_text
 
 
 @pytest.fixture
@@ -157,6 +157,7 @@ def test_household_create_add_member_and_head(qtbot, shell_factory, receptionist
     with qtbot.waitSignal(view.picker.model.searched, timeout=10_000):
         qtbot.keyClicks(view.picker.query, "Yassine")
     view.relationship.setCurrentIndex(view.relationship.findData("child"))
+    choose(qtbot, view.picker)
     with qtbot.waitSignal(view.changed, timeout=10_000):
         qtbot.mouseClick(view.add_button, Qt.MouseButton.LeftButton)
     idle(qtbot, shell)
@@ -187,6 +188,7 @@ def test_merge_and_undo_for_coordinators_only(qtbot, shell_factory, coordinator,
     merge = panel.merge
     with qtbot.waitSignal(merge.picker.model.searched, timeout=10_000):
         qtbot.keyClicks(merge.picker.query, "0700000001")
+    choose(qtbot, merge.picker)
     assert merge.picker.current_id() == twin.id
     with qtbot.waitSignal(merge.merged, timeout=10_000):
         qtbot.mouseClick(merge.merge_button, Qt.MouseButton.LeftButton)
@@ -211,7 +213,7 @@ def test_edit_a_person(qtbot, shell_factory, receptionist, known, db, ctx) -> No
     with qtbot.waitSignal(screen.picker.model.searched, timeout=10_000):
         qtbot.keyClicks(screen.picker.query, "AB123456")
     with qtbot.waitSignal(screen.person_opened, timeout=10_000):
-        qtbot.keyClick(screen.picker.query, Qt.Key.Key_Return)
+        choose(qtbot, screen.picker)
     form = screen.panel.form
     assert form.inputs["phone"].text() == "06 12 34 56 78"
     form.inputs["phone"].clear()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 
 from jisr_desktop.services import registry, visits
-from tests.ui.conftest import idle, sign_in, type_text
+from tests.ui.conftest import choose, idle, sign_in, type_text
 
 
 def test_log_a_visit(qtbot, shell_factory, receptionist, ctx) -> None:  # type: ignore[no-untyped-def]
@@ -22,7 +22,8 @@ def test_log_a_visit(qtbot, shell_factory, receptionist, ctx) -> None:  # type: 
     assert desk.program.count() == 7
     with qtbot.waitSignal(desk.picker.model.searched, timeout=10_000):
         qtbot.keyClicks(desk.picker.query, "meryem")
-    qtbot.keyClick(desk.picker.query, Qt.Key.Key_Return)  # Enter picks the first result
+    assert desk.person is None  # typing chooses nobody
+    choose(qtbot, desk.picker)  # Enter moves to the results, Enter on the row chooses her
     assert desk.person is not None and desk.person.id == person.id
     assert "Meryem Fassi" in desk.who.text()
     desk.program.setFocus()

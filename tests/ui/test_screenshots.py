@@ -11,7 +11,7 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
 
 from jisr_desktop.services import households, registry, visits
-from tests.ui.conftest import idle, sign_in
+from tests.ui.conftest import choose, idle, sign_in
 
 OUT = Path(__file__).resolve().parents[1] / "results" / "screenshots"
 
@@ -58,7 +58,7 @@ def test_screenshots(qtbot, shell_factory, receptionist, ctx, clock, lang) -> No
     with qtbot.waitSignal(desk.picker.model.searched, timeout=10_000):
         qtbot.keyClicks(desk.picker.query, "Alaoui")
     idle(qtbot, shell)
-    desk.picker.table.selectRow(0)
+    choose(qtbot, desk.picker)
     idle(qtbot, shell)
     _save(main, f"reception_{lang}")
     screen = main.show_section("people")

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication
 from jisr_desktop.services import campaigns, registry
 from jisr_desktop.ui.language import apply_language
 from jisr_desktop.ui.screens.campaigns import CampaignsScreen
-from tests.ui.conftest import idle, sign_in
+from tests.ui.conftest import choose, idle, sign_in
 
 
 def _shell(shell_factory, clock):  # type: ignore[no-untyped-def]
@@ -75,9 +75,9 @@ def test_coordinator_records_a_campaign_with_counts_and_a_named_participant(  # 
     assert screen.add_button.isEnabled()
     with qtbot.waitSignal(screen.picker.model.searched, timeout=10_000):
         qtbot.keyClicks(screen.picker.query, "Nadia")
-    qtbot.waitUntil(lambda: screen.picker.current_id() == nadia.id, timeout=10_000)
     with qtbot.waitSignal(screen.detail_loaded, timeout=10_000):
-        qtbot.mouseClick(screen.add_button, Qt.MouseButton.LeftButton)
+        choose(qtbot, screen.picker)  # Enter on her row adds her
+    assert screen.picker.current_id() == nadia.id
     assert screen.participants.rowCount() == 1
     assert screen.participants.data(screen.participants.index(0, 0)) == "Nadia Tazi"
     assert db.execute("SELECT person_id FROM campaign_participant").fetchall() == [(nadia.id,)]

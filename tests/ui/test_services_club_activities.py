@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 
 from jisr_desktop.services import club, registry
 from jisr_desktop.ui.screens.club_activities import ActivityDialog, ClubActivitiesScreen
-from tests.ui.conftest import idle, sign_in
+from tests.ui.conftest import choose, idle, sign_in
 
 
 def _shell(shell_factory, clock):  # type: ignore[no-untyped-def]
@@ -37,7 +37,8 @@ def _add(qtbot, screen: ClubActivitiesScreen, name: str, person_id: str) -> None
     screen.picker.query.clear()
     with qtbot.waitSignal(screen.picker.model.searched, timeout=10_000):
         qtbot.keyClicks(screen.picker.query, name)
-    qtbot.waitUntil(lambda: screen.picker.current_id() == person_id, timeout=10_000)
+    choose(qtbot, screen.picker)
+    assert screen.picker.current_id() == person_id
     with qtbot.waitSignal(screen.detail_loaded, timeout=10_000):
         qtbot.mouseClick(screen.add_button, Qt.MouseButton.LeftButton)
 

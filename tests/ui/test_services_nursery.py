@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 
 from jisr_desktop.services import cards, nursery, registry
 from jisr_desktop.ui.screens.nursery import CheckOutDialog, EnrollChildDialog, NurseryScreen
-from tests.ui.conftest import PASSWORD, idle, sign_in
+from tests.ui.conftest import PASSWORD, choose, idle, sign_in
 
 
 def _child(system_ctx, given: str, **data):  # type: ignore[no-untyped-def]
@@ -129,7 +129,8 @@ def test_enrolling_beyond_capacity_goes_to_the_waitlist(qtbot, home, shell_facto
         assert isinstance(dialog, EnrollChildDialog)
         with qtbot.waitSignal(dialog.picker.model.searched, timeout=10_000):
             qtbot.keyClicks(dialog.picker.query, kid.given_name_lat)
-        qtbot.waitUntil(lambda d=dialog, k=kid: d.picker.current_id() == k.id, timeout=10_000)
+        choose(qtbot, dialog.picker)
+        assert dialog.picker.current_id() == kid.id
         with qtbot.waitSignal(screen.waitlist_loaded, timeout=10_000), \
                 qtbot.waitSignal(dialog.enrolled, timeout=10_000) as enrolled:
             qtbot.mouseClick(dialog.save, Qt.MouseButton.LeftButton)

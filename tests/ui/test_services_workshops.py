@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from jisr_desktop.services import cards, club, registry, workshops
 from jisr_desktop.ui.screens.elderly import ElderlyClubScreen
 from jisr_desktop.ui.screens.workshops import WorkshopsScreen
-from tests.ui.conftest import idle, sign_in
+from tests.ui.conftest import choose, idle, sign_in
 
 
 def _person(system_ctx, given: str, **data):  # type: ignore[no-untyped-def]
@@ -83,7 +83,8 @@ def test_workshop_enrollment_beyond_capacity_goes_to_the_waitlist(qtbot, shell_f
     screen = _open_workshop(qtbot, main, w.id, s.id)
     with qtbot.waitSignal(screen.enroll_picker.model.searched, timeout=10_000):
         qtbot.keyClicks(screen.enroll_picker.query, "Dounia")
-    qtbot.waitUntil(lambda: screen.enroll_picker.current_id() == fourth.id, timeout=10_000)
+    choose(qtbot, screen.enroll_picker)
+    assert screen.enroll_picker.current_id() == fourth.id
     with qtbot.waitSignal(screen.enrolled, timeout=10_000) as enrolled:
         qtbot.mouseClick(screen.enroll_button, Qt.MouseButton.LeftButton)
     assert enrolled.args[0].waitlisted

@@ -25,7 +25,7 @@ from jisr_desktop.ui.dialogs import Dialogs
 from jisr_desktop.ui.language import RetranslateMixin
 from jisr_desktop.ui.models import Column, RowsModel, person_born
 from jisr_desktop.ui.session import Session
-from jisr_desktop.ui.widgets import PersonPicker
+from jisr_desktop.ui.widgets import PersonPicker, named
 
 MEMBER_COLUMNS = (
     Column(N_("Name"), lambda m: m.person.display_name(i18n.current_language())),
@@ -79,8 +79,13 @@ class HouseholdView(RetranslateMixin, QWidget):
         for button in (self.create_button, self.head_button, self.remove_button):
             actions.addWidget(button)
         actions.addStretch(1)
+        self.relationship_label = QLabel()
+        self.relationship_label.setBuddy(self.relationship)
+        asking = QHBoxLayout()
+        asking.addWidget(self.relationship_label)
+        asking.addWidget(self.relationship)
+        asking.addStretch(1)
         adding = QHBoxLayout()
-        adding.addWidget(self.relationship)
         adding.addWidget(self.add_button)
         adding.addStretch(1)
         box = QVBoxLayout(self)
@@ -88,13 +93,16 @@ class HouseholdView(RetranslateMixin, QWidget):
         box.addWidget(self.table, 2)
         box.addLayout(actions)
         box.addWidget(self.add_label)
+        box.addLayout(asking)
         box.addWidget(self.picker, 2)
         box.addLayout(adding)
         self.create_button.clicked.connect(self.create_household)
         self.add_button.clicked.connect(self.add_member)
         self.remove_button.clicked.connect(self.remove_member)
         self.head_button.clicked.connect(self.set_head)
-        self.picker.picked.connect(lambda _pid: self.add_member())
+        self.picker.picked.connect(self._picked)
+        self.picker.current_changed.connect(lambda _person: self._show_adding())
+        self.relationship.currentIndexChanged.connect(lambda _index: self._show_adding())
         self.retranslate()
         self.reload()
 
@@ -106,16 +114,38 @@ class HouseholdView(RetranslateMixin, QWidget):
         self.create_button.setText(_("Create a household with this person as head"))
         self.remove_button.setText(_("Remove from the household"))
         self.head_button.setText(_("Make head of household"))
-        self.add_label.setText(_("Add a member: find the person, choose the relationship."))
-        self.add_button.setText(_("Add to the household"))
+        self.add_label.setText(_("Add a member: choose the relationship, then find the person "
+                                 "(Enter or double click on her row)."))
+        self.relationship_label.setText(_("Relationship"))
         current = self.relationship.currentData()
+        self.relationship.blockSignals(True)
         self.relationship.clear()
+        self.relationship.addItem(_("— choose the relationship —"), None)
         for rel in Relationship:
             if rel != Relationship.HEAD:
                 self.relationship.addItem(translate(RELATIONSHIP_LABELS[rel]), rel.value)
-        index = self.relationship.findData(current)
+        index = self.relationship.findData(current) if current is not None else 0
         self.relationship.setCurrentIndex(max(0, index))
+        self.relationship.blockSignals(False)
+        self._show_adding()
         self.model.retranslate()
+
+    def _show_adding(self) -> None:
+        """The add button names the chosen person; it works once the relationship is chosen."""
+        person = self.picker.current_person()
+        if person is None:
+            self.add_button.setText(_("Add to the household"))
+        else:
+            self.add_button.setText(_("Add {name} ({file_no}) to the household", **named(person)))
+        self.add_button.setEnabled(person is not None and self.relationship.currentData() is not None)
+
+    def _picked(self, _person_id: str) -> None:
+        """Enter or a double click chooses the person; adding her is a separate click."""
+        self._show_adding()
+        if self.relationship.currentData() is None:
+            self.relationship.setFocus()
+        else:
+            self.add_button.setFocus()
 
     def reload(self) -> None:
         pid = self.person.id
@@ -127,7 +157,7 @@ class HouseholdView(RetranslateMixin, QWidget):
         has = self.household is not None
         self.create_button.setVisible(not has)
         for widget in (self.remove_button, self.head_button, self.add_label, self.picker,
-                       self.relationship, self.add_button):
+                       self.relationship_label, self.relationship, self.add_button):
             widget.setVisible(has)
         self.retranslate()
         self.changed.emit()
@@ -148,12 +178,18 @@ class HouseholdView(RetranslateMixin, QWidget):
 
     def add_member(self) -> None:
         other = self.picker.current_id()
-        if self.household is None or other is None:
+        rel = self.relationship.currentData()
+        if self.household is None or other is None or rel is None:
             return
-        hid, rel = self.household.id, self.relationship.currentData()
+        hid = self.household.id
         self.session.call(lambda ctx: households.add_member(ctx=ctx, household_id=hid,
                                                             person_id=other, relationship=rel),
-                          lambda _h: self.reload())
+                          lambda _h: self._added())
+
+    def _added(self) -> None:
+        self.picker.clear_choice()
+        self.relationship.setCurrentIndex(0)
+        self.reload()
 
     def remove_member(self) -> None:
         member = self._selected_member()

@@ -33,7 +33,7 @@ from jisr_desktop.ui.models import Column, RowsModel, ltr
 from jisr_desktop.ui.screens.common import make_table, selected_row
 from jisr_desktop.ui.session import Session
 from jisr_desktop.ui.style import set_role
-from jisr_desktop.ui.widgets import PersonPicker, message_label, show_messages
+from jisr_desktop.ui.widgets import PersonPicker, message_label, named, show_messages
 
 PICKUP_COLUMNS = (
     Column(N_("Name"), lambda a: a.name),
@@ -131,7 +131,9 @@ class PickupsDialog(RetranslateMixin, QDialog):
             part.setVisible(manage)
         self.remove_button.clicked.connect(self.remove)
         self.add_person_button.clicked.connect(self.add_person)
-        self.picker.picked.connect(lambda _pid: self.add_person())
+        # Enter or a double click chooses the person; adding her is a separate click.
+        self.picker.current_changed.connect(lambda _person: self._name_chosen())
+        self.picker.picked.connect(lambda _pid: self.add_person_button.setFocus())
         self.add_other_button.clicked.connect(self.add_other)
         for line in (self.name, self.cin, self.phone):
             line.returnPressed.connect(self.add_other)  # Enter adds, as the button does
@@ -146,13 +148,21 @@ class PickupsDialog(RetranslateMixin, QDialog):
         self.heading.setText(_("Who may take {name} home", name=self.child_name))
         self.remove_button.setText(_("Remove from the list"))
         self.person_box.setTitle(_("A registered person"))
-        self.add_person_button.setText(_("Add the person found"))
+        self._name_chosen()
         self.other_box.setTitle(_("Someone not registered"))
         self.add_other_button.setText(_("Add"))
         for name, text in (("name", _("Name")), ("cin", _("CIN")), ("phone", _("Phone")),
                            ("relationship", _("Relationship to the child"))):
             self.labels[name].setText(text)
         self.model.retranslate()
+
+    def _name_chosen(self) -> None:
+        """The add button names the chosen person (name and file number)."""
+        person = self.picker.current_person()
+        if person is None:
+            self.add_person_button.setText(_("Add the person found"))
+        else:
+            self.add_person_button.setText(_("Add {name} ({file_no})", **named(person)))
 
     def reload(self) -> None:
         child_id = self.child_id
@@ -183,6 +193,7 @@ class PickupsDialog(RetranslateMixin, QDialog):
                    "relationship": self.relationship.text()})
 
     def _added(self, auth: PickupAuthorisation) -> None:
+        self.picker.clear_choice()
         for widget in (self.name, self.cin, self.phone, self.relationship):
             widget.clear()
         show_messages(self.messages, [])

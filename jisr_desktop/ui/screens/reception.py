@@ -40,8 +40,8 @@ from jisr_desktop.ui.style import set_role
 from jisr_desktop.ui.widgets import (
     PersonPicker,
     combo_select,
-    isolate,
     message_label,
+    named,
     show_messages,
 )
 
@@ -181,7 +181,7 @@ class ReceptionDesk(RetranslateMixin, QWidget):
         box = QVBoxLayout(self)
         box.addWidget(upper, 3)
         box.addWidget(bottom, 2)
-        self.picker.current_changed.connect(self._highlighted)
+        self.picker.current_changed.connect(self._chosen_changed)
         self.picker.picked.connect(self._picked)
         self.register_button.clicked.connect(self.new_record)
         self.log_button.clicked.connect(self.log_visit)
@@ -205,7 +205,6 @@ class ReceptionDesk(RetranslateMixin, QWidget):
                   "referral_to": _("Referred to"), "notes": _("Notes")}
         for name, text in labels.items():
             self.form_labels[name].setText(text)
-        self.log_button.setText(_("Log the visit"))
         self._fill(self.program, [(p.name(lang), p.code) for p in self.programs])
         self._fill(self.channel, [(translate(CHANNEL_LABELS[c]), c.value) for c in Channel])
         self._fill(self.outcome, [(translate(OUTCOME_LABELS[o]), o.value) for o in Outcome])
@@ -233,15 +232,18 @@ class ReceptionDesk(RetranslateMixin, QWidget):
 
     def _show_person(self) -> None:
         if self.person is None:
-            self.who.setText(_("Find the person on the left, or register them."))
+            self.who.setText(_("Find the person on the left (Enter or double click on her "
+                               "row), or register them."))
+            self.log_button.setText(_("Log the visit"))
         else:
-            self.who.setText(_("Visit of {name} ({file_no})",
-                               name=isolate(self.person.display_name(i18n.current_language())),
-                               file_no=isolate(self.person.file_no)))
+            self.who.setText(_("Visit of {name} ({file_no})", **named(self.person)))
+            self.log_button.setText(_("Log the visit of {name} ({file_no})", **named(self.person)))
 
-    def _highlighted(self, person: Person | None) -> None:
-        if person is not None:
-            self.select_person(person)
+    def _chosen_changed(self, person: Person | None) -> None:
+        """A new search, or one that found nobody, leaves nobody chosen at the desk."""
+        if person is None:
+            self.person = None
+            self._show_person()
 
     def _picked(self, person_id: str) -> None:
         person = self.picker.current_person()
