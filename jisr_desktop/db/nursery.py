@@ -151,3 +151,38 @@ def _guardians(ctx: Context, enrollment_ids: list[str]) -> dict[str, tuple[str, 
         if auths:
             out[eid] = (auths[0].name, auths[0].phone)
     return out
+
+
+@dataclass(frozen=True)
+class ChildSafety:
+    """What a paper roster must carry for one child's safety: age, allergies, whom to call and
+    who may take the child home (the nursery roster a coordinator signs, docs/reports/README.md)."""
+
+    child_id: str
+    age_months: int | None
+    allergies: str
+    medical_notes: str
+    emergency_name: str
+    emergency_relationship: str
+    emergency_phone: str | None
+    pickups: list[rules.PickupAuthorisation] = field(default_factory=list)
+
+
+def nursery_safety(*, ctx: Context, day: date, child_ids: list[str]) -> dict[str, ChildSafety]:
+    """Safety details of the children of a roster (children without an active enrollment get
+    their age only)."""
+    active = {e.person_id: e for e in listing(ctx, NURSERY, status=EnrollmentStatus.ACTIVE)}
+    people = persons.get_many(ctx.db, child_ids)
+    out: dict[str, ChildSafety] = {}
+    for pid in child_ids:
+        child = people.get(pid)
+        e = active.get(pid)
+        birth = child.birth_date if child is not None else None
+        out[pid] = ChildSafety(
+            child_id=pid, age_months=rules.age_in_months(birth, day) if birth else None,
+            allergies=e.allergies if e else "", medical_notes=e.medical_notes if e else "",
+            emergency_name=e.emergency_name if e else "",
+            emergency_relationship=e.emergency_relationship if e else "",
+            emergency_phone=e.emergency_phone if e else None,
+            pickups=pickup_authorisations(ctx, e.id) if e else [])
+    return out

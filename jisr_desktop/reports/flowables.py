@@ -141,8 +141,13 @@ class RosterTable(Flowable):
         padding: float = 3,
         header: bool = True,
         bold_first_column: bool = False,
+        highlight: Sequence[tuple[int, int]] = (),
+        highlight_color: Any = None,
     ) -> None:
         super().__init__()
+        # (row, column) of body cells to shade, in reading order (an allergy on a roster)
+        self.highlight = list(highlight)
+        self.highlight_color = highlight_color or colors.HexColor("#ffd966")
         if rtl is None:
             rtl = lang == "ar"
         self.rtl = rtl
@@ -204,6 +209,10 @@ class RosterTable(Flowable):
         if self.zebra and self.rows:
             style.append(("ROWBACKGROUNDS", (0, first_body), (-1, -1),
                           [colors.white, colors.HexColor("#f6f6f6")]))
+        n = len(self.fractions)
+        for row, col in self.highlight:
+            x = n - 1 - col if self.rtl else col
+            style.append(("BACKGROUND", (x, first_body + row), (x, first_body + row), self.highlight_color))
         table = Table(
             data, colWidths=self._ordered(widths), repeatRows=first_body, splitInRow=1,
             style=TableStyle(style), hAlign="CENTER",

@@ -18,7 +18,7 @@ from reportlab.platypus import Flowable, PageBreak, Spacer
 
 from jisr_desktop.context import Context
 from jisr_desktop.db.club import club_day
-from jisr_desktop.db.nursery import enrolled_children, nursery_day
+from jisr_desktop.db.nursery import ChildSafety, enrolled_children, nursery_day, nursery_safety
 from jisr_desktop.db.workshops import session_sheet
 from jisr_desktop.domain.person import format_phone
 from jisr_desktop.domain.workshops import MARK_LABELS, Mark
@@ -26,7 +26,7 @@ from jisr_desktop.i18n import N_
 from jisr_desktop.reports.common import center_name, label, person_name, time_of_day
 from jisr_desktop.reports.document import build_pdf
 from jisr_desktop.reports.flowables import RosterTable, TextBlock, heading
-from jisr_desktop.reports.formatting import is_rtl
+from jisr_desktop.reports.formatting import format_day, is_rtl
 from jisr_desktop.reports.queries import sessions_on
 from jisr_desktop.reports.text import mark_ltr
 
@@ -45,6 +45,16 @@ TITLES = {
 COL_NO = N_("No.")
 COL_CHILD = N_("Child")
 COL_GUARDIAN = N_("Guardian")
+COL_HEALTH = N_("Allergies and health")
+COL_PICKUPS = N_("Authorised to pick up")
+AGE_MONTHS = N_("{months} months")
+EMERGENCY = N_("Emergency: {phone} ({who})")
+ALLERGY_LEGEND = N_("Shaded cell: allergy: check before any food or care.")
+NURSERY_TOTALS = N_("Total on the roster: {total}. Present: {present}. Absent: {absent}. Still here: {here}.")
+TOTALS_BLANK = N_("Total present: ____   Absent: ____   Still here at closing: ____")
+PRINTED_AT = N_("Printed on {date} at {time}.")
+SIGN_EDUCATOR = N_("Educator on duty — name and signature")
+SIGN_COORDINATOR = N_("Coordinator — signature")
 COL_TIME_IN = N_("Time in")
 COL_TIME_OUT = N_("Time out")
 COL_DROP_SIGN = N_("Dropped off by — signature")
@@ -94,6 +104,25 @@ def _blank_rows(rows: list[list[str]], width: int, start: int) -> list[list[str]
     return rows + [[str(start + i)] + [""] * (width - 1) for i in range(BLANK_EXTRA_ROWS)]
 
 
+def _cin_tail(cin: str | None) -> str:
+    """The last digits of a CIN only (enough to check at the door, not a copy of the card)."""
+    return f"…{cin[-4:]}" if cin else ""
+
+
+def _pickups(safety: ChildSafety | None, lang: str) -> str:
+    if safety is None:
+        return ""
+    lines = []
+    for a in safety.pickups:
+        parts = [a.name]
+        if a.relationship:
+            parts.append(a.relationship)
+        if a.cin:
+            parts.append(mark_ltr(_cin_tail(a.cin)))
+        lines.append(" · ".join(parts))
+    return "\n".join(lines)
+
+
 def _nursery_story(ctx: Context, r: RosterRequest) -> list[Flowable]:
     lang = r.lang
     board = nursery_day(ctx=ctx, day=r.day)
@@ -101,32 +130,60 @@ def _nursery_story(ctx: Context, r: RosterRequest) -> list[Flowable]:
     if r.blank:  # the enrolled children only (the board also lists children who just came)
         enrolled = {e.person_id for e in enrolled_children(ctx=ctx)}
         listed = [row for row in board.rows if row.child_id in enrolled]
+    safety = nursery_safety(ctx=ctx, day=r.day, child_ids=[row.child_id for row in listed])
     rows = []
+    highlight = []
     for i, row in enumerate(listed, start=1):
+        s = safety.get(row.child_id)
         child = person_name(row.child_name_ar, row.child_name_lat, lang)
-        notes = [a.text(lang) for a in row.alerts if a.needs_ack]
-        guardian = "\n".join(x for x in (row.guardian_name, format_phone(row.guardian_phone)) if x)
+        if s is not None and s.age_months is not None:
+            child += "\n" + label(AGE_MONTHS, lang, months=s.age_months)
+        health = "\n".join(a.text(lang) for a in row.alerts if a.needs_ack)
+        if s is not None and s.allergies:
+            highlight.append((i - 1, 2))
+        guardian_lines = [row.guardian_name, format_phone(row.guardian_phone)]
+        if s is not None and s.emergency_phone:
+            who = " · ".join(x for x in (s.emergency_name, s.emergency_relationship) if x)
+            guardian_lines.append(label(EMERGENCY, lang, phone=mark_ltr(format_phone(s.emergency_phone) or ""),
+                                        who=who or "—"))
+        guardian = "\n".join(x for x in guardian_lines if x)
+        pickups = _pickups(s, lang)
         if r.blank:
-            rows.append([str(i), "\n".join([child, *notes]), guardian, "", "", "", ""])
+            rows.append([str(i), child, health, guardian, pickups, "", "", "", ""])
         else:
             drop = row.dropped_off_by
             pick = row.picked_up_by + (f"\n({row.override_reason})" if row.override_reason else "")
-            rows.append([str(i), "\n".join([child, *notes]), guardian, time_of_day(row.time_in), drop,
+            rows.append([str(i), child, health, guardian, pickups, time_of_day(row.time_in), drop,
                          time_of_day(row.time_out), pick])
-    columns = [(label(COL_NO, lang), 0.35, "center"), (label(COL_CHILD, lang), 1.7),
-               (label(COL_GUARDIAN, lang), 1.7), (label(COL_TIME_IN, lang), 0.6, "center"),
-               (label(COL_DROP_SIGN, lang), 1.45), (label(COL_TIME_OUT, lang), 0.6, "center"),
-               (label(COL_PICK_SIGN, lang), 1.45)]
+    columns = [(label(COL_NO, lang), 0.3, "center"), (label(COL_CHILD, lang), 1.35),
+               (label(COL_HEALTH, lang), 1.1), (label(COL_GUARDIAN, lang), 1.45),
+               (label(COL_PICKUPS, lang), 1.45), (label(COL_TIME_IN, lang), 0.5, "center"),
+               (label(COL_DROP_SIGN, lang), 1.1), (label(COL_TIME_OUT, lang), 0.5, "center"),
+               (label(COL_PICK_SIGN, lang), 1.1)]
     story: list[Flowable] = []
     if r.blank:
         rows = _blank_rows(rows, len(columns), len(rows) + 1)
         story.append(_note(label(PAPER_NOTE, lang), lang))
+    story.append(_note(label(ALLERGY_LEGEND, lang), lang))
+    story += [Spacer(1, 2 * mm), RosterTable(columns, rows, lang=lang, size=8.5, min_row_height=SIGNATURE_ROW,
+                                             highlight=highlight)]
+    story.append(Spacer(1, 3 * mm))
+    if r.blank:
+        story.append(_note(label(TOTALS_BLANK, lang), lang))
     else:
-        present = len(board.present)
-        story.append(_note(label(NURSERY_SUMMARY, lang, total=len(board.rows), arrived=board.arrived_count,
-                                 present=present), lang))
-    story += [Spacer(1, 2 * mm), RosterTable(columns, rows, lang=lang, min_row_height=SIGNATURE_ROW)]
+        arrived = board.arrived_count
+        absent = sum(1 for row in board.rows if row.time_in is None)  # on the roster, not come
+        story.append(_note(label(NURSERY_TOTALS, lang, total=len(board.rows), present=arrived, absent=absent,
+                                 here=len(board.present)), lang))
+    now = ctx.now().astimezone()
+    story.append(_note(label(PRINTED_AT, lang, date=format_day(now.date(), lang), time=now.strftime("%H:%M")), lang))
+    story += [Spacer(1, 2 * mm), _sign_block(lang)]
     return story
+
+
+def _sign_block(lang: str) -> Flowable:
+    return RosterTable([(label(SIGN_EDUCATOR, lang), 1.0), (label(SIGN_COORDINATOR, lang), 1.0)],
+                       [["", ""]], lang=lang, size=9.5, min_row_height=16 * mm, zebra=False)
 
 
 def _club_story(ctx: Context, r: RosterRequest) -> list[Flowable]:

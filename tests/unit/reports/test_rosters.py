@@ -42,8 +42,8 @@ def test_nursery_roster_french_has_names_times_and_header(coord_ctx, sc, pdf_too
                      "Centre test", "2 novembre 2026", "Page 1 sur 1", "Youssef Bennani"):
         assert expected in text, expected
     assert "Crèche" in text or "crèche" in text
-    # summary: 3 on the roster, 2 arrived, 1 still present
-    assert "3" in text and "Arrivés : 2" in text.replace("\u202f", " ")
+    # totals: 3 on the roster, 2 came, 1 absent, 1 still present
+    assert "Présents : 2. Absents : 1. Encore là : 1." in text.replace("\u202f", " ")
     not_blank(pdf)
 
 
@@ -63,7 +63,8 @@ def test_blank_nursery_roster_lists_enrolled_children_without_times(coord_ctx, s
     for name in ("Salma El Alaoui", "Adam Bennani", "Lina Tazi"):
         assert name in text
     assert "Youssef Bennani" not in text.split("Tuteur")[-1].split("Adam Bennani")[-1]  # no drop-off names
-    assert "08:30" not in text and "16:45" not in text
+    table = text.split("Imprimé le")[0]  # the printed-at time is not a check-in time
+    assert "08:30" not in table and "16:45" not in table
     not_blank(pdf)
 
 
@@ -90,3 +91,25 @@ def test_workshop_sheet_for_the_day_and_blank(coord_ctx, sc, pdf_tools) -> None:
 def test_workshop_sheet_on_a_day_without_session(coord_ctx, sc, pdf_tools) -> None:
     text = joined(pdf_tools, roster(coord_ctx, "workshop", "fr", day=date(2026, 11, 3)))
     assert "Aucune séance" in text
+
+
+def test_nursery_roster_carries_safety_columns_totals_and_signatures(coord_ctx, sc, pdf_tools) -> None:
+    from jisr_desktop.db.enrollments import NURSERY, current_for
+    from jisr_desktop.services import nursery
+    salma = current_for(coord_ctx, NURSERY, sc.people["salma"].id)
+    assert salma is not None
+    nursery.add_pickup(ctx=coord_ctx, enrollment_id=salma.id, data={
+        "name": "Hind Amrani", "cin": "BK765432", "phone": "0661000111", "relationship": "Tante"})
+    for blank in (False, True):
+        text = joined(pdf_tools, roster(coord_ctx, "nursery", "fr", blank=blank)).replace("\u202f", " ")
+        assert "Hind Amrani" in text and "…5432" in text and "BK765432" not in text  # last CIN digits only
+        assert "Tante" in text
+        assert shape_line("فاطمة العلوي", False) in text or "Fatima El Alaoui" in text  # the guardian too
+        assert "19 mois" in text  # Salma, born 2025-03-10, on 2026-11-02
+        assert "Cellule colorée" in text  # the allergy legend
+        assert "Éducatrice" in text or "Éducateur" in text
+        assert "Imprimé le" in text
+        if blank:
+            assert "Présents : ____" in text
+        else:
+            assert "Total sur la liste : 3. Présents : 2. Absents : 1. Encore là : 1." in text
