@@ -7,7 +7,6 @@ the OpenAPI description.
 
 from __future__ import annotations
 
-import asyncio
 import functools
 import logging
 import time
@@ -26,7 +25,7 @@ from jisr_hq import clock, devices, sealed
 from jisr_hq import pull as pull_mod
 from jisr_hq import push as push_mod
 from jisr_hq.bodies import json_response, parse
-from jisr_hq.errors import ApiError
+from jisr_hq.errors import ApiError, error_response
 from jisr_hq.models import Device
 from jisr_protocol.sealed import USER_PROOF_HEADER
 
@@ -62,7 +61,14 @@ def _body_doc(model: type[BaseModel]) -> dict[str, object]:
 
 @api.exception_handler(ApiError)
 def _api_error(request: HttpRequest, exc: ApiError) -> HttpResponse:
-    return json_response(exc.body, status=exc.status)
+    return exc.response()
+
+
+@api.exception_handler(Exception)
+def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """Never a traceback or an HTML page to a desktop (in debug mode ninja would answer one)."""
+    log.error("unexpected failure serving %s %s", request.method, request.path, exc_info=exc)
+    return error_response("server_error", "HQ failed to handle this request; it has been logged.")
 
 
 @api.exception_handler(NinjaValidationError)
@@ -125,15 +131,21 @@ async def push(request: HttpRequest) -> HttpResponse:
     pipelined = request.headers.get(p.PIPELINE_HEADER) == "1"
     deadline = time.monotonic() + push_mod.GAP_WAIT_SECONDS
     while True:
+        seen = push_mod.commits_of(device.id, body.epoch)
         try:
             answer = await sync_to_async(_released(push_mod.push_once))(device, body, prepared)
-            return json_response(answer)
         except push_mod.Gap as gap:
-            if not (pipelined and gap.may_wait(body) and time.monotonic() < deadline):
+            left = deadline - time.monotonic()
+            if not (pipelined and gap.may_wait(body) and left > 0):
                 error = gap.error()
                 await sync_to_async(_released(push_mod.audit_refusal))(device, body, error)
                 raise error from None
-        await asyncio.sleep(push_mod.GAP_POLL_SECONDS)
+        else:
+            push_mod.committed(device.id, body.epoch)
+            return json_response(answer)
+        await push_mod.wait_for_commit(
+            device.id, body.epoch, seen, min(left, push_mod.GAP_POLL_SECONDS)
+        )
 
 
 def _released(fn: Callable[P, R]) -> Callable[P, R]:

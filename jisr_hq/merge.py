@@ -37,7 +37,7 @@ from jisr_protocol import (
     check_values,
     device_of,
 )
-from jisr_protocol.schema import SCHEMA_V
+from jisr_protocol.schema import SCHEMA_V, text_problem
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +73,8 @@ class Prepared:
     patch: dict[str, Any] | None = None
     canonical: str = ""
     content_digest: str = ""
+    problem: str = ""
+    """Why the op was refused as invalid, naming the field (logged and kept in PushAudit)."""
 
 
 def prepare(ops: list[Op], center_id: uuid.UUID) -> list[Prepared]:
@@ -83,10 +85,10 @@ def prepare(ops: list[Op], center_id: uuid.UUID) -> list[Prepared]:
     for op in ops:
         spec = entity_spec(op.entity)
         prep = Prepared(op, spec, op.digest())
-        prep.reason = _static_reason(op, spec, center)
+        prep.reason = _text_reason(prep) or _static_reason(op, spec, center)
         if prep.reason is None:
             patch = _upgrade(spec, op.schema_v, dict(op.patch))
-            prep.reason = _value_reason(op, spec, patch)
+            prep.reason = _value_reason(prep, spec, patch)
         if prep.reason is None:
             prep.patch = patch
             if spec.family == "event":
@@ -108,16 +110,34 @@ def _static_reason(op: Op, spec: EntitySpec, center: str) -> str | None:
     return None
 
 
-def _value_reason(op: Op, spec: EntitySpec, patch: dict[str, Any]) -> str | None:
+def _text_reason(prep: Prepared) -> str | None:
+    """Text no database can store anywhere in the op (a NUL, an unpaired surrogate): in a
+    value, even of a field a newer schema has, in a base clock, the op's clock or its author.
+    Checked first, so it never reaches PostgreSQL (which refuses the whole statement)."""
+    op = prep.op
+    texts = [("hlc", op.hlc), ("user_id", op.user_id), ("proof", op.proof)]
+    texts += [(name, value) for name, value in op.patch.items()]
+    texts += [(f"base.{name}", value) for name, value in op.base.items()]
+    for name, value in texts:
+        if isinstance(value, str) and (problem := text_problem(value)):
+            prep.problem = f"{op.entity}.{name} {problem}"
+            log.info("op %s refused: %s", op.op_id, prep.problem)
+            return "invalid_value"
+    return None
+
+
+def _value_reason(prep: Prepared, spec: EntitySpec, patch: dict[str, Any]) -> str | None:
     """The schema's verdict on the (upgraded) patch: every field known and every value fitting
     (jisr_protocol/schema.py). An event carries every required field; a record patch carries
     only what changed, so requiredness is not checked for it. Only the reason travels back
     (the wire's `Rejected` has no room for more); the field is logged."""
+    op = prep.op
     problems = check_values(op.entity, patch, whole=op.kind == "event",
                             newer=spec.schema_v > SCHEMA_V)
     if not problems:
         return None
-    log.info("op %s refused: %s", op.op_id, "; ".join(str(p) for p in problems[:5]))
+    prep.problem = "; ".join(str(p) for p in problems[:5])
+    log.info("op %s refused: %s", op.op_id, prep.problem)
     unknown = any(p.kind == "unknown" for p in problems)
     return "unknown_field" if unknown else "invalid_value"
 

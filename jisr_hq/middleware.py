@@ -5,21 +5,30 @@ nine middlewares an API request made some twenty hops around its view, and a pip
 reached HQ's merge tens of milliseconds late (measured). So a request under /api/ is served
 by this one async middleware: it resolves the URL, calls the view (a sync view on Django's
 sync thread, as Django's own handler does) and gzips the answer, without the rest of the
-stack. Everything else (the admin, i18n) goes through the full stack."""
+stack. Everything else (the admin, i18n) goes through the full stack.
+
+Every answer under /api/ is JSON of the protocol's error shape when it is not a view's own
+answer: an unknown path is `404 not_found`, a wrong method `405 method_not_allowed`, and an
+exception no view handled `500 server_error` (logged with its traceback); a desktop never
+receives Django's HTML pages."""
 
 from __future__ import annotations
 
 import gzip
+import logging
 import re
 from collections.abc import Awaitable, Callable
 
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction, sync_to_async
 from django.http import HttpRequest, HttpResponseBase
-from django.urls import resolve
+from django.urls import Resolver404, resolve
 from django.utils.cache import patch_vary_headers
 
 from jisr_hq import tls
+from jisr_hq.errors import error_response
 from jisr_protocol import pins
+
+log = logging.getLogger(__name__)
 
 API_PREFIX = "/api/"
 NEXT_PIN = tls.next_pin() or ""
@@ -49,12 +58,28 @@ class ApiMiddleware:
     async def __call__(self, request: HttpRequest) -> HttpResponseBase:
         if not request.path_info.startswith(API_PREFIX):
             return await self.get_response(request)
-        match = resolve(request.path_info)  # Resolver404 becomes Django's 404 answer
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return error_response("not_found", "There is no such address in HQ's API.")
         request.resolver_match = match
         view = match.func
         if not iscoroutinefunction(view):
             view = sync_to_async(view, thread_sensitive=True)
-        response: HttpResponseBase = await view(request, *match.args, **match.kwargs)
+        try:
+            response: HttpResponseBase = await view(request, *match.args, **match.kwargs)
+        except Exception:
+            log.exception("unexpected failure serving %s %s", request.method, request.path)
+            return error_response(
+                "server_error", "HQ failed to handle this request; it has been logged."
+            )
+        if response.status_code == 405 and "json" not in response.get("Content-Type", ""):
+            allow = response.get("Allow")
+            response = error_response(
+                "method_not_allowed", f"{request.method} is not allowed at this address."
+            )
+            if allow:
+                response.headers["Allow"] = allow
         if NEXT_PIN:  # a planned key rollover, announced under the current key (docs/security.md)
             response.headers[pins.TLS_NEXT_PIN_HEADER] = NEXT_PIN
         return await _gzipped(request, response)

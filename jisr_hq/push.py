@@ -15,11 +15,15 @@ once: `push_once` reports the gap and the caller waits a little for the predeces
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
+import uuid
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 
 from jisr_hq import clock, store, testhooks
+from jisr_hq.dashboard import indicators
 from jisr_hq.errors import ApiError
 from jisr_hq.merge import BatchMerger, Prepared, prepare
 from jisr_hq.models import BatchReceipt, Device, PushAudit
@@ -37,7 +41,37 @@ log = logging.getLogger(__name__)
 
 GAP_WAIT_SECONDS = 3.0
 """How long a pipelined batch that arrived before its predecessor waits for it."""
-GAP_POLL_SECONDS = 0.002
+GAP_POLL_SECONDS = 0.05
+"""A held batch is woken at once when its device's predecessor commits in this process; it
+looks at the database again at most this often otherwise (a predecessor committed by another
+worker process). It used to poll every 2 ms, and 96 held batches slowed other centers."""
+
+_commits: dict[tuple[uuid.UUID, int], int] = {}
+_wakers: dict[tuple[uuid.UUID, int], asyncio.Event] = {}
+
+
+def commits_of(device_id: uuid.UUID, epoch: int) -> int:
+    """How many batches of this (device, epoch) committed in this process (event loop only)."""
+    return _commits.get((device_id, epoch), 0)
+
+
+def committed(device_id: uuid.UUID, epoch: int) -> None:
+    """A batch of this stream committed: wake the batches held behind it (event loop only)."""
+    key = (device_id, epoch)
+    _commits[key] = _commits.get(key, 0) + 1
+    waker = _wakers.pop(key, None)
+    if waker is not None:
+        waker.set()
+
+
+async def wait_for_commit(device_id: uuid.UUID, epoch: int, seen: int, timeout: float) -> None:
+    """Until a batch of this stream commits after `seen` (see `commits_of`), or `timeout`."""
+    key = (device_id, epoch)
+    if _commits.get(key, 0) != seen:
+        return
+    waker = _wakers.setdefault(key, asyncio.Event())
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(waker.wait(), timeout)
 
 
 class Gap(Exception):
@@ -98,18 +132,18 @@ def _apply(device: Device, req: PushRequest, prepared: list[Prepared]) -> PushRe
     new = [prep for prep in prepared if prep.op.seq > hwm]
     rejected = _check_replayed(device, req.epoch, old, hwm)
 
-    merger = BatchMerger(device)
-    merger.preload([prep.op for prep in new])
+    verdicts, conflicts = _merge(device, new)
     reasons: dict[str, int] = {}
     rejected_new: dict[str, str] = {}
-    for prep in new:
+    invalid: list[dict[str, object]] = []
+    for prep, reason in zip(new, verdicts, strict=True):
         op = prep.op
-        reason = merger.apply(prep)
         if reason:
             rejected.append(Rejected(seq=op.seq, op_id=op.op_id, reason=reason))
             reasons[reason] = reasons.get(reason, 0) + 1
             rejected_new[str(op.seq)] = reason
-    merger.flush()
+            if prep.problem and len(invalid) < 20:
+                invalid.append({"seq": op.seq, "problem": prep.problem[:300]})
     store.write_receipt(
         device.center_id,
         device.id,
@@ -127,14 +161,49 @@ def _apply(device: Device, req: PushRequest, prepared: list[Prepared]) -> PushRe
         req.epoch,
         req.first_seq,
         (len(req.ops), len(new) - n_rejected_new, len(old), n_rejected_new),
-        {"reasons": reasons, "conflicts": merger.conflict_count},
+        {"reasons": reasons, "conflicts": conflicts, "invalid": invalid},
     )
+    indicators.after_push(device.center_id, [prep.op for prep in new], rejected_new)
     testhooks.pause_before_commit()
     return PushResponse(
         acked_through=max(hwm, new[-1].op.seq if new else 0),
         server_hlc=clock.now_text(),
         rejected=rejected,
     )
+
+
+def _merge(device: Device, new: list[Prepared]) -> tuple[list[str | None], int]:
+    """Merge the batch's new ops: each op's rejection reason (None: accepted) and the
+    number of conflicts logged. The whole batch is merged and written at once, in a
+    savepoint; if the database refuses anything in it, the batch is merged again one op per
+    savepoint, and an op the database still refuses is rejected alone (`invalid_value`,
+    logged): one bad op never fails the batch or blocks the device's stream."""
+    merger = BatchMerger(device)
+    try:
+        with transaction.atomic():
+            merger.preload([prep.op for prep in new])
+            verdicts = [merger.apply(prep) for prep in new]
+            merger.flush()
+        return verdicts, merger.conflict_count
+    except DatabaseError:
+        log.warning("batch of %s refused by the database; merging op by op", device.id,
+                    exc_info=True)
+    verdicts = []
+    conflicts = 0
+    for prep in new:
+        one = BatchMerger(device)
+        try:
+            with transaction.atomic():
+                reason = one.apply(prep)
+                one.flush()
+        except DatabaseError as exc:
+            log.warning("op %s refused by the database: %s", prep.op.op_id, exc)
+            prep.problem = f"{prep.op.entity}: refused by the database"
+            reason = "invalid_value"
+        else:
+            conflicts += one.conflict_count
+        verdicts.append(reason)
+    return verdicts, conflicts
 
 
 def _check_replayed(device: Device, epoch: int, old: list[Prepared], hwm: int) -> list[Rejected]:

@@ -140,13 +140,14 @@ SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 
 INSTALLED_APPS = [
+    # First, so that its createsuperuser (password validators with --noinput too) wins.
+    "jisr_hq.apps.JisrHqConfig",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    "jisr_hq.apps.JisrHqConfig",
 ]
 
 MIDDLEWARE = [
@@ -181,6 +182,18 @@ TEMPLATES = [
 ASGI_APPLICATION = "jisr_hq.asgi.application"
 DATABASES = {"default": _database(HOME)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+"""Every path that creates an account checks these: the admin's forms, `createsuperuser`
+(even with --noinput: jisr_hq/management/commands/createsuperuser.py) and `add-staff`."""
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

@@ -73,6 +73,8 @@ class FieldSpec:
             return "must be text"
         if "\x00" in value:
             return "must not contain a NUL character"
+        if not value.isascii() and not _is_utf8(value):
+            return "must not contain an unpaired surrogate"
         limit = self.max_length
         if limit is not None and len(value) > limit:
             return f"must be at most {limit} characters"
@@ -90,6 +92,25 @@ class FieldSpec:
         if self.choices is not None and value not in self.choices:
             return "must be one of " + ", ".join(sorted(self.choices))
         return None
+
+
+def _is_utf8(text: str) -> bool:
+    """False for text holding an unpaired surrogate (neither UTF-8 nor PostgreSQL can store it)."""
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def text_problem(value: str) -> str | None:
+    """What no stored text may hold, whatever its field: a NUL character (PostgreSQL refuses
+    it) or an unpaired surrogate (not UTF-8)."""
+    if "\x00" in value:
+        return "must not contain a NUL character"
+    if not value.isascii() and not _is_utf8(value):
+        return "must not contain an unpaired surrogate"
+    return None
 
 
 def _valid_date(text: str) -> bool:

@@ -223,3 +223,4 @@ class PushAudit(models.Model):
     class Meta:
         verbose_name = _("push audit entry")
         verbose_name_plural = _("push audit")
+

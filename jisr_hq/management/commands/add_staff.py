@@ -6,6 +6,9 @@ import os
 from argparse import ArgumentParser
 from typing import Any
 
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+
 from jisr_hq.management.base import HqCommand, OperatorError, center_by_code
 from jisr_hq.models import StaffAccount
 from jisr_protocol import ROLES
@@ -28,8 +31,10 @@ class Command(HqCommand):
         if StaffAccount.objects.filter(username=username).exists():
             raise OperatorError(f"a staff account {username!r} already exists")
         password = options["password"] or os.environ.get("JISR_HQ_STAFF_PASSWORD", "")
-        if len(password) < 8:
-            raise OperatorError("the password must have at least 8 characters")
+        try:
+            validate_password(password)  # settings.AUTH_PASSWORD_VALIDATORS
+        except ValidationError as exc:
+            raise OperatorError("the password is refused: " + " ".join(exc.messages)) from exc
         staff = StaffAccount(
             center=center_by_code(options["center"]),
             username=username,
