@@ -115,7 +115,7 @@ def _text_reason(prep: Prepared) -> str | None:
     value, even of a field a newer schema has, in a base clock, the op's clock or its author.
     Checked first, so it never reaches PostgreSQL (which refuses the whole statement)."""
     op = prep.op
-    texts = [("hlc", op.hlc), ("user_id", op.user_id), ("proof", op.proof)]
+    texts: list[tuple[str, object]] = [("hlc", op.hlc), ("user_id", op.user_id), ("proof", op.proof)]
     texts += [(name, value) for name, value in op.patch.items()]
     texts += [(f"base.{name}", value) for name, value in op.base.items()]
     for name, value in texts:
