@@ -1,0 +1,108 @@
+"""The dashboard in a real headless Chromium (Debian's chromium + chromedriver, via selenium)
+against a real HQ on loopback with data pushed by a desktop: sign in, the overview in Arabic
+right to left, the switch to French, a scoped user refused another region's center by URL.
+Screenshots of each page in both languages go to docs/screenshots/ (docs/hq.md, "Dashboard")."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.hq.dashkit import add_user, new_center, serve_people
+from tests.hq.hqkit import HqServer, SimDesktop
+
+webdriver = pytest.importorskip("selenium.webdriver")
+from selenium.webdriver.chrome.options import Options  # noqa: E402
+from selenium.webdriver.chrome.service import Service  # noqa: E402
+from selenium.webdriver.common.by import By  # noqa: E402
+
+CHROMIUM, DRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
+MONTH = "2026-03"
+SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+pytestmark = pytest.mark.skipif(
+    not (shutil.which(CHROMIUM) and shutil.which(DRIVER)), reason="Debian chromium not installed"
+)
+
+
+@pytest.fixture
+def browser() -> Iterator[webdriver.Chrome]:
+    opts = Options()
+    opts.binary_location = CHROMIUM
+    for arg in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--window-size=1280,1000",
+        "--ignore-certificate-errors",
+        "--disable-dev-shm-usage",
+    ):
+        opts.add_argument(arg)
+    driver = webdriver.Chrome(service=Service(DRIVER), options=opts)
+    driver.set_page_load_timeout(60)
+    yield driver
+    driver.quit()
+
+
+def sign_in(driver: webdriver.Chrome, hq: HqServer, user: str, lang: str) -> None:
+    driver.get(f"{hq.base_url}/{lang}/dashboard/login/")
+    driver.find_element(By.ID, "id_username").send_keys(user)
+    driver.find_element(By.ID, "id_password").send_keys("correct horse battery")
+    driver.find_element(By.ID, "sign-in").click()
+
+
+def shot(driver: webdriver.Chrome, name: str, backend: str) -> None:
+    if backend == "sqlite":
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        driver.save_screenshot(str(SHOTS / f"hq-dashboard-{name}.png"))
+
+
+def test_sign_in_arabic_rtl_switch_to_french_and_scope(
+    hq: HqServer, browser: webdriver.Chrome
+) -> None:
+    backend = hq.backend
+    rabat, enroll_r = new_center(hq, "04.421")
+    casa, enroll_c = new_center(hq, "06.141")
+    for enroll, n in ((enroll_r, 7), (enroll_c, 3)):
+        desk = SimDesktop.enroll(hq.base_url, enroll)
+        try:
+            serve_people(desk, n)
+        finally:
+            desk.close()
+
+    sign_in(browser, hq, add_user(hq, "national"), "ar")
+    assert browser.find_elements(By.ID, "logout")
+    browser.get(f"{hq.base_url}/ar/dashboard/?month={MONTH}")
+    html = browser.find_element(By.TAG_NAME, "html")
+    assert html.get_attribute("dir") == "rtl" and html.get_attribute("lang") == "ar"
+    assert "النظرة الوطنية" in browser.find_element(By.ID, "nav-overview").text
+    # Region 06 has three children this month: below the center level, "< 5".
+    assert "< 5" in browser.find_element(By.TAG_NAME, "main").text
+    shot(browser, "overview-ar", backend)
+
+    browser.find_element(By.ID, "switch-lang").click()
+    html = browser.find_element(By.TAG_NAME, "html")
+    assert html.get_attribute("dir") == "ltr" and html.get_attribute("lang") == "fr"
+    assert browser.find_element(By.ID, "nav-overview").text == "Vue nationale"
+    shot(browser, "overview-fr", backend)
+    browser.get(f"{hq.base_url}/fr/dashboard/health/")
+    assert rabat in browser.page_source and casa in browser.page_source
+    shot(browser, "health-fr", backend)
+    browser.get(f"{hq.base_url}/ar/dashboard/health/")
+    shot(browser, "health-ar", backend)
+    browser.get(f"{hq.base_url}/ar/dashboard/center/{rabat}/?month={MONTH}")
+    assert browser.find_element(By.TAG_NAME, "html").get_attribute("dir") == "rtl"
+    shot(browser, "center-ar", backend)
+    browser.get(f"{hq.base_url}/fr/dashboard/center/{rabat}/?month={MONTH}")
+    shot(browser, "center-fr", backend)
+
+    browser.delete_all_cookies()
+    sign_in(browser, hq, add_user(hq, "region:04"), "fr")
+    browser.get(f"{hq.base_url}/fr/dashboard/center/{rabat}/")
+    assert rabat in browser.page_source
+    browser.get(f"{hq.base_url}/fr/dashboard/center/{casa}/")
+    assert casa not in browser.page_source
+    assert "Centre " + casa not in browser.page_source
