@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMainWindow,
     QPushButton,
+    QScrollArea,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -259,8 +260,19 @@ class MainWindow(RetranslateMixin, QMainWindow):
             screen = cls(self.session, self.pages) if cls is not None else ComingPage(section)
             screen.setObjectName(f"section_{section.key}")
             self.screens[section.key] = screen
-            self.pages.addWidget(screen)
-        self.pages.setCurrentWidget(screen)
+            # Each screen in its own scroll area: a long page (the campaigns form) scrolls
+            # instead of raising the stack's minimum size, which grew the whole window past
+            # a 1366x768 screen and kept it so for every other section.
+            holder = QScrollArea()
+            holder.setObjectName(f"scroll_{section.key}")
+            holder.setWidgetResizable(True)
+            holder.setFrameShape(QScrollArea.Shape.NoFrame)
+            holder.setWidget(screen)
+            self.pages.addWidget(holder)
+        holder_of = screen.parentWidget()
+        while holder_of is not None and not isinstance(holder_of, QScrollArea):
+            holder_of = holder_of.parentWidget()
+        self.pages.setCurrentWidget(holder_of if holder_of is not None else screen)
         activated = getattr(screen, "activated", None)
         if callable(activated):
             activated()
