@@ -143,8 +143,12 @@ class RosterTable(Flowable):
         bold_first_column: bool = False,
         highlight: Sequence[tuple[int, int]] = (),
         highlight_color: Any = None,
+        caption: str | None = None,
     ) -> None:
         super().__init__()
+        # a line spanning the table above its column titles, repeated on every page (which
+        # workshop and session a continuation page belongs to)
+        self.caption = caption
         # (row, column) of body cells to shade, in reading order (an allergy on a roster)
         self.highlight = list(highlight)
         self.highlight_color = highlight_color or colors.HexColor("#ffd966")
@@ -195,6 +199,11 @@ class RosterTable(Flowable):
             for row in self.rows
         ]
         data = ([self._ordered(header)] if self.header else []) + [self._ordered(r) for r in body]
+        top = 0
+        if self.caption:
+            cap = TextBlock(self.caption, rtl=self.rtl, size=self.header_size, bold=True)
+            data.insert(0, [cap] + [""] * (len(self.fractions) - 1))
+            top = 1
         style = [
             ("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor("#555555")),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -203,9 +212,11 @@ class RosterTable(Flowable):
             ("TOPPADDING", (0, 0), (-1, -1), self.padding),
             ("BOTTOMPADDING", (0, 0), (-1, -1), self.padding),
         ]
-        first_body = 1 if self.header else 0
+        first_body = top + (1 if self.header else 0)
+        if top:
+            style.append(("SPAN", (0, 0), (-1, 0)))
         if self.header:
-            style.append(("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e4e4e4")))
+            style.append(("BACKGROUND", (0, top), (-1, top), colors.HexColor("#e4e4e4")))
         if self.zebra and self.rows:
             style.append(("ROWBACKGROUNDS", (0, first_body), (-1, -1),
                           [colors.white, colors.HexColor("#f6f6f6")]))

@@ -9,7 +9,7 @@ the desktop's. Rosters are landscape A4 so that signature cells have room.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import IO
 
@@ -25,7 +25,7 @@ from jisr_desktop.domain.workshops import MARK_LABELS, Mark
 from jisr_desktop.i18n import N_
 from jisr_desktop.reports.common import center_name, label, person_name, time_of_day
 from jisr_desktop.reports.document import build_pdf
-from jisr_desktop.reports.flowables import RosterTable, TextBlock, heading
+from jisr_desktop.reports.flowables import RosterTable, TextBlock
 from jisr_desktop.reports.formatting import format_day, is_rtl
 from jisr_desktop.reports.queries import sessions_on
 from jisr_desktop.reports.text import mark_ltr
@@ -71,6 +71,7 @@ CLUB_SUMMARY = N_("Members on the sheet: {total}. Came today: {came}.")
 SESSION_SUMMARY = N_("Participants: {total}. Present or late: {attended}.")
 PAPER_NOTE = N_("Paper roster: write the times and sign; enter it in Jisr Desktop when the computer works again.")
 SESSION_HEADING = N_("{workshop} — {start} to {end}")
+SESSION_WHEN = N_("{workshop} — {day}, {start} to {end}")
 SESSION_DETAILS = N_("Trainer: {trainer}. Topic: {topic}.")
 NO_SESSION = N_("No workshop session on this day.")
 
@@ -215,7 +216,6 @@ def _club_story(ctx: Context, r: RosterRequest) -> list[Flowable]:
 
 def _workshop_story(ctx: Context, r: RosterRequest) -> list[Flowable]:
     lang = r.lang
-    rtl = is_rtl(lang)
     ids = [r.session_id] if r.session_id else [s["id"] for s in sessions_on(ctx.db, r.day)]
     story: list[Flowable] = []
     if not ids:
@@ -224,9 +224,9 @@ def _workshop_story(ctx: Context, r: RosterRequest) -> list[Flowable]:
         sheet = session_sheet(ctx=ctx, session_id=session_id)
         if n:
             story.append(PageBreak())
-        story.append(heading(label(SESSION_HEADING, lang, workshop=sheet.workshop_title,
-                                   start=mark_ltr(time_of_day(sheet.starts_at)),
-                                   end=mark_ltr(time_of_day(sheet.ends_at))), rtl=rtl, size=12))
+        when = label(SESSION_WHEN, lang, workshop=sheet.workshop_title,
+                     day=format_day(_local_day(sheet.starts_at), lang),
+                     start=mark_ltr(time_of_day(sheet.starts_at)), end=mark_ltr(time_of_day(sheet.ends_at)))
         if sheet.trainer or sheet.topic:
             story.append(_note(label(SESSION_DETAILS, lang, trainer=sheet.trainer or "—",
                                      topic=sheet.topic or "—"), lang))
@@ -239,15 +239,24 @@ def _workshop_story(ctx: Context, r: RosterRequest) -> list[Flowable]:
                 status = label(MARK_LABELS[Mark(row.status)], lang) if row.status in set(Mark) else ""
                 if row.reason:
                     status += f"\n{row.reason}"
-                rows.append([str(i), name, status, time_of_day(row.marked_at), ""])
+                marked = ""
+                if row.marked_at is not None:  # when the mark was typed, with its day
+                    marked = f"{_local_day(row.marked_at):%d/%m/%Y}\n{time_of_day(row.marked_at)}"
+                rows.append([str(i), name, status, marked, ""])
         columns = [(label(COL_NO, lang), 0.35, "center"), (label(COL_PARTICIPANT, lang), 2.6),
-                   (label(COL_STATUS, lang), 1.0), (label(COL_TIME, lang), 0.6, "center"),
-                   (label(COL_SIGNATURE, lang), 2.0)]
+                   (label(COL_STATUS, lang), 1.0), (label(COL_TIME, lang), 0.8, "center"),
+                   (label(COL_SIGNATURE, lang), 1.8)]
         if r.blank:
             rows = _blank_rows(rows, len(columns), len(rows) + 1)
             story.append(_note(label(PAPER_NOTE, lang), lang))
         else:
             attended = sheet.count("present") + sheet.count("late")
             story.append(_note(label(SESSION_SUMMARY, lang, total=len(sheet.rows), attended=attended), lang))
-        story += [Spacer(1, 2 * mm), RosterTable(columns, rows, lang=lang, min_row_height=SIGNATURE_ROW)]
+        story += [Spacer(1, 2 * mm), RosterTable(columns, rows, lang=lang, min_row_height=SIGNATURE_ROW,
+                                                 caption=when)]
     return story
+
+
+def _local_day(moment: datetime) -> date:
+    """The local calendar day of a stored moment (as ``time_of_day`` gives its local time)."""
+    return moment.astimezone().date()

@@ -113,3 +113,23 @@ def test_nursery_roster_carries_safety_columns_totals_and_signatures(coord_ctx, 
             assert "Présents : ____" in text
         else:
             assert "Total sur la liste : 3. Présents : 2. Absents : 1. Encore là : 1." in text
+
+
+def test_workshop_sheet_dates_marks_and_names_the_session_on_every_page(coord_ctx, sc, pdf_tools) -> None:
+    from jisr_desktop.services import workshops
+    from jisr_desktop.services.registry import register_person
+    for i in range(40):  # enough participants for several pages
+        p = register_person(ctx=coord_ctx, data={"given_name_lat": f"Part{i:02d}", "family_name_lat": "Test",
+                                                 "sex": "F"})
+        workshops.enroll_participant(ctx=coord_ctx, workshop_id=sc.workshop_id, person_id=p.id)
+    pdf = roster(coord_ctx, "workshop", "fr", session_id=sc.session_ids[0])
+    pages = pdf_tools.pages(pdf)
+    assert pages >= 2
+    for p in range(pages):
+        page = "\n".join(pdf_tools.layout(pdf, p)).replace("\u202f", " ")
+        # the table's caption: which workshop, which day, which hours — on every page
+        assert "2 novembre 2026, de 09:00 à 11:00" in page, (p, page[:400])
+    lines = [line for p in range(pages) for line in pdf_tools.layout(pdf, p)]
+    # the marks were typed on 2026-11-02 (08:45): the day is printed with the time
+    assert any(line.startswith("41 Sara Benali Présent 02/11/2026") for line in lines), lines[-12:]
+    assert sum("2 novembre 2026, de 09:00" in line for line in lines) == pages  # once a page
