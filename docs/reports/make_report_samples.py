@@ -60,9 +60,12 @@ def build(home: Path) -> Context:
     for i in range(14):
         mother = person(ctx, rng, "F", dt.date(1990 + i % 8, 1 + i % 12, 3), phone=f"06612{i:05d}")
         child = person(ctx, rng, "F" if i % 2 else "M", dt.date(2024 + i % 2, 1 + i % 12, 10))
-        nursery.enroll_child(ctx=ctx, child_id=child, guardian_ids=[mother], capacity=30,
-                             allergies="حساسية من الحليب والبيض (الدواء في الحقيبة الزرقاء)" if i == 3 else "")
+        enrollment = nursery.enroll_child(ctx=ctx, child_id=child, guardian_ids=[mother], capacity=30,
+                                          allergies="حساسية من الحليب والبيض (الدواء في الحقيبة الزرقاء)" if i == 3 else "")
         children.append((child, mother))
+        if i == 3:  # someone else authorised: a name, a relationship, a CIN (its last digits print)
+            nursery.add_pickup(ctx=ctx, enrollment_id=enrollment.id, data={
+                "name": "هند العمراني", "cin": "BK765432", "phone": "0661000111", "relationship": "الخالة"})
     members = [person(ctx, rng, "F" if i % 3 else "M", dt.date(1945 + i, 5, 5)) for i in range(8)]
     for m in members:
         club.enroll_member(ctx=ctx, person_id=m)
@@ -109,9 +112,15 @@ def build(home: Path) -> Context:
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         ctx = build(Path(tmp) / "home")
-        out = io.BytesIO()
-        build_roster(out, ctx=ctx, request=RosterRequest("nursery", dt.date(2026, 11, 2), "ar"))
-        render_page_png(out.getvalue(), 0, dpi=110, out=HERE / "nursery-roster-ar.png")
+        for kind, blank, stem in (("nursery", False, "nursery-roster"), ("nursery", True, "nursery-paper"),
+                                  ("workshop", False, "workshop-sheet")):
+            for lang in ("ar", "fr"):
+                out = io.BytesIO()
+                day = dt.date(2026, 11, 3 if kind == "workshop" else 2)  # the workshop meets on the 3rd
+                pages = build_roster(out, ctx=ctx, request=RosterRequest(kind, day, lang, blank))
+                for page in range(pages):
+                    suffix = f"-{page + 1}" if page else ""
+                    render_page_png(out.getvalue(), page, dpi=110, out=HERE / f"{stem}-{lang}{suffix}.png")
         out = io.BytesIO()
         build_monthly_report(out, db=ctx.db, year=2026, month=11, lang="ar", day=dt.date(2026, 11, 30))
         render_page_png(out.getvalue(), 0, dpi=110, out=HERE / "monthly-ar.png")
