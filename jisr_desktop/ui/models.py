@@ -22,6 +22,7 @@ from jisr_desktop import i18n
 from jisr_desktop.domain.person import Person, format_phone
 from jisr_desktop.i18n import N_, translate
 from jisr_desktop.services import registry
+from jisr_desktop.ui.dates import date_text
 from jisr_desktop.ui.tasks import TaskRunner
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -91,7 +92,7 @@ def ltr(text: str | None) -> str:
 
 def person_born(p: Person) -> str:
     if p.birth_date:
-        return i18n.format_date(p.birth_date, fmt="short")
+        return date_text(p.birth_date)
     return str(p.birth_year) if p.birth_year else ""
 
 

@@ -33,6 +33,7 @@ from jisr_desktop.domain.person import Person
 from jisr_desktop.domain.roles import Permission
 from jisr_desktop.i18n import N_, _, translate, translate_plural
 from jisr_desktop.services import campaigns, registry
+from jisr_desktop.ui import dates
 from jisr_desktop.ui.dialogs import show_error
 from jisr_desktop.ui.language import RetranslateMixin
 from jisr_desktop.ui.models import Column, RowsModel, ltr
@@ -195,7 +196,7 @@ class CampaignsScreen(ListPeriodPane):
         self.day = DateEdit(QDate(today.year, today.month, today.day))
         self.day.setObjectName("campaignDay")
         self.day.setCalendarPopup(True)
-        self.day.setDisplayFormat("yyyy-MM-dd")
+        dates.set_format(self.day)
         self.place = QLineEdit()
         self.place.setObjectName("campaignPlace")
         self.partner = QLineEdit()

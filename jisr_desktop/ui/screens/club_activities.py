@@ -31,6 +31,7 @@ from jisr_desktop.domain.person import Person
 from jisr_desktop.domain.roles import Permission
 from jisr_desktop.i18n import N_, _, translate, translate_plural
 from jisr_desktop.services import attendance, club, registry
+from jisr_desktop.ui import dates
 from jisr_desktop.ui.dialogs import show_error
 from jisr_desktop.ui.language import RetranslateMixin
 from jisr_desktop.ui.models import Column, RowsModel
@@ -110,7 +111,7 @@ class ActivityDialog(RetranslateMixin, QDialog):
         self.day = DateEdit(QDate(today.year, today.month, today.day))
         self.day.setObjectName("activityDay")
         self.day.setCalendarPopup(True)
-        self.day.setDisplayFormat("yyyy-MM-dd")
+        dates.set_format(self.day)
         self.place = QLineEdit()
         self.place.setObjectName("activityPlace")
         self.partner = QLineEdit()

@@ -28,6 +28,7 @@ from jisr_desktop.domain.attendance import Arrival
 from jisr_desktop.i18n import N_, _, translate
 from jisr_desktop.services import club, nursery
 from jisr_desktop.services.checkin import check_in_by_code
+from jisr_desktop.ui import dates
 from jisr_desktop.ui.dialogs import show_error
 from jisr_desktop.ui.language import RetranslateMixin
 from jisr_desktop.ui.models import RowsModel
@@ -38,7 +39,7 @@ SERVICE_LABELS = {"nursery": N_("Nursery"), "club": N_("Elderly club"), "worksho
 
 
 def time_text(value: datetime | None) -> str:
-    return i18n.format_time(value.astimezone()) if value else ""
+    return dates.time_text(value)  # 24-hour, Latin digits (ui/dates.py)
 
 
 def make_table(model: RowsModel, name: str) -> QTableView:

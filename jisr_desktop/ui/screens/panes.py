@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSplitter, QVBox
 
 from jisr_desktop.context import Context
 from jisr_desktop.i18n import _
+from jisr_desktop.ui import dates
 from jisr_desktop.ui.language import RetranslateMixin
 from jisr_desktop.ui.models import Column, RowsModel
 from jisr_desktop.ui.screens.common import make_table
@@ -52,7 +53,7 @@ class ListPeriodPane(RetranslateMixin, QWidget):
         self.last.setObjectName("periodLast")
         for edit in (self.first, self.last):
             edit.setCalendarPopup(True)
-            edit.setDisplayFormat("yyyy-MM-dd")
+            dates.set_format(edit)
         self.list_model = RowsModel(self.COLUMNS, self)
         self.list_table = make_table(self.list_model, self.LIST_NAME)
         right = self.build_detail()

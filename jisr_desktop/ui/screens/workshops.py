@@ -32,6 +32,7 @@ from jisr_desktop.domain.workshops import MARK_LABELS, Mark
 from jisr_desktop.i18n import N_, _, translate
 from jisr_desktop.services import registry, workshops
 from jisr_desktop.services.enrollments import Enrollment
+from jisr_desktop.ui import dates
 from jisr_desktop.ui.dialogs import show_error, show_failure
 from jisr_desktop.ui.language import RetranslateMixin
 from jisr_desktop.ui.models import Column, RowsModel
@@ -211,6 +212,7 @@ class WorkshopsScreen(RetranslateMixin, QWidget):
         self.session_start = QDateTimeEdit()
         self.session_start.setObjectName("sessionStart")
         self.session_start.setCalendarPopup(True)
+        dates.set_format(self.session_start, dates.DATETIME_FORMAT)  # not "49:16" in Arabic
         self.session_start.setDateTime(QDateTime.currentDateTime())
         self.session_start.setVisible(manage)
         self.add_session_button = QPushButton()
