@@ -51,23 +51,23 @@ def test_a_push_changes_the_figures_and_small_cells_are_suppressed(
     web = signed_in(opened, hq, user)
     page = web.get(f"/fr/dashboard/center/{code}/?month={MONTH}")
     assert page.status_code == 200
-    assert row_of(page.text, "services", "Nursery")[0] == "0"
+    assert row_of(page.text, "services", "Crèche")[0] == "0"
 
     serve_people(desk, 3)  # three children: a cell of fewer than 5
     page = web.get(f"/fr/dashboard/center/{code}/?month={MONTH}")
-    assert row_of(page.text, "services", "Nursery")[0] == "&lt; 5"
+    assert row_of(page.text, "services", "Crèche")[0] == "&lt; 5"
     exported = web.get(f"/fr/dashboard/center/{code}/?month={MONTH}&format=csv")
     rows = list(csv.reader(io.StringIO(exported.text.lstrip("\ufeff"))))
     assert rows[1][:2] == ["Crèche", "< 5"] or rows[1][1] == "< 5"
 
     serve_people(desk, 4)  # seven now: shown as a number
     page = web.get(f"/fr/dashboard/center/{code}/?month={MONTH}")
-    assert row_of(page.text, "services", "Nursery")[0] == "7"
+    assert row_of(page.text, "services", "Crèche")[0] == "7"
     # The same child checked in again the same month is still one child.
     ids = serve_people(desk, 5, service="workshop", sex="F", birth="1990-05-05")
     page = web.get(f"/fr/dashboard/center/{code}/?month={MONTH}")
-    assert row_of(page.text, "services", "Workshops")[0] == "5"
-    assert row_of(page.text, "services", "Any service")[0] == "12"
+    assert row_of(page.text, "services", "Ateliers")[0] == "5"
+    assert row_of(page.text, "services", "Tous services")[0] == "12"
     assert ids
 
 

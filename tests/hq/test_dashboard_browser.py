@@ -10,14 +10,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from selenium import webdriver
+from selenium.webdriver.chrome.options import Options
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
 
 from tests.hq.dashkit import add_user, new_center, serve_people
 from tests.hq.hqkit import HqServer, SimDesktop
-
-webdriver = pytest.importorskip("selenium.webdriver")
-from selenium.webdriver.chrome.options import Options  # noqa: E402
-from selenium.webdriver.chrome.service import Service  # noqa: E402
-from selenium.webdriver.common.by import By  # noqa: E402
 
 CHROMIUM, DRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
 MONTH = "2026-03"
@@ -52,6 +52,8 @@ def sign_in(driver: webdriver.Chrome, hq: HqServer, user: str, lang: str) -> Non
     driver.find_element(By.ID, "id_username").send_keys(user)
     driver.find_element(By.ID, "id_password").send_keys("correct horse battery")
     driver.find_element(By.ID, "sign-in").click()
+    # Until the signed-in page has loaded (the sign-out button), not a fixed delay.
+    WebDriverWait(driver, 30).until(lambda d: d.find_elements(By.ID, "logout"))
 
 
 def shot(driver: webdriver.Chrome, name: str, backend: str) -> None:
