@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
@@ -172,7 +173,7 @@ class MainWindow(RetranslateMixin, QMainWindow):
         self.sign_out_button.clicked.connect(self.sign_out)
         self.statusBar().addPermanentWidget(self.lock_button)
         self.statusBar().addPermanentWidget(self.sign_out_button)
-        self._sync_state: tuple[str, str] | None = None
+        self._sync_state: tuple[str | Callable[[], str], str] | None = None
         self.actions_by_name: dict[str, QAction] = {}
         self._make_actions()
         self.nav.currentRowChanged.connect(self._show_row)
@@ -228,6 +229,8 @@ class MainWindow(RetranslateMixin, QMainWindow):
                                   "them. Keep this PC locked."))
         if self._sync_state is None:
             self.sync_label.setText(_("Sync: not yet connected"))
+        elif callable(self._sync_state[0]):
+            self.sync_label.setText(self._sync_state[0]())
         self._show_notice()
         names = {"search": _("Search"), "new_person": _("New person"), "refresh": _("Refresh"),
                  "lock": _("Lock the screen"), "sign_out": _("Sign out")}
@@ -311,11 +314,12 @@ class MainWindow(RetranslateMixin, QMainWindow):
 
     # --- status bar ----------------------------------------------------------------------
 
-    def set_sync_state(self, text: str, level: str = "idle") -> None:
-        """Show the sync state (already translated `text`; `level` one of ok, busy, warning,
-        error, idle, which colours it). The sync area calls this from the GUI thread."""
+    def set_sync_state(self, text: str | Callable[[], str], level: str = "idle") -> None:
+        """Show the sync state (`text` already translated, or a function that translates it,
+        called again after a language switch; `level` one of ok, busy, warning, error, idle,
+        which colours it). The sync area calls this from the GUI thread."""
         self._sync_state = (text, level)
-        self.sync_label.setText(text)
+        self.sync_label.setText(text() if callable(text) else text)
         set_tone(self.sync_label, LEVEL_TONES.get(level, "muted"))
 
     def _show_notice(self) -> None:

@@ -124,8 +124,10 @@ class SyncAgent(QObject):
     def automatic(self) -> bool:
         return self.timer.isActive()
 
-    def _indicator(self, text: str, level: str) -> None:
-        self.state_text = (text, level)
+    def _indicator(self, text: Callable[[], str], level: str) -> None:
+        """`text` makes the sentence in the current language: the main window calls it again
+        after a language switch (the status bar no longer stays Arabic in French)."""
+        self.state_text = (text(), level)
         setter = getattr(self.window, "set_sync_state", None)
         if callable(setter):
             try:
@@ -145,10 +147,10 @@ class SyncAgent(QObject):
             if self.busy:
                 return
             if pending:
-                self._indicator(translate_plural("Sync: {n} change waiting",
+                self._indicator(lambda: translate_plural("Sync: {n} change waiting",
                                                  "Sync: {n} changes waiting", pending), "idle")
             else:
-                self._indicator(_("Sync: waiting"), "idle")
+                self._indicator(lambda: _("Sync: waiting"), "idle")
             if interval_ms(int(self.session.settings["sync_interval_minutes"])) > 0:
                 QTimer.singleShot(START_DELAY_MS, self.sync_now)
 
@@ -189,7 +191,7 @@ class SyncAgent(QObject):
         if self.busy:
             return False
         self.busy = True
-        self._indicator(_("Sync: in progress…"), "busy")
+        self._indicator(lambda: _("Sync: in progress…"), "busy")
         self.session.runner.run_db_lane(job, done, self._failed)
         return True
 
@@ -199,14 +201,14 @@ class SyncAgent(QObject):
         if report.pulled > 0:  # rows from HQ were applied: the screens read them again
             self.session.data_changed.emit(Session.PULL, None)
         if "clock_skew" in report.warnings:
-            self._indicator(_("Sync: done, but this computer's clock is wrong"), "warning")
+            self._indicator(lambda: _("Sync: done, but this computer's clock is wrong"), "warning")
         elif report.open_conflicts:
-            self._indicator(translate_plural("Sync: done; {n} conflict to review",
+            self._indicator(lambda: translate_plural("Sync: done; {n} conflict to review",
                                              "Sync: done; {n} conflicts to review",
                                              report.open_conflicts),
                             "warning")
         else:
-            self._indicator(_("Sync: up to date"), "ok")
+            self._indicator(lambda: _("Sync: up to date"), "ok")
         self.changed.emit()
 
     def _failed(self, exc: BaseException) -> None:
@@ -214,11 +216,11 @@ class SyncAgent(QObject):
         failure = exc if isinstance(exc, SyncFailed) else SyncFailed("other", str(exc))
         self.last_failure = failure
         if failure.code == "unreachable":
-            self._indicator(_("Sync: HQ not reachable, will retry"), "warning")
+            self._indicator(lambda: _("Sync: HQ not reachable, will retry"), "warning")
         elif failure.code == "not_enrolled":
-            self._indicator(_("Sync: not enrolled with HQ"), "idle")
+            self._indicator(lambda: _("Sync: not enrolled with HQ"), "idle")
         else:
-            self._indicator(_("Sync: failed"), "error")
+            self._indicator(lambda: _("Sync: failed"), "error")
         self.changed.emit()
 
 
