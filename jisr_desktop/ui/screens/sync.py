@@ -418,9 +418,9 @@ class SyncScreen(RetranslateMixin, QWidget):
                 self.table.setItem(i, j, item)
         self.kept_box.setVisible(bool(self.kept) and self.session.can(Permission.REVIEW_CONFLICTS))
         self.kept_list.clear()
-        for item in self.kept:
-            entry = QListWidgetItem(item.sentence())
-            entry.setToolTip(f"{item.entity} {item.entity_id}")  # for support
+        for aside in self.kept:
+            entry = QListWidgetItem(aside.sentence())
+            entry.setToolTip(f"{aside.entity} {aside.entity_id}")  # for support
             self.kept_list.addItem(entry)
         has = bool(self.conflicts)
         self.keep_winner.setEnabled(has)
