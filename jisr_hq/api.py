@@ -130,6 +130,7 @@ async def push(request: HttpRequest) -> HttpResponse:
         raise prepared
     pipelined = request.headers.get(p.PIPELINE_HEADER) == "1"
     deadline = time.monotonic() + push_mod.GAP_WAIT_SECONDS
+    poll = push_mod.GAP_FIRST_POLL_SECONDS
     while True:
         seen = push_mod.commits_of(device.id, body.epoch)
         try:
@@ -143,9 +144,8 @@ async def push(request: HttpRequest) -> HttpResponse:
         else:
             push_mod.committed(device.id, body.epoch)
             return json_response(answer)
-        await push_mod.wait_for_commit(
-            device.id, body.epoch, seen, min(left, push_mod.GAP_POLL_SECONDS)
-        )
+        await push_mod.wait_for_commit(device.id, body.epoch, seen, min(left, poll))
+        poll = min(poll * 2, push_mod.GAP_POLL_SECONDS)
 
 
 def _released(fn: Callable[P, R]) -> Callable[P, R]:

@@ -2,10 +2,11 @@
 
 A push's accepted events that serve a person (a check-in at the nursery or the elderly club,
 a workshop attendance marked present, a guidance visit) each add one `ServedFact` (center,
-month, service, person): distinct by its unique key. Then, in the same transaction, the
-`IndicatorCell` counts of every (center, month) the push touched are recomputed from those
-facts and the persons' sex and age: the work is bounded by one center-month, never the whole
-country, and no page view computes anything. A person's edit (sex, birth date) touches the
+month, service, person): distinct by its unique key. In the same transaction the push marks
+every (center, month) it touched as stale (`IndicatorStale`); the first page that reads those
+centers recomputes the `IndicatorCell` counts of the stale pairs only, from their facts and the
+persons' sex and age, once: the work is bounded by one center-month, never the whole country,
+a push stays cheap however many batches it has, and pages without new pushes compute nothing. A person's edit (sex, birth date) touches the
 months that person was served. `jisr-hq rebuild-indicators` recomputes everything from the
 synced rows.
 
@@ -23,7 +24,7 @@ from typing import Any
 
 from django.db import transaction
 
-from jisr_hq.models import Event, IndicatorCell, Record, ServedFact
+from jisr_hq.models import Event, IndicatorCell, IndicatorStale, Record, ServedFact
 from jisr_protocol import Op
 
 SERVICES = ("nursery", "club", "workshop", "guidance")
@@ -81,8 +82,24 @@ def after_push(center_id: uuid.UUID, ops: Iterable[Op], rejected: dict[str, str]
             .values_list("month", flat=True)
             .distinct()
         )
-    for month in sorted(months):
-        refresh(center_id, month)
+    IndicatorStale.objects.bulk_create(
+        [IndicatorStale(center_id=center_id, month=m) for m in sorted(months)],
+        ignore_conflicts=True,
+    )
+
+
+def refresh_stale(center_ids: Iterable[uuid.UUID]) -> int:
+    """Recompute the cells of these centers that pushes made out of date; returns how many
+    (center, month) pairs were recomputed. A pair marked again by a push while it is being
+    recomputed stays marked for the next reader."""
+    done = 0
+    stale = IndicatorStale.objects.filter(center_id__in=list(center_ids))
+    for pk, center_id, month in stale.values_list("pk", "center_id", "month"):
+        with transaction.atomic():
+            if IndicatorStale.objects.filter(pk=pk).delete()[0]:
+                refresh(center_id, month)
+                done += 1
+    return done
 
 
 def _age_band(person: dict[str, Any], month: str) -> str:
@@ -172,6 +189,10 @@ def rebuild(center_ids: Iterable[uuid.UUID] | None = None) -> int:
                 ServedFact.objects.bulk_create(batch, ignore_conflicts=True)
                 batch = []
         ServedFact.objects.bulk_create(batch, ignore_conflicts=True)
+        stale = IndicatorStale.objects.all()
+        if center_ids is not None:
+            stale = stale.filter(center_id__in=list(center_ids))
+        stale.delete()
         pairs = set(ServedFact.objects.values_list("center_id", "month").distinct())
         for center_id, month in sorted(pairs):
             refresh(center_id, month)

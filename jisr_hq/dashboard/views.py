@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
-from jisr_hq.dashboard import exports
+from jisr_hq.dashboard import exports, indicators
 from jisr_hq.dashboard.divisions import name_of, region_of
 from jisr_hq.dashboard.indicators import AGE_BANDS, ANY, SERVICES
 from jisr_hq.dashboard.scopes import center_in_scope, scope_of, visible_centers
@@ -77,6 +77,8 @@ class Sums:
 
     def __init__(self, center_ids: Iterable[uuid.UUID], months: Iterable[str]) -> None:
         self.by: dict[tuple[uuid.UUID, str, str, str], int] = {}
+        center_ids = list(center_ids)
+        indicators.refresh_stale(center_ids)
         for row in IndicatorCell.objects.filter(
             center_id__in=list(center_ids), month__in=sorted(set(months))
         ).values_list("center_id", "month", "indicator", "breakdown", "value"):

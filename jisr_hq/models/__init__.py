@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from jisr_hq.models.dashboard import DashboardScope, IndicatorCell, ServedFact
+from jisr_hq.models.dashboard import DashboardScope, IndicatorCell, IndicatorStale, ServedFact
 from jisr_hq.models.reference import (
     Center,
     Program,
@@ -34,6 +34,7 @@ __all__ = [
     "EnrollmentCode",
     "Event",
     "IndicatorCell",
+    "IndicatorStale",
     "Program",
     "PushAudit",
     "Record",

@@ -70,3 +70,16 @@ class IndicatorCell(models.Model):
             ),
         )
         indexes = (models.Index(fields=["month", "indicator"], name="indicator_month"),)
+
+
+class IndicatorStale(models.Model):
+    """A (center, month) whose cells a push has made out of date: recomputed once, by the next
+    page that reads them (so a 10,000-person first push does not recompute a month per batch)."""
+
+    center_id = models.UUIDField()
+    month = models.CharField(max_length=7)
+
+    class Meta:
+        constraints = (
+            models.UniqueConstraint(fields=["center_id", "month"], name="indicator_stale_key"),
+        )

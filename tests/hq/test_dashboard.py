@@ -72,9 +72,15 @@ def test_a_push_changes_the_figures_and_small_cells_are_suppressed(
 
 
 def test_rebuild_gives_the_figures_the_pushes_gave(hq: HqServer, opened: list[Any]) -> None:
-    _code, enroll = new_center(hq, "04.441")
+    code, enroll = new_center(hq, "04.441")
     desk = desktop(opened, hq, enroll)
     serve_people(desk, 6, service="guidance", sex="M", birth="1950-01-01")
+    # The push only marks its (center, month) stale; the first page reading it recomputes it.
+    stale = "SELECT month FROM jisr_hq_indicatorstale WHERE center_id = ?"
+    assert hq.query(stale, hq.uid(desk.center_id)) == [(MONTH,)]
+    web = signed_in(opened, hq, add_user(hq, f"center:{code}"))
+    assert web.get(f"/fr/dashboard/center/{code}/?month={MONTH}").status_code == 200
+    assert hq.query(stale, hq.uid(desk.center_id)) == []
     before = hq.query(
         "SELECT indicator, breakdown, value FROM jisr_hq_indicatorcell WHERE center_id = ?"
         " ORDER BY indicator, breakdown",
