@@ -216,6 +216,10 @@ class PersonForm(RetranslateMixin, QWidget):
             self.load(person)
         session.runner.run_db(provinces, self._provinces_loaded)
 
+    def focus_first(self) -> None:
+        """Put the cursor in the first field, so a receptionist can type at once."""
+        self.inputs[FIELDS[0][0]].setFocus(Qt.FocusReason.OtherFocusReason)
+
     def _make_input(self, name: str) -> QWidget:
         if name in ("sex", "province_code"):
             return QComboBox()

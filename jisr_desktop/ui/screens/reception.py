@@ -79,6 +79,7 @@ class PersonFormDialog(RetranslateMixin, QDialog):
         self.form.open_existing.connect(self._choose)
         self.resize(560, 720)
         self.retranslate()
+        self.form.focus_first()
 
     def retranslate(self) -> None:
         self.setWindowTitle(_("New person"))
