@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMainWindow,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
@@ -37,9 +38,29 @@ from jisr_desktop.ui.widgets import (
     combo_select,
     fill_provinces,
     message_label,
+    named,
     provinces,
     show_messages,
 )
+
+#: How long the "Saved" confirmation stays in the status bar (milliseconds).
+SAVED_SHOWN_MS = 10_000
+
+
+def saved_text(person: Person) -> str:
+    """The short confirmation after a person was registered or updated."""
+    return _("Saved: {name} (file {file_no})", **named(person))
+
+
+def announce_saved(widget: QWidget, person: Person) -> None:
+    """Say in the main window's status bar that `person` was saved (`widget` may sit in a
+    dialog: its parents lead to the main window)."""
+    top: QWidget | None = widget
+    while top is not None and not isinstance(top, QMainWindow):
+        top = top.parentWidget()
+    if top is not None:
+        top.statusBar().showMessage(saved_text(person), SAVED_SHOWN_MS)
+
 
 FIELDS: list[tuple[str, str]] = [
     ("given_name_ar", N_("Given name (Arabic)")),
@@ -391,6 +412,7 @@ class PersonForm(RetranslateMixin, QWidget):
         if self.person is not None:
             self.load(person)
         self.show_field_messages([m for m in self.shown if not m.is_error])
+        announce_saved(self, person)
         self.saved.emit(person)
 
     def _failed(self, exc: BaseException) -> None:

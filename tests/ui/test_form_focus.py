@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
+from jisr_desktop.ui.language import apply_language
+from jisr_desktop.ui.person_form import saved_text
 from tests.ui.conftest import idle, sign_in
 
 
@@ -22,3 +24,34 @@ def test_new_person_dialog_starts_in_the_first_field(qtbot, shell_factory, recep
     # Typing goes straight into it.
     qtbot.keyClicks(dialog.focusWidget(), "Hasnaa")
     assert first.text() == "Hasnaa"
+
+
+def _plain(text: str) -> str:
+    return text.replace("\u2068", "").replace("\u2069", "")
+
+
+def test_saving_a_person_says_so(qtbot, shell_factory, receptionist) -> None:  # type: ignore[no-untyped-def]
+    shell = shell_factory()
+    main = sign_in(qtbot, shell, "recep")
+    desk = main.show_section("reception")
+    idle(qtbot, shell)
+    assert not main.statusBar().currentMessage()
+    qtbot.mouseClick(desk.register_button, Qt.MouseButton.LeftButton)
+    dialog = desk.dialog
+    qtbot.addWidget(dialog)
+    qtbot.keyClicks(dialog.form.inputs["given_name_lat"], "Hasnaa")
+    qtbot.keyClicks(dialog.form.inputs["family_name_lat"], "Tazi")
+    with qtbot.waitSignal(dialog.form.saved, timeout=10_000) as saved:
+        qtbot.mouseClick(dialog.form.save_button, Qt.MouseButton.LeftButton)
+    person = saved.args[0]
+    assert person.file_no
+    assert _plain(main.statusBar().currentMessage()) == f"Saved: Hasnaa Tazi (file {person.file_no})"
+    # The same confirmation in French and Arabic.
+    apply_language("fr")
+    try:
+        assert _plain(saved_text(person)) == f"Enregistré : Hasnaa Tazi (dossier {person.file_no})"
+        apply_language("ar")
+        assert _plain(saved_text(person)).startswith("تم الحفظ: ")
+        assert person.file_no in saved_text(person)
+    finally:
+        apply_language("en")
