@@ -67,6 +67,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("backup_keep_daily", int, 14, "Daily backups kept.", minimum=1),
     Setting("backup_keep_monthly", int, 12, "Monthly backups kept.", minimum=0),
     Setting("log_level", str, "INFO", "Log level of the log file.", choices=("DEBUG", "INFO", "WARNING", "ERROR")),
+    Setting("csv_separator", str, "", "Separator of CSV exports: ; , or tab (empty: ; in French and Arabic, , in English).",
+            choices=("", ";", ",", "tab")),
 )
 BY_NAME = {s.name: s for s in SETTINGS}
 

@@ -62,6 +62,15 @@ def parse_month(text: str) -> tuple[int, int]:
     return first.year, first.month
 
 
+def parse_separator(text: str) -> str:
+    """``--separator``: ``;``, ``,`` or ``tab``, anything else refused in one line."""
+    from jisr_desktop.reports.exports import CSV_SEPARATORS
+
+    if text not in CSV_SEPARATORS:
+        raise argparse.ArgumentTypeError(translate(N_("The separator must be “;”, “,” or “tab”.")))
+    return CSV_SEPARATORS[text]
+
+
 def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     def doc_options(p: argparse.ArgumentParser) -> None:
         p.add_argument("--lang", dest="doc_lang", choices=DOC_LANGUAGES,
@@ -85,6 +94,9 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
     p.add_argument("--format", dest="fmt", choices=("xlsx", "csv"), help="default: from the file's extension")
     p.add_argument("--month", type=parse_month, metavar="YYYY-MM", help="attendance of one month only")
     p.add_argument("--lang", dest="doc_lang", choices=DOC_LANGUAGES, help="language of the column titles")
+    p.add_argument("--separator", type=parse_separator, metavar="SEP",
+                   help='CSV separator: ";", "," or tab (default: the csv_separator setting, else ";" '
+                        'for French and Arabic)')
     p.add_argument("-o", "--output", required=True, metavar="FILE")
     operator_option(p)
 
@@ -138,6 +150,15 @@ def cmd_report(args: argparse.Namespace, root: Path) -> int:
                                                                 lang=doc_language(args)))
 
 
+def _csv_separator(root: Path, lang: str) -> str:
+    """The data root's `csv_separator` setting, else the export language's default."""
+    from jisr_desktop.reports.exports import CSV_SEPARATORS, default_separator
+    from jisr_desktop.settings import Settings
+
+    chosen = Settings(root)["csv_separator"]
+    return CSV_SEPARATORS[chosen] if chosen else default_separator(lang)
+
+
 @command("export")
 def cmd_export(args: argparse.Namespace, root: Path) -> int:
     from jisr_desktop.db.connection import open_database
@@ -159,7 +180,8 @@ def cmd_export(args: argparse.Namespace, root: Path) -> int:
         columns = [(key, translate(title, lang)) for key, title in headers.items()]
         fmt = args.fmt or ("csv" if out.suffix.lower() == ".csv" else "xlsx")
         if fmt == "csv":
-            n = write_through(out, lambda target: write_csv(target, found, columns))
+            separator = args.separator or _csv_separator(root, lang)
+            n = write_through(out, lambda target: write_csv(target, found, columns, separator=separator))
         else:
             n = write_through(out, lambda target: write_xlsx(target, found, columns, sheet_title=args.what,
                                                              rtl=lang == "ar"))

@@ -24,8 +24,11 @@ XLSX cannot hold the control characters XML forbids (NUL, U+0001 …, but not ta
 or carriage return): they are written as U+FFFD (the forms refuse them, so only a value
 from before that rule can carry one).
 
-CSV is UTF-8 with a byte-order mark so that Excel detects UTF-8 and shows Arabic; XLSX sheets
-are set right to left for Arabic exports. Numbers, dates and booleans keep their types in XLSX.
+CSV is UTF-8 with a byte-order mark so that Excel detects UTF-8 and shows Arabic. Its separator
+follows the export's language (`default_separator`): Excel in a French or Moroccan locale splits
+a double-clicked CSV on ``;`` (the list separator of those locales, where ``,`` is the decimal
+mark), so French and Arabic exports use ``;`` and English ones ``,``; ``tab`` is offered too.
+Quoting keeps a value that contains the separator in one cell. XLSX sheets are set right to left for Arabic exports. Numbers, dates and booleans keep their types in XLSX.
 """
 
 from __future__ import annotations
@@ -51,6 +54,14 @@ E164 = re.compile(r"^\+[1-9][0-9]{7,14}$")
 XLSX_CELL_LIMIT = 32767
 
 Column = str | tuple[str, str]
+
+# The separators a CSV export may use, by the name a person types (``--separator``, setting).
+CSV_SEPARATORS = {";": ";", ",": ",", "tab": "\t"}
+
+
+def default_separator(lang: str) -> str:
+    """``;`` for a French or Arabic export (what Excel expects in those locales), else ``,``."""
+    return ";" if lang in ("fr", "ar") else ","
 
 
 def _guarded(text: str) -> bool:
@@ -97,15 +108,19 @@ def _csv_text(value: Any) -> str:
     return str(value)
 
 
-def write_csv(path: str | Path, rows: Iterable[Mapping[str, Any]], columns: Sequence[Column]) -> int:
+def write_csv(path: str | Path, rows: Iterable[Mapping[str, Any]], columns: Sequence[Column], *,
+              separator: str = ",") -> int:
     """Write ``rows`` (dicts) as UTF-8-with-BOM CSV; ``columns`` are keys or ``(key, header)``.
 
-    Returns the number of data rows written. Every formula-looking value is neutralised.
+    ``separator`` is one character of `CSV_SEPARATORS` (``;``, ``,`` or a tab). Returns the
+    number of data rows written. Every formula-looking value is neutralised.
     """
+    if separator not in CSV_SEPARATORS.values():
+        raise ValueError(f"unsupported CSV separator {separator!r}")
     keys, headers = _split_columns(columns)
     count = 0
     with open(path, "w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+        writer = csv.writer(handle, delimiter=separator, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
         writer.writerow([neutralise(h) for h in headers])
         for row in rows:
             writer.writerow([neutralise(_csv_text(row.get(k))) for k in keys])
@@ -174,10 +189,30 @@ def _read_cell(cell: Any, fix: Any) -> Any:
     return value
 
 
-def read_csv(path: str | Path, *, undo_neutralise: bool = True) -> tuple[list[str], list[dict[str, str]]]:
-    """Read an export back: ``(headers, rows)`` with text values (for tests and re-imports)."""
+def _guess_separator(first_line: str) -> str:
+    """The separator of an export from its header line: the candidate seen most often
+    outside quotes (``,`` when none is)."""
+    counts = dict.fromkeys(CSV_SEPARATORS.values(), 0)
+    quoted = False
+    for char in first_line:
+        if char == '"':
+            quoted = not quoted
+        elif not quoted and char in counts:
+            counts[char] += 1
+    best = max(counts, key=lambda c: counts[c])
+    return best if counts[best] else ","
+
+
+def read_csv(path: str | Path, *, undo_neutralise: bool = True,
+             separator: str | None = None) -> tuple[list[str], list[dict[str, str]]]:
+    """Read an export back: ``(headers, rows)`` with text values (for tests and re-imports).
+
+    ``separator`` defaults to the one the header line uses (see `_guess_separator`)."""
+    if separator is None:
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            separator = _guess_separator(handle.readline())
     with open(path, encoding="utf-8-sig", newline="") as handle:
-        reader = csv.reader(handle)
+        reader = csv.reader(handle, delimiter=separator)
         headers = next(reader, [])
         fix = restore if undo_neutralise else (lambda v: v)
         headers = [fix(h) for h in headers]

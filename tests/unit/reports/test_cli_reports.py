@@ -85,7 +85,7 @@ def test_export_persons_round_trip_csv_and_xlsx(home: Path, coord_ctx, sc, tmp_p
             assert (row[h["phone"]] or "") == (phone or "")
     raw = (tmp_path / "persons.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM, for Excel
-    cells = [c for line in csv.reader(raw.decode("utf-8-sig").splitlines()) for c in line]
+    cells = [c for line in csv.reader(raw.decode("utf-8-sig").splitlines(), delimiter=";") for c in line]
     assert "'=HYPERLINK(\"x\")" in cells and "'@Sum" in cells and "'-Minus" in cells
     assert not any(c[:1] in "=+-@" for c in cells if c)  # nothing a spreadsheet would evaluate
 
