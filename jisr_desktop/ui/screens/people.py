@@ -25,7 +25,7 @@ from jisr_desktop.ui.screens.household import HouseholdView, MergePanel
 from jisr_desktop.ui.screens.reception import PersonVisits
 from jisr_desktop.ui.session import Session
 from jisr_desktop.ui.style import set_role
-from jisr_desktop.ui.widgets import PersonPicker
+from jisr_desktop.ui.widgets import PersonPicker, named
 
 
 class PersonPanel(RetranslateMixin, QTabWidget):
@@ -40,7 +40,16 @@ class PersonPanel(RetranslateMixin, QTabWidget):
     def __init__(self, session: Session, person: Person, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.person = person
+        # Whose record this is, beside the tabs so that it shows on every tab.
+        self.heading = QLabel()
+        self.heading.setObjectName("personHeading")
+        bold = self.heading.font()
+        bold.setBold(True)
+        self.heading.setFont(bold)
+        self.heading.setContentsMargins(8, 0, 8, 0)
+        self.setCornerWidget(self.heading, Qt.Corner.TopRightCorner)
         self.form = PersonForm(session, person)
+        self.form.saved.connect(self._saved)
         self.household = HouseholdView(session, person)
         self.household.open_person.connect(self.open_person)
         self.addTab(self.form, "")
@@ -53,7 +62,12 @@ class PersonPanel(RetranslateMixin, QTabWidget):
             self.addTab(self.merge, "")
         self.retranslate()
 
+    def _saved(self, person: Person) -> None:
+        self.person = person
+        self.retranslate()
+
     def retranslate(self) -> None:
+        self.heading.setText(_("{name} — file {file_no}", **named(self.person)))
         self.setTabText(0, _("Details"))
         self.setTabText(1, _("Household"))
         self.setTabText(2, _("Visits"))
