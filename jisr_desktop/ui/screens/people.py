@@ -45,6 +45,7 @@ class PersonPanel(RetranslateMixin, QTabWidget):
         self.heading.setObjectName("personHeading")
         bold = self.heading.font()
         bold.setBold(True)
+        bold.setPointSizeF(bold.pointSizeF() * 0.9)
         self.heading.setFont(bold)
         self.heading.setContentsMargins(8, 0, 8, 0)
         self.setCornerWidget(self.heading, Qt.Corner.TopRightCorner)
@@ -67,7 +68,8 @@ class PersonPanel(RetranslateMixin, QTabWidget):
         self.retranslate()
 
     def retranslate(self) -> None:
-        self.heading.setText(_("{name} — file {file_no}", **named(self.person)))
+        # Name above file number: on one line it pushed a coordinator's tabs behind scroll arrows.
+        self.heading.setText(_("{name} — file {file_no}", **named(self.person)).replace(" — ", "\n", 1))
         self.setTabText(0, _("Details"))
         self.setTabText(1, _("Household"))
         self.setTabText(2, _("Visits"))
