@@ -108,7 +108,9 @@ def format_date(value: date | datetime, lang: str | None = None, fmt: str = "med
     return babel_dates.format_date(value, format=fmt, locale=BABEL_LOCALES[lang or _current])
 
 
-def format_time(value: datetime, lang: str | None = None, fmt: str = "short") -> str:
+def format_time(value: datetime, lang: str | None = None, fmt: str = "HH:mm") -> str:
+    """24-hour times in every language (16:56, never "4:56 PM"): the one time format of the
+    desk (docs/architecture.md, ui/dates.py)."""
     return babel_dates.format_time(value, format=fmt, locale=BABEL_LOCALES[lang or _current])
 
 

@@ -25,6 +25,14 @@ def test_tables_show_day_month_year_and_24_hour_times(lang: str) -> None:
     assert time_text(marked) == "16:56"  # "Marked at" showed 6:56 / 4:56 PM
 
 
+@pytest.mark.parametrize("lang", ["ar", "fr", "en"])
+def test_messages_give_24_hour_times(lang: str) -> None:
+    from jisr_desktop import i18n
+
+    # "Today's backup was made at 5:48 PM." in English (the status bar and visit times use this).
+    assert i18n.format_time(datetime(2026, 12, 4, 17, 48), lang) == "17:48"
+
+
 @pytest.mark.parametrize("lang", ["ar", "fr"])
 def test_editors_are_day_first_and_24_hour(qtbot, shell_factory, coordinator, lang: str) -> None:  # type: ignore[no-untyped-def]
     shell = shell_factory(lang)
