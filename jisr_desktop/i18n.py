@@ -105,7 +105,10 @@ def babel_locale(lang: str | None = None) -> Locale:
 
 
 def format_date(value: date | datetime, lang: str | None = None, fmt: str = "medium") -> str:
-    return babel_dates.format_date(value, format=fmt, locale=BABEL_LOCALES[lang or _current])
+    """The desk's short and medium dates are the Moroccan 12/05/1990 (Latin digits) in every
+    language, as in its tables and editors (ui/dates.py); "long" and "full" stay spelled out."""
+    pattern = "dd/MM/yyyy" if fmt in ("short", "medium") else fmt
+    return babel_dates.format_date(value, format=pattern, locale=BABEL_LOCALES[lang or _current])
 
 
 def format_time(value: datetime, lang: str | None = None, fmt: str = "HH:mm") -> str:

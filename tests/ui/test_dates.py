@@ -31,6 +31,10 @@ def test_messages_give_24_hour_times(lang: str) -> None:
 
     # "Today's backup was made at 5:48 PM." in English (the status bar and visit times use this).
     assert i18n.format_time(datetime(2026, 12, 4, 17, 48), lang) == "17:48"
+    # Dates in messages and lists as in the tables (were "4 déc. 2026", "Dec 4, 2026", and in
+    # Arabic with right-to-left marks between the parts).
+    for fmt in ("short", "medium"):
+        assert i18n.format_date(date(2026, 12, 4), lang, fmt) == "04/12/2026"
 
 
 @pytest.mark.parametrize("lang", ["ar", "fr"])
