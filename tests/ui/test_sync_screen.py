@@ -288,3 +288,32 @@ def test_case_note_conflicts_are_not_listed_here(  # type: ignore[no-untyped-def
     assert not any("Confidential" in text for text in shown)
     # nor counted in the status bar's "conflicts to review"
     assert [c["id"] for c in sync_client.open_conflicts(db)] == ["c2"]
+
+
+def test_guidance_without_hq_and_a_failed_enrollment_on_the_page(  # type: ignore[no-untyped-def]
+        qtbot, shell_factory, coordinator, hq: HqServer) -> None:
+    # Issue 13 (point 7): no word on what to do before an HQ is set; a failed enrollment
+    # showed nothing on the page (its error went to the hidden State box).
+    shell = shell_factory()
+    main = sign_in(qtbot, shell, "coord")
+    screen = main.show_section("sync")
+    idle(qtbot, shell)
+    assert screen.guide.isVisible() and "enrollment code" in screen.guide.text()
+    assert not screen.enroll_error.isVisible()
+    qtbot.mouseClick(screen.enroll_button, Qt.MouseButton.LeftButton)
+    assert screen.enroll_error.isVisible()
+    assert screen.enroll_error.text() == "Enter HQ's address and the enrollment code."
+    assert tone_of(screen.enroll_error) == "error"
+    qtbot.keyClicks(screen.server_edit, hq.base_url)
+    qtbot.keyClicks(screen.code_edit, "WRONG-CODE-0000")
+    qtbot.mouseClick(screen.enroll_button, Qt.MouseButton.LeftButton)
+    _wait_sync(qtbot, shell, screen)
+    assert screen.agent.last_failure is not None
+    assert screen.enroll_box.isVisible() and not screen.state_box.isVisible()
+    assert screen.enroll_error.isVisible() and screen.enroll_error.text()
+    assert "Traceback" not in screen.enroll_error.text()
+    # French too, once the language is switched.
+    apply_language("fr")
+    idle(qtbot, shell)
+    assert "code d’inscription" in screen.guide.text() or "code d'inscription" in screen.guide.text()
+    apply_language("en")

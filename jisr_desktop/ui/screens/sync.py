@@ -45,6 +45,7 @@ from jisr_desktop.ui.dialogs import Dialogs
 from jisr_desktop.ui.language import RetranslateMixin
 from jisr_desktop.ui.models import ltr
 from jisr_desktop.ui.session import Session
+from jisr_desktop.ui.style import set_tone
 
 log = logging.getLogger("jisr.ui.sync")
 
@@ -250,10 +251,20 @@ class SyncScreen(RetranslateMixin, QWidget):
         self.reenroll_note = QLabel()
         self.reenroll_note.setObjectName("reenrollNote")
         self.reenroll_note.setWordWrap(True)
+        # What to do when no HQ is set yet, and why an enrollment failed, on the page itself.
+        self.guide = QLabel()
+        self.guide.setObjectName("enrollGuide")
+        self.guide.setWordWrap(True)
+        self.enroll_error = QLabel()
+        self.enroll_error.setObjectName("enrollError")
+        self.enroll_error.setWordWrap(True)
+        set_tone(self.enroll_error, "error")
+        self.enroll_form.addRow(self.guide)
         self.enroll_form.addRow(self.reenroll_note)
         self.enroll_form.addRow(self._caption("server", self.server_edit), self.server_edit)
         self.enroll_form.addRow(self._caption("code", self.code_edit), self.code_edit)
         self.enroll_form.addRow(self.enroll_button)
+        self.enroll_form.addRow(self.enroll_error)
 
         self.state_box = QGroupBox()
         self.server_label = QLabel()
@@ -330,6 +341,10 @@ class SyncScreen(RetranslateMixin, QWidget):
             "HQ no longer accepts this desktop. Ask HQ for a new enrollment code for this"
             " center and enter it here: the changes not yet sent are kept and sent after"
             " enrolling again."))
+        self.guide.setText(_(
+            "This desktop is not connected to HQ yet. Everything works without it: the records"
+            " stay on this PC. To send them to HQ, ask HQ for its address and an enrollment code"
+            " for this center, enter both here and press Enroll."))
         self.state_box.setTitle(_("State"))
         self.captions["hq"].setText(_("HQ"))
         self.captions["last"].setText(_("Last successful sync"))
@@ -379,6 +394,8 @@ class SyncScreen(RetranslateMixin, QWidget):
         again = self._reenrolling()
         self.enroll_box.setVisible(not enrolled or again)
         self.reenroll_note.setVisible(again)
+        self.guide.setVisible(not enrolled)
+        self._show_enroll_error(enrolled, again)
         self.enroll_box.setTitle(_("Enroll this desktop again") if again else _("Enroll this desktop"))
         self.enroll_button.setText(_("Enroll again") if again else _("Enroll"))
         if enrolled and not again:
@@ -430,11 +447,21 @@ class SyncScreen(RetranslateMixin, QWidget):
 
     # --- actions -------------------------------------------------------------------------
 
+    def _show_enroll_error(self, enrolled: bool, again: bool) -> None:
+        """Why the last enrollment failed, in plain words, beside the enrollment form."""
+        failure = self.agent.last_failure
+        text = ""
+        if (not enrolled or again) and failure is not None:
+            text = failure.message() if isinstance(failure, WrongCenter) else \
+                _error_text(failure.code, failure.detail)
+        self.enroll_error.setText(text)
+        self.enroll_error.setVisible(bool(text))
+
     def enroll(self) -> None:
         server, code = self.server_edit.text().strip(), self.code_edit.text().strip()
         if not server or not code:
-            self.error_label.setText(_("Enter HQ's address and the enrollment code."))
-            self.state_box.setVisible(True)
+            self.enroll_error.setText(_("Enter HQ's address and the enrollment code."))
+            self.enroll_error.setVisible(True)
             return
         if self._reenrolling():
             if not Dialogs.confirm(self, _("Enroll again"), _(
