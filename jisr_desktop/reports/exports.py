@@ -28,7 +28,8 @@ CSV is UTF-8 with a byte-order mark so that Excel detects UTF-8 and shows Arabic
 follows the export's language (`default_separator`): Excel in a French or Moroccan locale splits
 a double-clicked CSV on ``;`` (the list separator of those locales, where ``,`` is the decimal
 mark), so French and Arabic exports use ``;`` and English ones ``,``; ``tab`` is offered too.
-Quoting keeps a value that contains the separator in one cell. XLSX sheets are set right to left for Arabic exports. Numbers, dates and booleans keep their types in XLSX.
+Quoting keeps a value that contains the separator in one cell. XLSX sheets are set right to
+left for Arabic exports. Numbers, dates and booleans keep their types in XLSX.
 """
 
 from __future__ import annotations
@@ -208,10 +209,10 @@ def read_csv(path: str | Path, *, undo_neutralise: bool = True,
     """Read an export back: ``(headers, rows)`` with text values (for tests and re-imports).
 
     ``separator`` defaults to the one the header line uses (see `_guess_separator`)."""
-    if separator is None:
-        with open(path, encoding="utf-8-sig", newline="") as handle:
-            separator = _guess_separator(handle.readline())
     with open(path, encoding="utf-8-sig", newline="") as handle:
+        if separator is None:
+            separator = _guess_separator(handle.readline())
+            handle.seek(0)
         reader = csv.reader(handle, delimiter=separator)
         headers = next(reader, [])
         fix = restore if undo_neutralise else (lambda v: v)

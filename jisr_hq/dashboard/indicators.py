@@ -6,8 +6,8 @@ month, service, person): distinct by its unique key. In the same transaction the
 every (center, month) it touched as stale (`IndicatorStale`); the first page that reads those
 centers recomputes the `IndicatorCell` counts of the stale pairs only, from their facts and the
 persons' sex and age, once: the work is bounded by one center-month, never the whole country,
-a push stays cheap however many batches it has, and pages without new pushes compute nothing. A person's edit (sex, birth date) touches the
-months that person was served. `jisr-hq rebuild-indicators` recomputes everything from the
+a push stays cheap however many batches it has, and pages without new pushes compute nothing.
+A person's edit (sex, birth date) touches the months that person was served. `jisr-hq rebuild-indicators` recomputes everything from the
 synced rows.
 
 The counselling partition never enters: only the events above and `person` records of the

@@ -80,7 +80,7 @@ class Sums:
         center_ids = list(center_ids)
         indicators.refresh_stale(center_ids)
         for row in IndicatorCell.objects.filter(
-            center_id__in=list(center_ids), month__in=sorted(set(months))
+            center_id__in=center_ids, month__in=sorted(set(months))
         ).values_list("center_id", "month", "indicator", "breakdown", "value"):
             self.by[row[:4]] = row[4]
 

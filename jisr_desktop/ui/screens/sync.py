@@ -65,6 +65,13 @@ def _error_text(code: str, detail: str = "") -> str:
     return _(MESSAGES["other"], detail=detail or code)
 
 
+def _failure_text(failure: SyncFailed) -> str:
+    """A failed sync or enrollment in plain words."""
+    if isinstance(failure, WrongCenter):
+        return failure.message()
+    return _error_text(failure.code, failure.detail)
+
+
 START_DELAY_MS = 3000
 """After start-up, the first automatic sync waits this long (the window shows first)."""
 
@@ -418,10 +425,8 @@ class SyncScreen(RetranslateMixin, QWidget):
             self.last_label.setText(_("never"))
         self.pending_label.setText(str(self.pending))
         failure = self.agent.last_failure
-        if isinstance(failure, WrongCenter):
-            self.error_label.setText(failure.message())
-        elif failure is not None:
-            self.error_label.setText(_error_text(failure.code, failure.detail))
+        if failure is not None:
+            self.error_label.setText(_failure_text(failure))
         elif st.last_error_code:
             self.error_label.setText(_error_text(st.last_error_code, st.last_error))
         else:
@@ -450,10 +455,7 @@ class SyncScreen(RetranslateMixin, QWidget):
     def _show_enroll_error(self, enrolled: bool, again: bool) -> None:
         """Why the last enrollment failed, in plain words, beside the enrollment form."""
         failure = self.agent.last_failure
-        text = ""
-        if (not enrolled or again) and failure is not None:
-            text = failure.message() if isinstance(failure, WrongCenter) else \
-                _error_text(failure.code, failure.detail)
+        text = _failure_text(failure) if (not enrolled or again) and failure is not None else ""
         self.enroll_error.setText(text)
         self.enroll_error.setVisible(bool(text))
 
