@@ -46,6 +46,7 @@ RECORD_ENTITIES = (
     "followup_action",
     "referral",
     "followup_sealed",
+    "consent",
 )
 """Desktop record tables (merge per field; `rev`, `dirty`, `deleted` columns): the outbox
 (`capture_dirty`, `pending_count`) and pull-apply treat every one of them alike."""
@@ -110,6 +111,7 @@ EntityName = Literal[
     "followup_action",
     "referral",
     "followup_sealed",
+    "consent",
 ]
 
 

@@ -192,6 +192,8 @@ FOLLOWUP_SERVICES = ("incubator", "disability", "youth", "pre_marriage", "family
 FOLLOWUP_STATUSES = ("open", "closed")
 FOLLOWUP_ACTIONS = ("session", "action")
 REFERRAL_OUTCOMES = ("obtained", "refused", "pending", "unreachable")
+CONSENT_PURPOSES = ("registration", "service", "photos", "hq_indicators", "partner")
+CONSENT_SERVICES = (*SERVICES, *FOLLOWUP_SERVICES)
 
 _CENTER = {"center_id": _id()}
 _DELETED = {"deleted": _flag()}
@@ -388,6 +390,19 @@ FIELDS: dict[str, dict[str, FieldSpec]] = {
         "text": _text(CASE_NOTE),
         "parties": FieldSpec("json", nullable=False, max_length=CASE_NOTE),
         "counsellor_id": _text(CODE),
+        **_DELETED,
+    },
+    "consent": {
+        **_CENTER,
+        "person_id": _id(nullable=False, required=True),
+        "purpose": _text(CODE, required=True, choices=CONSENT_PURPOSES),
+        "service": _text(CODE, nullable=True, choices=CONSENT_SERVICES),
+        "given_on": _day(nullable=False, required=True),
+        "expires_on": _day(),
+        "withdrawn_on": _day(),
+        "guardian_id": _id(),
+        "recorded_by": _text(CODE),
+        "withdrawn_by": _text(CODE),
         **_DELETED,
     },
     "check_in": {

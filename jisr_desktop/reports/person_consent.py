@@ -8,6 +8,7 @@ paper can be filed with the person's record.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import IO
@@ -16,9 +17,17 @@ import sqlite_utils
 
 from jisr_desktop import errors
 from jisr_desktop.context import Context
+from jisr_desktop.db import consent as consents
 from jisr_desktop.db import persons
 from jisr_desktop.db.center import current_center
-from jisr_desktop.reports.consent import ConsentCenter, ConsentPerson, build_consent_receipt
+from jisr_desktop.domain.consent import purpose_text
+from jisr_desktop.i18n import N_, format_date, translate
+from jisr_desktop.reports.consent import (
+    ConsentCenter,
+    ConsentPerson,
+    build_consent_receipt,
+    default_terms,
+)
 
 ADULT_AGE = 18
 
@@ -59,5 +68,26 @@ def build_person_consent(target: str | Path | IO[bytes], *, ctx: Context, person
     subject = ConsentPerson(name_ar=person.display_name_ar, name_latin=person.display_name_lat, cin=person.cin,
                             birth_date=person.birth_date, guardian_name=guardian, file_code=person.file_no or None)
     code = f"{person.file_no or person.id[:8]}-{day:%Y%m%d}"
+    terms = default_terms(lang)
+    terms = replace(terms, extra=(*terms.extra, *recorded_consents(ctx, person.id, lang, day)))
     return build_consent_receipt(target, lang=lang, center=consent_center, person=subject, day=day,
-                                 receipt_code=code)
+                                 receipt_code=code, terms=terms)
+
+
+def recorded_consents(ctx: Context, person_id: str, lang: str, day: date) -> list[str]:
+    """One line per purpose the person (or her guardian) answered, newest consent of each:
+    given on, valid until, or withdrawn on (services/consent.py)."""
+    lines = []
+    for row in consents.newest_per_purpose(ctx.db, person_id, day):
+        params = {"purpose": purpose_text(row.purpose, row.service, lang),
+                  "given": format_date(row.given_on, lang, fmt="short")}
+        if row.withdrawn_on is not None:
+            msgid = N_("Consent recorded for {purpose}: given on {given}, withdrawn on {day}.")
+            params["day"] = format_date(row.withdrawn_on, lang, fmt="short")
+        elif row.expires_on is not None:
+            msgid = N_("Consent recorded for {purpose}: given on {given}, valid until {day}.")
+            params["day"] = format_date(row.expires_on, lang, fmt="short")
+        else:
+            msgid = N_("Consent recorded for {purpose}: given on {given}.")
+        lines.append(translate(msgid, lang, **params))
+    return lines
