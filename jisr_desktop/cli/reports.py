@@ -22,23 +22,10 @@ from jisr_desktop.cli import (
     write_through,
 )
 from jisr_desktop.i18n import N_, translate
+from jisr_desktop.reports.export_rows import ATTENDANCE_HEADERS, PERSON_HEADERS  # column titles
 from jisr_desktop.reports.rosters import KINDS
 
 DOC_LANGUAGES = ("ar", "fr")
-
-PERSON_HEADERS = {
-    "file_no": N_("File number"), "given_name_ar": N_("Given name (Arabic)"),
-    "family_name_ar": N_("Family name (Arabic)"), "given_name_lat": N_("Given name (Latin)"),
-    "family_name_lat": N_("Family name (Latin)"), "sex": N_("Sex"), "birth_date": N_("Date of birth"),
-    "birth_year": N_("Year of birth"), "cin": N_("CIN"), "phone": N_("Phone"), "phone2": N_("Second phone"),
-    "address": N_("Address"), "province_code": N_("Province code"), "created_at": N_("Registered on"),
-}
-ATTENDANCE_HEADERS = {
-    "day": N_("Date"), "service": N_("Service"), "file_no": N_("File number"), "name_ar": N_("Name (Arabic)"),
-    "name_lat": N_("Name (Latin)"), "status": N_("Attendance"), "time_in": N_("Time in"),
-    "time_out": N_("Time out"), "by_name": N_("Dropped off by"), "session_id": N_("Session"),
-    "person_id": N_("Person id"),
-}
 
 
 def parse_day(text: str) -> date:
@@ -163,7 +150,7 @@ def _csv_separator(root: Path, lang: str) -> str:
 def cmd_export(args: argparse.Namespace, root: Path) -> int:
     from jisr_desktop.db.connection import open_database
     from jisr_desktop.domain.dates import month_bounds
-    from jisr_desktop.reports import queries
+    from jisr_desktop.reports.export_rows import attendance_rows, person_rows
     from jisr_desktop.reports.exports import write_csv, write_xlsx
     from jisr_desktop.services import operator
 
@@ -173,10 +160,10 @@ def cmd_export(args: argparse.Namespace, root: Path) -> int:
         ctx = operator_context(args, db)
         lang = doc_language(args)
         if args.what == "persons":
-            found, headers = queries.persons_for_export(ctx.db), PERSON_HEADERS
+            found, headers = person_rows(ctx.db, lang), PERSON_HEADERS
         else:
             first, last = month_bounds(*args.month) if args.month else (None, None)
-            found, headers = queries.attendance_for_export(ctx.db, first, last), ATTENDANCE_HEADERS
+            found, headers = attendance_rows(ctx.db, lang, first, last), ATTENDANCE_HEADERS
         columns = [(key, translate(title, lang)) for key, title in headers.items()]
         fmt = args.fmt or ("csv" if out.suffix.lower() == ".csv" else "xlsx")
         if fmt == "csv":

@@ -30,6 +30,15 @@ a double-clicked CSV on ``;`` (the list separator of those locales, where ``,`` 
 mark), so French and Arabic exports use ``;`` and English ones ``,``; ``tab`` is offered too.
 Quoting keeps a value that contains the separator in one cell. XLSX sheets are set right to
 left for Arabic exports. Numbers, dates and booleans keep their types in XLSX.
+
+Dates and times are real Excel cells (a serial number with a date format, ``DD/MM/YYYY`` and
+``DD/MM/YYYY HH:MM``), never text. Excel has no time zones: a stored moment (UTC, ISO 8601)
+is written as the wall-clock time of the center, Africa/Casablanca (`local_time`). Morocco was
+on UTC+1 except during Ramadan (UTC+0) from 2018; IANA 2026f has it on UTC+0 for good from
+20 September 2026. The dates of those changes come from the IANA time-zone database through
+`zoneinfo`, read from the pinned ``tzdata`` package (`center_zone`: the same on every PC,
+Windows included, whose system has no such database). CSV writes the same wall-clock times
+as ``2026-09-15 09:00``, which Excel reads as a date and time.
 """
 
 from __future__ import annotations
@@ -39,8 +48,10 @@ import datetime as dt
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
+from functools import cache
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
@@ -56,6 +67,10 @@ XLSX_CELL_LIMIT = 32767
 
 Column = str | tuple[str, str]
 
+CENTER_ZONE = "Africa/Casablanca"  # every center is in Morocco
+DATE_FORMAT = "DD/MM/YYYY"
+DATETIME_FORMAT = "DD/MM/YYYY HH:MM"
+
 # The separators a CSV export may use, by the name a person types (``--separator``, setting).
 CSV_SEPARATORS = {";": ";", ",": ",", "tab": "\t"}
 
@@ -63,6 +78,36 @@ CSV_SEPARATORS = {";": ";", ",": ",", "tab": "\t"}
 def default_separator(lang: str) -> str:
     """``;`` for a French or Arabic export (what Excel expects in those locales), else ``,``."""
     return ";" if lang in ("fr", "ar") else ","
+
+
+@cache
+def center_zone() -> ZoneInfo:
+    """The center's time zone, read from the pinned ``tzdata`` package first.
+
+    The package, not the system's database: every PC then gives the same wall-clock times,
+    whatever its system's copy says (Debian 12's tzdata 2025b still has Morocco on UTC+1
+    after September 2026, where IANA 2026f, the pinned package, has it on UTC+0). The system
+    database is the fallback when the package is missing.
+    """
+    try:
+        from importlib import resources
+
+        source = resources.files("tzdata").joinpath("zoneinfo", *CENTER_ZONE.split("/"))
+        with source.open("rb") as handle:
+            return ZoneInfo.from_file(handle, key=CENTER_ZONE)
+    except (ImportError, OSError):
+        return ZoneInfo(CENTER_ZONE)
+
+
+def local_time(value: str | dt.datetime | None) -> dt.datetime | None:
+    """A stored moment (ISO 8601 with its offset, or an aware ``datetime``) as the center's
+    wall-clock time, without a zone (what an Excel cell holds); empty gives ``None``."""
+    if value is None or value == "":
+        return None
+    moment = dt.datetime.fromisoformat(value) if isinstance(value, str) else value
+    if moment.tzinfo is None:
+        return moment  # already a wall-clock time
+    return moment.astimezone(center_zone()).replace(tzinfo=None)
 
 
 def _guarded(text: str) -> bool:
@@ -104,7 +149,9 @@ def _csv_text(value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return "1" if value else "0"
-    if isinstance(value, dt.datetime | dt.date | dt.time):
+    if isinstance(value, dt.datetime):
+        return f"{local_time(value):%Y-%m-%d %H:%M}"
+    if isinstance(value, dt.date | dt.time):
         return value.isoformat()
     return str(value)
 
@@ -159,10 +206,23 @@ def write_xlsx(
     sheet.append(header_cells)
     count = 0
     for row in rows:
-        sheet.append([_xlsx_value(row.get(k), k) for k in keys])
+        sheet.append([_xlsx_cell(sheet, row.get(k), k) for k in keys])
         count += 1
     workbook.save(str(path))
     return count
+
+
+def _xlsx_cell(sheet: Any, value: Any, key: str) -> Any:
+    """A value, or a date cell with its format (a moment in the center's wall-clock time)."""
+    if isinstance(value, dt.datetime):
+        cell = WriteOnlyCell(sheet, value=local_time(value))
+        cell.number_format = DATETIME_FORMAT
+        return cell
+    if isinstance(value, dt.date):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = DATE_FORMAT
+        return cell
+    return _xlsx_value(value, key)
 
 
 def _xlsx_value(value: Any, key: str) -> Any:
@@ -185,7 +245,7 @@ def _read_cell(cell: Any, fix: Any) -> Any:
     value = cell.value
     if isinstance(value, str):
         return fix(value)
-    if isinstance(value, dt.datetime) and not re.search(r"[hs]", str(cell.number_format)):
+    if isinstance(value, dt.datetime) and not re.search(r"[hs]", str(cell.number_format), re.I):
         return value.date()
     return value
 
