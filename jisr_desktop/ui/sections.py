@@ -34,6 +34,8 @@ class Section:
 
 
 SECTIONS: list[Section] = [
+    # The reception's home, first after sign-in (issue 13, point 3).
+    Section("today", N_("Today"), "jisr_desktop.ui.screens.today:TodayScreen", Permission.CHECK_IN),
     Section("reception", N_("Reception"), "jisr_desktop.ui.screens.reception:ReceptionDesk", Permission.LOG_VISIT),
     Section("people", N_("People and families"), "jisr_desktop.ui.screens.people:PeopleScreen"),
     Section("nursery", N_("Nursery"), "jisr_desktop.ui.screens.nursery:NurseryScreen"),
