@@ -126,6 +126,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     sync.add_parsers(sub)
 
+    from jisr_desktop.cli import privacy  # person-export, purge, legal-hold (cli/privacy.py)
+
+    privacy.add_parsers(sub)
+
     sub.add_parser("check", help="integrity check and migration state")
     return parser
 
