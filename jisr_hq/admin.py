@@ -52,10 +52,16 @@ class StaffAdmin(NoDeleteAdmin):
 
 @admin.register(m.Device)
 class DeviceAdmin(admin.ModelAdmin):
-    list_display = ("name", "id", "center", "counselling", "revoked", "created", "last_seen")
+    list_display = (
+        "name", "id", "center", "counselling", "revoked", "created", "last_seen", "app_version",
+        "kept_aside",
+    )
     list_filter = ("center", "revoked")
-    readonly_fields = ("id", "center", "created", "last_seen")
-    fields = ("id", "name", "center", "counselling", "revoked", "created", "last_seen")
+    readonly_fields = ("id", "center", "created", "last_seen", "app_version", "kept_aside")
+    fields = (
+        "id", "name", "center", "counselling", "revoked", "created", "last_seen", "app_version",
+        "kept_aside",
+    )
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -26,10 +26,12 @@ from jisr_protocol.hlc import HybridLogicalClock, Timestamp, device_of
 from jisr_protocol.roles import ROLES
 from jisr_protocol.schema import FIELDS, FieldProblem, FieldSpec, check_values, field_names
 from jisr_protocol.wire import (
+    APP_VERSION_HEADER,
     DEFAULT_PULL_LIMIT,
     DEVICE_HEADER,
     ERROR_CODES,
     HLC_PATTERN,
+    KEPT_ASIDE_HEADER,
     MAX_DECOMPRESSED_BYTES,
     MAX_FIELDS_PER_OP,
     MAX_ID_CHARS,
@@ -67,6 +69,7 @@ from jisr_protocol.wire import (
 )
 
 __all__ = [
+    "APP_VERSION_HEADER",
     "COUNSELLING_ENTITIES",
     "DEFAULT_PULL_LIMIT",
     "DEVICE_HEADER",
@@ -75,6 +78,7 @@ __all__ = [
     "EVENT_ENTITIES",
     "FIELDS",
     "HLC_PATTERN",
+    "KEPT_ASIDE_HEADER",
     "LIFE",
     "MAX_DECOMPRESSED_BYTES",
     "MAX_FIELDS_PER_OP",

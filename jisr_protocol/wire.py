@@ -50,6 +50,11 @@ PROTOCOL_HEADER = "X-Jisr-Protocol"
 PIPELINE_HEADER = "X-Jisr-Pipeline"
 """On push: "1" when the client may have several batches in flight, so a batch that arrives
 before its predecessor has committed is held back briefly instead of answered 409 at once."""
+APP_VERSION_HEADER = "X-Jisr-App-Version"
+"""The desktop program's version, sent with each authenticated request (HQ's sync health)."""
+KEPT_ASIDE_HEADER = "X-Jisr-Kept-Aside"
+"""How many pulled rows the desktop keeps aside (quarantined), sent with each authenticated
+request so HQ's sync health can show a center that needs a repair."""
 
 
 _FIELD_NAME = r"^[a-z][a-z0-9_]{0,62}$"

@@ -2,7 +2,9 @@
 
 A push's accepted events that serve a person (a check-in at the nursery or the elderly club,
 a workshop attendance marked present, a guidance visit) each add one `ServedFact` (center,
-month, service, person): distinct by its unique key. In the same transaction the push marks
+month, service, person): distinct by its unique key; a workshop attendance also adds one for
+`workshop:<category>` and a visit one for `guidance:<program>`, so the pages can break the
+services down without reading the events. In the same transaction the push marks
 every (center, month) it touched as stale (`IndicatorStale`); the first page that reads those
 centers recomputes the `IndicatorCell` counts of the stale pairs only, from their facts and the
 persons' sex and age, once: the work is bounded by one center-month, never the whole country,
@@ -18,7 +20,7 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
@@ -30,6 +32,8 @@ from jisr_protocol import Op
 SERVICES = ("nursery", "club", "workshop", "guidance")
 """What a person is served by, in the order the pages show them."""
 ANY = "any"
+DETAIL_MAX = 40
+"""A workshop category or program code longer than a catalogue code is not broken down."""
 AGE_BANDS = ((0, 5, "0-5"), (6, 17, "6-17"), (18, 59, "18-59"), (60, 200, "60+"))
 EVENT_ENTITIES = ("check_in", "attendance", "visit")
 
@@ -47,29 +51,88 @@ def service_of(entity: str, fields: dict[str, Any]) -> str | None:
     return None
 
 
-def fact_of(center_id: uuid.UUID, entity: str, fields: dict[str, Any]) -> ServedFact | None:
+def facts_of(
+    center_id: uuid.UUID, entity: str, fields: dict[str, Any], categories: Mapping[str, str]
+) -> list[ServedFact]:
+    """The facts one event adds: its service and, for a workshop attendance, the workshop's
+    category (`categories`: session id → category code) or, for a visit, its program."""
     svc = service_of(entity, fields)
     person, day = fields.get("person_id"), fields.get("day")
     if not svc or not person or not isinstance(day, str) or len(day) < 7:
-        return None
+        return []
     try:
         person_id = uuid.UUID(str(person))
     except ValueError:
-        return None
-    return ServedFact(center_id=center_id, month=day[:7], service=svc, person_id=person_id)
+        return []
+    month = day[:7]
+    services = [svc]
+    detail = None
+    if svc == "workshop":
+        detail = categories.get(str(fields.get("session_id")))
+    elif svc == "guidance":
+        detail = fields.get("program_code")
+    if isinstance(detail, str) and detail and len(detail) <= DETAIL_MAX:
+        services.append(f"{svc}:{detail}")
+    return [
+        ServedFact(center_id=center_id, month=month, service=s, person_id=person_id)
+        for s in services
+    ]
+
+
+def session_categories(
+    center_id: uuid.UUID, session_ids: Iterable[str] | None = None
+) -> dict[str, str]:
+    """Workshop session id → its workshop's category code, from the center's synced records
+    (`session_ids` None: every session of the center)."""
+    sessions = Record.objects.filter(
+        center_id=center_id, partition="center", entity="workshop_session"
+    )
+    if session_ids is not None:
+        wanted = []
+        for sid in set(session_ids):
+            try:
+                wanted.append(uuid.UUID(sid))
+            except ValueError:
+                continue
+        if not wanted:
+            return {}
+        sessions = sessions.filter(entity_id__in=wanted)
+    workshop_of = {
+        str(sid): str((f or {}).get("workshop_id")) for sid, f in sessions.values_list(
+            "entity_id", "fields")
+    }
+    ids = []
+    for wid in set(workshop_of.values()):
+        try:
+            ids.append(uuid.UUID(wid))
+        except ValueError:
+            continue
+    category = {
+        str(wid): (f or {}).get("category_code")
+        for wid, f in Record.objects.filter(
+            center_id=center_id, partition="center", entity="workshop", entity_id__in=ids
+        ).values_list("entity_id", "fields")
+    }
+    return {
+        sid: cat for sid, wid in workshop_of.items()
+        if isinstance(cat := category.get(wid), str) and cat
+    }
 
 
 def after_push(center_id: uuid.UUID, ops: Iterable[Op], rejected: dict[str, str]) -> None:
     """Update the indicators for the accepted ops of one batch (inside its transaction)."""
     facts: list[ServedFact] = []
     persons: set[uuid.UUID] = set()
-    for op in ops:
-        if str(op.seq) in rejected:
-            continue
+    accepted = [op for op in ops if str(op.seq) not in rejected]
+    sessions = [
+        str(op.patch.get("session_id"))
+        for op in accepted
+        if op.entity == "attendance" and op.kind == "event"
+    ]
+    categories = session_categories(center_id, sessions) if sessions else {}
+    for op in accepted:
         if op.entity in EVENT_ENTITIES and op.kind == "event":
-            fact = fact_of(center_id, op.entity, dict(op.patch))
-            if fact:
-                facts.append(fact)
+            facts.extend(facts_of(center_id, op.entity, dict(op.patch), categories))
         elif op.entity == "person":
             persons.add(op.entity_id)
     if not facts and not persons:
@@ -179,12 +242,13 @@ def rebuild(center_ids: Iterable[uuid.UUID] | None = None) -> int:
             ServedFact.objects.filter(center_id__in=list(center_ids)).delete()
             IndicatorCell.objects.filter(center_id__in=list(center_ids)).delete()
         batch: list[ServedFact] = []
+        categories: dict[uuid.UUID, dict[str, str]] = {}
         for center_id, entity, fields in events.values_list(
             "center_id", "entity", "fields"
-        ).iterator(chunk_size=5000):
-            fact = fact_of(center_id, entity, fields or {})
-            if fact:
-                batch.append(fact)
+        ).order_by("center_id").iterator(chunk_size=5000):
+            if center_id not in categories:
+                categories = {center_id: session_categories(center_id)}  # one center at a time
+            batch.extend(facts_of(center_id, entity, fields or {}, categories[center_id]))
             if len(batch) >= 5000:
                 ServedFact.objects.bulk_create(batch, ignore_conflicts=True)
                 batch = []

@@ -27,7 +27,15 @@ from jisr_hq.dashboard import exports, indicators
 from jisr_hq.dashboard.divisions import name_of, region_of
 from jisr_hq.dashboard.indicators import AGE_BANDS, ANY, SERVICES
 from jisr_hq.dashboard.scopes import center_in_scope, scope_of, visible_centers
-from jisr_hq.models import Center, Device, IndicatorCell, PushAudit, Record
+from jisr_hq.models import (
+    Center,
+    Device,
+    IndicatorCell,
+    Program,
+    PushAudit,
+    Record,
+    WorkshopCategory,
+)
 
 K_ANONYMITY = 5
 SILENT_DAYS = 7
@@ -84,12 +92,53 @@ class Sums:
         ).values_list("center_id", "month", "indicator", "breakdown", "value"):
             self.by[row[:4]] = row[4]
 
+    def details(self, service: str) -> list[str]:
+        """The categories (workshops) or programs (visits) the loaded cells break `service`
+        down by."""
+        prefix = f"served:{service}:"
+        return sorted({k[2][len(prefix):] for k in self.by if k[2].startswith(prefix)})
+
     def total(
         self, centers: Iterable[uuid.UUID], months: Iterable[str], service: str, brk: str = "all"
     ) -> int:
         ind = f"served:{service}"
         months = list(months)
         return sum(self.by.get((c, m, ind, brk), 0) for c in centers for m in months)
+
+
+DETAIL_CATALOGUES = {"workshop": WorkshopCategory, "guidance": Program}
+
+
+def _detail_rows(
+    sums: Sums, ids: list[uuid.UUID], service: str, months: list[list[str]], lang: str
+) -> list[dict[str, Any]]:
+    """One row per workshop category or program of `service`, in catalogue order: the persons
+    served in each of `months` (each a list of months summed), and the share of women."""
+    codes = sums.details(service)
+    catalogue = {
+        c.code: c for c in DETAIL_CATALOGUES[service].objects.filter(code__in=codes)
+    }
+
+    def order(code: str) -> tuple[int, str]:
+        item = catalogue.get(code)
+        return (item.sort_order if item else 1_000_000, code)
+
+    rows = []
+    for code in sorted(codes, key=order):
+        item = catalogue.get(code)
+        label = (item.name_ar if lang == "ar" else item.name_fr) if item else code
+        detail = f"{service}:{code}"
+        women = sums.total(ids, months[0], detail, "sex:F")
+        men = sums.total(ids, months[0], detail, "sex:M")
+        rows.append(
+            {
+                "label": label,
+                "code": code,
+                "values": [cell(sums.total(ids, m, detail)) for m in months]
+                + [share(women, women + men)],
+            }
+        )
+    return rows
 
 
 def _frame(request: HttpRequest, **extra: Any) -> dict[str, Any]:
@@ -193,6 +242,19 @@ def overview(request: HttpRequest) -> HttpResponse:
             }
         )
 
+    periods = [[month], [prev], [last_year], ytd]
+    workshops = _detail_rows(sums, ids, "workshop", periods, lang)
+    programs = _detail_rows(sums, ids, "guidance", periods, lang)
+    detail_header = [
+        _("This month"),
+        _("Previous month"),
+        _("Same month last year"),
+        _("Year to date (person-months)"),
+        _("Share of women, this month"),
+    ]
+    workshop_header = [_("Workshop category"), *detail_header]
+    program_header = [_("Program"), *detail_header]
+
     groups: dict[str, list[Center]] = defaultdict(list)
     for c in centers:
         key = {"region": region_of(c.province_code), "province": c.province_code}.get(level, c.code)
@@ -258,6 +320,10 @@ def overview(request: HttpRequest) -> HttpResponse:
             breakdown_header,
             [[b["label"], *b["values"]] for b in breakdowns],
         )
+    elif table in ("workshops", "programs"):
+        rows, head = (workshops, workshop_header) if table == "workshops" else (
+            programs, program_header)
+        resp = _export(request, f"{table}-{month}", head, [[r["label"], *r["values"]] for r in rows])
     else:
         resp = _export(
             request, f"centers-{month}", drill_header, [[d["name"], *d["values"]] for d in drill]
@@ -280,6 +346,10 @@ def overview(request: HttpRequest) -> HttpResponse:
             service_header=service_header,
             breakdowns=breakdowns,
             breakdown_header=breakdown_header,
+            workshops=workshops,
+            workshop_header=workshop_header,
+            programs=programs,
+            program_header=program_header,
             drill=drill,
             drill_header=drill_header,
             query=request.GET.urlencode(),
@@ -393,9 +463,10 @@ def sync_health(request: HttpRequest) -> HttpResponse:
                 "last": timezone.localtime(last).strftime("%Y-%m-%d %H:%M") if last else "—",
                 "days": days if days is not None else "—",
                 "rejected": audit.get("rejected") or 0,
-                "quarantined": "—",
-                "version": "—",
+                "quarantined": dev.kept_aside,
+                "version": dev.app_version or "—",
                 "silent": days is None or days > SILENT_DAYS,
+                "needs_repair": dev.kept_aside > 0,
             }
         )
     to_call = []

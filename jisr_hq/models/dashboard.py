@@ -40,7 +40,7 @@ class ServedFact(models.Model):
 
     center_id = models.UUIDField()
     month = models.CharField(max_length=7)  # YYYY-MM
-    service = models.CharField(max_length=20)
+    service = models.CharField(max_length=60)  # "workshop:<category>", "guidance:<program>"
     person_id = models.UUIDField()
 
     class Meta:

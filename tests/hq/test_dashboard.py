@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import uuid
 import zipfile
 from collections.abc import Iterator
 from typing import Any
@@ -13,8 +15,9 @@ from typing import Any
 import httpx
 import pytest
 
+from jisr_protocol import APP_VERSION_HEADER, KEPT_ASIDE_HEADER
 from tests.hq import dashkit
-from tests.hq.dashkit import add_user, new_center, row_of, serve_people
+from tests.hq.dashkit import add_user, event, new_center, row_of, serve_people
 from tests.hq.hqkit import HqServer, SimDesktop
 
 
@@ -167,3 +170,111 @@ def test_sync_health_lists_silent_centers(hq: HqServer, opened: list[Any]) -> No
     assert silent in to_call and code not in to_call
     assert f'class="silent" data-code="{silent}"' in page
     assert f'class="fresh" data-code="{code}"' in page
+
+
+def _workshop_attendance(desk: SimDesktop, category: str, n: int, sex: str) -> None:
+    """A workshop of `category` with one session, and `n` new persons present at it."""
+    workshop, session = str(uuid.uuid4()), str(uuid.uuid4())
+    ops = [
+        desk.op(
+            "workshop",
+            workshop,
+            patch={"center_id": desk.center_id, "category_code": category, "title": "T"},
+        ),
+        desk.op(
+            "workshop_session",
+            session,
+            patch={
+                "workshop_id": workshop,
+                "starts_at": "2026-03-02T09:00:00+00:00",
+                "ends_at": "2026-03-02T11:00:00+00:00",
+            },
+        ),
+    ]
+    r = desk.push(ops)
+    assert r.status_code == 200 and not r.json()["rejected"], r.text
+    ops = []
+    for _ in range(n):
+        pid = str(uuid.uuid4())
+        ops.append(
+            desk.op(
+                "person",
+                pid,
+                patch={
+                    "center_id": desk.center_id,
+                    "given_name_ar": "س",
+                    "family_name_ar": "ع",
+                    "sex": sex,
+                    "birth_date": "1995-01-01",
+                    "file_no": f"F-{pid[:8]}",
+                },
+            )
+        )
+        att = event(desk, "workshop", pid, "2026-03-02")
+        att["patch"]["session_id"] = session
+        ops.append(att)
+    r = desk.push(ops)
+    assert r.status_code == 200 and not r.json()["rejected"], r.text
+
+
+def test_workshops_by_category_and_visits_by_program(hq: HqServer, opened: list[Any]) -> None:
+    code, enroll = new_center(hq, "04.441")
+    desk = desktop(opened, hq, enroll)
+    _workshop_attendance(desk, "crafts", 6, "F")
+    _workshop_attendance(desk, "crafts", 5, "M")
+    _workshop_attendance(desk, "digital_skills", 3, "F")
+    serve_people(desk, 7, service="guidance", sex="F", birth="1980-01-01")  # program "rsu"
+    web = signed_in(opened, hq, add_user(hq, f"center:{code}"))
+    page = web.get(f"/fr/dashboard/?month={MONTH}").text
+    # This month, previous month, same month last year, year to date, share of women.
+    assert row_of(page, "workshops", "Artisanat") == ["11", "0", "0", "11", "55 %"]
+    assert row_of(page, "workshops", "Compétences numériques")[:2] == ["&lt; 5", "0"]
+    assert row_of(page, "programs", "Registre social unifié")[0] == "7"
+    ar = signed_in(opened, hq, add_user(hq, f"center:{code}"), "ar")
+    assert row_of(ar.get(f"/ar/dashboard/?month={MONTH}").text, "workshops", "الحرف اليدوية")[
+        0
+    ] == "11"
+    exported = web.get(f"/fr/dashboard/?month={MONTH}&table=workshops&format=csv").text
+    rows = list(csv.reader(io.StringIO(exported.lstrip("\ufeff"))))
+    assert ["Compétences numériques", "< 5", "0", "0", "< 5", "< 5"] in rows
+    # The facts of the breakdown come back the same from a rebuild.
+    cells = (
+        "SELECT indicator, breakdown, value FROM jisr_hq_indicatorcell WHERE center_id = ?"
+        " AND indicator LIKE ? ORDER BY indicator, breakdown"
+    )
+    before = hq.query(cells, hq.uid(desk.center_id), "served:%:%")
+    assert ("served:workshop:crafts", "sex:F", 6) in before
+    hq.cli("rebuild_indicators")
+    web.get(f"/fr/dashboard/?month={MONTH}")
+    assert hq.query(cells, hq.uid(desk.center_id), "served:%:%") == before
+
+
+def test_sync_health_shows_each_desktops_version_and_rows_kept_aside(
+    hq: HqServer, opened: list[Any]
+) -> None:
+    code, enroll = new_center(hq, "04.421")
+    desk = desktop(opened, hq, enroll)
+    web = signed_in(opened, hq, add_user(hq, f"center:{code}"))
+
+    def pull(version: str, kept: str) -> None:
+        headers = {**desk.headers, APP_VERSION_HEADER: version, KEPT_ASIDE_HEADER: kept}
+        r = desk.http.get("/pull", params={"cursor": "", "limit": 10}, headers=headers)
+        assert r.status_code == 200, r.text
+
+    def device_row() -> list[str]:
+        page = web.get("/fr/dashboard/health/").text
+        row = re.search(rf'<tr class="\w+" data-code="{code}">(.*?)</tr>', page, re.S)
+        assert row, page[:300]
+        return [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td.*?</td>", row[1])]
+
+    assert device_row()[-2:] == ["0", "—"]
+    pull("2.4.1", "3")
+    assert device_row()[-2:] == ["3", "2.4.1"]
+    assert 'class="repair"' in web.get("/fr/dashboard/health/").text
+    # Malformed reports change nothing; a repaired desktop reports 0 again.
+    pull("<script>", "-1")
+    assert device_row()[-2:] == ["3", "2.4.1"]
+    pull("2.4.2", "0")
+    assert device_row()[-2:] == ["0", "2.4.2"]
+    exported = web.get("/fr/dashboard/health/?format=csv").text
+    assert any(r[-2:] == ["0", "2.4.2"] for r in csv.reader(io.StringIO(exported)) if r)

@@ -57,6 +57,12 @@ def test_a_bad_pulled_row_is_kept_aside_and_the_rest_applies(
     assert not a.sync().rejected
     again = b.sync()
     assert again.quarantined == 0 and again.pulled >= 1
+    # Each sync tells HQ's sync health the program's version and the rows it keeps aside.
+    from jisr_desktop import __version__
+
+    device = b.db.execute("SELECT device_id FROM sync_state WHERE id = 1").fetchone()[0]
+    assert hq.query("SELECT app_version, kept_aside FROM jisr_hq_device WHERE id = ?",
+                    hq.uid(device)) == [(__version__, 1)]
     assert b.db.execute("SELECT count(*) FROM person").fetchone()[0] == 2
 
 
