@@ -132,5 +132,5 @@ def test_the_home_speaks_french_and_arabic(qtbot, shell_factory, receptionist, c
     assert home.title.text() == translate("Today, {date}", lang, date="03/11/2026")
     assert home.here.empty.text() == translate("Nobody is here yet.", lang) != "Nobody is here yet."
     due = home.followups.model.index(0, 3).data()
-    assert due == translate("{date}, overdue", lang, date="02/11/2026") != "02/11/2026, overdue"
+    assert due == translate("{date}, overdue", lang, date="\u206602/11/2026\u2069") != "02/11/2026, overdue"
     assert home.followups.detail.text() == translate("Overdue: {n}", lang, n="1") != "Overdue: 1"

@@ -15,7 +15,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QItemSelectionModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSize,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -87,6 +94,11 @@ class _Table(QTableView):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)  # the name: widest
         self.doubleClicked.connect(lambda index: self.chosen.emit(index.row()))
 
+    def sizeHint(self) -> QSize:
+        # Small: the page's height for its width (word-wrapped sentences) adds up the lists'
+        # hints, and past the visible height the page would scroll; the lists grow to fill it.
+        return QSize(256, 110)
+
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
             self.chosen.emit(self.currentIndex().row())
@@ -157,6 +169,17 @@ def _expected_detail(line: day_service.PersonLine) -> str:
     return ""
 
 
+def _line_key(line: Any) -> tuple[str | None, ...] | None:
+    """What a line is about, the same from one read of the day to the next."""
+    if line is None:
+        return None
+    if isinstance(line, day_service.FollowupLine):
+        return ("followup", line.referral.id)
+    if isinstance(line, day_service.AlertLine):
+        return ("alert", line.check_in_id)
+    return (line.service, line.person_id, line.session_id)
+
+
 class TodayScreen(RetranslateMixin, QWidget):
     """The reception's home.
 
@@ -202,6 +225,7 @@ class TodayScreen(RetranslateMixin, QWidget):
             Column(N_("Due on"), self._due_text),
         ], N_("No follow-up is due today."))
         # the alerts' text is what matters: it takes the width after the name
+        self.alerts.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         self.alerts.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.ack_button = QPushButton()
         self.ack_button.setObjectName("todayAcknowledge")
@@ -279,7 +303,8 @@ class TodayScreen(RetranslateMixin, QWidget):
     @staticmethod
     def _due_text(line: day_service.FollowupLine) -> str:
         day = dates.date_text(line.referral.due_on)
-        return _("{date}, overdue", date=day) if line.overdue else day
+        # isolated: in Arabic the sentence, not the date's digits, sets the cell's direction
+        return _("{date}, overdue", date=ltr(day)) if line.overdue else day
 
     def _headings(self) -> None:
         view = self.view
@@ -385,16 +410,21 @@ class TodayScreen(RetranslateMixin, QWidget):
                           key=f"today-{id(self)}")
 
     def _loaded(self, view: day_service.TodayView) -> None:
-        chosen = self._who(self._chosen)
+        chosen = _line_key(self._chosen)
         self.view = view
-        self.here.set_rows(view.here)
-        self.expected.set_rows(view.expected)
-        self.alerts.set_rows(view.alerts)
-        self.followups.set_rows(view.followups)
-        if chosen is not None and not any(
-                (w := self._who(x)) is not None and w[0] == chosen[0]
-                for x in (*view.here, *view.expected, *view.alerts, *view.followups)):
-            self._chosen = None
+        panels = ((self.here, view.here), (self.expected, view.expected),
+                  (self.alerts, view.alerts), (self.followups, view.followups))
+        for panel, rows in panels:  # a line chosen before stays chosen after a refresh
+            was = _line_key(panel.current())
+            panel.set_rows(rows)
+            again = next((i for i, line in enumerate(rows) if _line_key(line) == was), None)
+            if was is not None and again is not None:
+                panel.table.selectionModel().setCurrentIndex(
+                    panel.model.index(again, 0),
+                    QItemSelectionModel.SelectionFlag.ClearAndSelect
+                    | QItemSelectionModel.SelectionFlag.Rows)
+        self._chosen = next((line for _panel, rows in panels for line in rows
+                             if _line_key(line) == chosen), None)
         self.retranslate()
         self.loaded.emit()
 
