@@ -122,7 +122,8 @@ def main() -> None:
                     suffix = f"-{page + 1}" if page else ""
                     render_page_png(out.getvalue(), page, dpi=110, out=HERE / f"{stem}-{lang}{suffix}.png")
         out = io.BytesIO()
-        build_monthly_report(out, db=ctx.db, year=2026, month=11, lang="ar", day=dt.date(2026, 11, 30))
+        build_monthly_report(out, db=ctx.db, year=2026, month=11, lang="ar",
+                             printed_at=dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC))
         render_page_png(out.getvalue(), 0, dpi=110, out=HERE / "monthly-ar.png")
         render_page_png(out.getvalue(), 1, dpi=110, out=HERE / "monthly-ar-2.png")
         out = io.BytesIO()

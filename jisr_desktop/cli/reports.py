@@ -71,7 +71,8 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
     p.add_argument("--session", metavar="ID", help="one workshop session (default: every session of the day)")
     doc_options(p)
 
-    p = sub.add_parser("report", help="the monthly activity report for HQ")
+    p = sub.add_parser("report", help="the monthly activity report for HQ (provisional while the month "
+                                      "is not over)")
     p.add_argument("which", choices=("monthly",))
     p.add_argument("--month", type=parse_month, required=True, metavar="YYYY-MM")
     doc_options(p)
@@ -133,8 +134,9 @@ def cmd_report(args: argparse.Namespace, root: Path) -> int:
 
     ctx = _system_context(root)
     year, month = args.month
+    # printed now: a month not over yet gives a provisional report (figures and ages to today)
     return _write_pdf(args, lambda target: build_monthly_report(target, db=ctx.db, year=year, month=month,
-                                                                lang=doc_language(args)))
+                                                                lang=doc_language(args), printed_at=ctx.now()))
 
 
 def _csv_separator(root: Path, lang: str) -> str:

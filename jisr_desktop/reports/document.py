@@ -60,6 +60,7 @@ class PageFurniture:
     date_text: str
     page_label: str
     page_size: tuple[float, float]
+    mark: str = ""          # a status printed in red on every page ("PROVISIONAL"), or nothing
 
 
 def _fitted_size(text: str, font: str, size: float, width: float) -> float:
@@ -96,7 +97,11 @@ def decorate_page(canv: Canvas, furniture: PageFurniture, page: int, pages: int)
     _draw(canv, end_x, top - 4 * mm, furniture.date_text, FONT, 10, end_anchor,
           furniture.rtl, inner * 0.36)
     _draw(canv, width / 2, top - 12 * mm, furniture.title, FONT_BOLD, 14, "center",
-          furniture.rtl, inner)
+          furniture.rtl, inner * (0.6 if furniture.mark else 1))
+    if furniture.mark:
+        canv.setFillColor(colors.HexColor("#b00020"))
+        _draw(canv, end_x, top - 12 * mm, furniture.mark, FONT_BOLD, 12, end_anchor, furniture.rtl, inner * 0.19)
+        canv.setFillColor(colors.black)
     canv.setStrokeColor(colors.HexColor("#444444"))
     canv.setLineWidth(0.6)
     line_y = height - MARGIN - HEADER_HEIGHT + 4 * mm
@@ -144,12 +149,14 @@ def build_pdf(
     orientation: str = "portrait",
     page_label: str | None = None,
     author: str | None = None,
+    mark: str | None = None,
 ) -> int:
     """Write an A4 PDF of ``story`` with the page furniture; return the number of pages.
 
     ``target`` is a path or a binary file object. ``lang`` is ``ar`` (right to left) or
     ``fr``/``en``. ``date`` is a date (formatted with Babel's Moroccan locale) or a string.
-    ``page_label`` overrides the translated "page N of M" template.
+    ``page_label`` overrides the translated "page N of M" template; ``mark`` (already
+    translated) is printed in red at the end of every page's title line.
     """
     register_fonts()
     if orientation not in ("portrait", "landscape"):
@@ -162,6 +169,7 @@ def build_pdf(
         date_text=format_day(date, lang),
         page_label=page_label or page_label_for(lang),
         page_size=page_size,
+        mark=mark or "",
     )
     doc = BaseDocTemplate(
         str(target) if isinstance(target, Path) else target,

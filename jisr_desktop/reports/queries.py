@@ -41,10 +41,14 @@ def band_of(birth_date: str | None, birth_year: int | None, day: date) -> str:
 
 @dataclass
 class Breakdown:
-    """Distinct persons and attendances of one service, by (sex, age band)."""
+    """Distinct persons and attendances of one service, by (sex, age band); ``people`` maps
+    each person counted to their sex ("" when not recorded) and ``days`` holds the days with
+    an attendance (the monthly indicators read both)."""
 
     persons: Counter[tuple[str, str]] = field(default_factory=Counter)
     attendances: Counter[tuple[str, str]] = field(default_factory=Counter)
+    people: dict[str, str] = field(default_factory=dict)
+    days: set[str] = field(default_factory=set)
 
     @property
     def total_persons(self) -> int:
@@ -69,30 +73,45 @@ def _corrections(db: sqlite_utils.Database, table: str, where: str, params: list
 
 
 def _add(per_service: dict[str, dict[tuple[str, str], set[str]]], counts: dict[str, Counter[tuple[str, str]]],
-         service: str, person_id: str, sex: str | None, band: str) -> None:
+         seen: dict[str, Breakdown], service: str, person_id: str, sex: str | None, band: str, day: str,
+         stays: set[tuple[str, str, str]] | None) -> None:
+    """Count one event; ``stays`` (check-ins) makes the attendance a day: a child who left at
+    noon and came back is one day, not two."""
     key = (sex or "", band or UNKNOWN_BAND)
     per_service[service].setdefault(key, set()).add(person_id)
-    counts[service][key] += 1
+    if stays is None:
+        counts[service][key] += 1
+    elif (service, person_id, day) not in stays:
+        stays.add((service, person_id, day))
+        counts[service][key] += 1
+    b = seen[service]
+    b.people[person_id] = sex or ""
+    b.days.add(day)
 
 
 # The person lookups use the covering index of migration 0050 (sex and birth date without
 # reading the wide person rows); SQLite would otherwise pick the unique index on id.
-def service_breakdowns(db: sqlite_utils.Database, first: date, last: date) -> dict[str, Breakdown]:
-    """Nursery and club days (check-ins), workshop sessions and club activities attended
-    (marks present or late), per service, by sex and age band on ``last``."""
+def service_breakdowns(db: sqlite_utils.Database, first: date, last: date,
+                       ages_on: date | None = None) -> dict[str, Breakdown]:
+    """Nursery and club days (days with a check-in), workshop sessions and club activities
+    attended (marks present or late), per service, by sex and age band on ``ages_on``
+    (default ``last``)."""
     span = [first.isoformat(), last.isoformat()]
+    ages_on = ages_on or last
     people: dict[str, dict[tuple[str, str], set[str]]] = defaultdict(dict)
     counts: dict[str, Counter[tuple[str, str]]] = defaultdict(Counter)
+    seen: dict[str, Breakdown] = defaultdict(Breakdown)
     attended = ",".join(f"'{m}'" for m in sorted(ATTENDED))
     sources = (("check_in", "e.service", "1"), ("attendance", "e.context", f"e.status IN ({attended})"))
     for table, service_col, keep in sources:
+        stays: set[tuple[str, str, str]] | None = set() if table == "check_in" else None
         fixes = _corrections(db, table, "day BETWEEN ? AND ?", span)
-        cur = db.execute(f"SELECT e.id, {service_col}, e.person_id, p.sex, p.birth_date, p.birth_year"
+        cur = db.execute(f"SELECT e.id, {service_col}, e.person_id, p.sex, p.birth_date, p.birth_year, e.day"
                          f" FROM {table} e LEFT JOIN person p INDEXED BY person_report ON p.id = e.person_id"
                          f" WHERE e.day BETWEEN ? AND ? AND ({keep})", span)
-        for event_id, service, person_id, sex, born, year in cur:
+        for event_id, service, person_id, sex, born, year, day in cur:
             if event_id not in fixes:
-                _add(people, counts, service, person_id, sex, band_of(born, year, last))
+                _add(people, counts, seen, service, person_id, sex, band_of(born, year, ages_on), day, stays)
         ids = sorted(fixes)  # corrected events: apply their corrections, then count them if still in
         for start in range(0, len(ids), 500):
             chunk = ids[start:start + 500]
@@ -103,38 +122,51 @@ def service_breakdowns(db: sqlite_utils.Database, first: date, last: date) -> di
                 if current is None or (table == "attendance" and current["status"] not in ATTENDED):
                     continue
                 service = current["service"] if table == "check_in" else current["context"]
-                _add(people, counts, service, current["person_id"], r["p_sex"],
-                     band_of(r["p_born"], r["p_year"], last))
-    return {service: Breakdown(Counter({k: len(v) for k, v in people[service].items()}), counts[service])
+                _add(people, counts, seen, service, current["person_id"], r["p_sex"],
+                     band_of(r["p_born"], r["p_year"], ages_on), current["day"], stays)
+    return {service: Breakdown(Counter({k: len(v) for k, v in people[service].items()}), counts[service],
+                               seen[service].people, seen[service].days)
             for service in people}
 
 
-def visit_figures(db: sqlite_utils.Database, first: date, last: date) -> tuple[Breakdown, list[ProgramLine]]:
-    """Reception visits of the month (append-only, never corrected): by sex and age band, and
-    by the public program people were oriented to (catalogue order)."""
+def visit_figures(db: sqlite_utils.Database, first: date, last: date,
+                  ages_on: date | None = None) -> tuple[Breakdown, list[ProgramLine]]:
+    """Reception visits of the month (append-only, never corrected): by sex and age band on
+    ``ages_on`` (default ``last``), and by the public program people were oriented to
+    (catalogue order): visits, and distinct persons (all, women and girls, men and boys)."""
+    ages_on = ages_on or last
     out = Breakdown()
     people: dict[tuple[str, str], set[str]] = defaultdict(set)
-    by_program: dict[str, list[Any]] = defaultdict(lambda: [0, set(), 0, 0])
-    for program, person_id, sex, born, year in db.execute(
-            "SELECT v.program_code, v.person_id, p.sex, p.birth_date, p.birth_year FROM visit v"
+    by_program: dict[str, tuple[list[int], set[str], set[str], set[str]]] = defaultdict(
+        lambda: ([0], set(), set(), set()))
+    for program, person_id, sex, born, year, day in db.execute(
+            "SELECT v.program_code, v.person_id, p.sex, p.birth_date, p.birth_year, v.day FROM visit v"
             " LEFT JOIN person p INDEXED BY person_report ON p.id = v.person_id WHERE v.day BETWEEN ? AND ?",
             [first.isoformat(), last.isoformat()]):
-        key = (sex or "", band_of(born, year, last))
+        key = (sex or "", band_of(born, year, ages_on))
         people[key].add(person_id)
         out.attendances[key] += 1
-        line = by_program[program]
-        line[0] += 1
-        line[1].add(person_id)
-        line[2] += sex == "F"
-        line[3] += sex == "M"
+        out.people[person_id] = sex or ""
+        out.days.add(day)
+        visits, persons, women, men = by_program[program]
+        visits[0] += 1
+        persons.add(person_id)
+        if sex == "F":
+            women.add(person_id)
+        elif sex == "M":
+            men.add(person_id)
     out.persons.update({k: len(v) for k, v in people.items()})
     catalogue = db.execute("SELECT code, name_ar, name_fr FROM program ORDER BY position, code").fetchall()
     known = {c for c, _, _ in catalogue}
-    lines = [ProgramLine(c, ar, fr, by_program[c][0], len(by_program[c][1]), by_program[c][2], by_program[c][3])
-             for c, ar, fr in catalogue]
-    lines += [ProgramLine(c, c, c, v[0], len(v[1]), v[2], v[3]) for c, v in sorted(by_program.items())
-              if c not in known]
+
+    def line(code: str, ar: str, fr: str) -> ProgramLine:
+        visits, persons, women, men = by_program.get(code, ([0], set(), set(), set()))
+        return ProgramLine(code, ar, fr, visits[0], len(persons), len(women), len(men))
+
+    lines = [line(c, ar, fr) for c, ar, fr in catalogue]
+    lines += [line(c, c, c) for c in sorted(by_program) if c not in known]
     return out, lines
+
 
 @dataclass(frozen=True)
 class ProgramLine:
@@ -142,9 +174,9 @@ class ProgramLine:
     name_ar: str
     name_fr: str
     visits: int
-    persons: int
-    women: int      # visits by women and girls
-    men: int
+    persons: int    # distinct persons oriented to the program
+    women: int      # of whom women and girls (persons, not visits)
+    men: int        # of whom men and boys
 
     def name(self, lang: str) -> str:
         return self.name_ar if lang == "ar" else self.name_fr
