@@ -108,3 +108,29 @@ def test_events_of_a_purged_person_are_counted_as_kept(coord_ctx, ctx, town) -> 
                                     "channel": "in_person", "outcome": "helped"})
     plan = purge.preview(ctx=coord_ctx, on=FIVE_YEARS)
     assert plan.kept[EVENTS] == 1
+
+
+def test_jisr_purge_previews_then_removes(home, coord_ctx, person, clock) -> None:  # type: ignore[no-untyped-def]
+    import os
+    import subprocess
+    import sys
+
+    def jisr(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "jisr_desktop", "--home", str(home), "--lang",
+                               "en", "purge", *args], capture_output=True, text=True,
+                              timeout=180, input="correct horse\n",
+                              env={**os.environ, "JISR_NO_KEYRING": "1"})
+
+    clock.advance(days=-3000)  # registered in 2018: past five years on the real calendar
+    ancient = person("Ancientname", family="Gone")
+    clock.advance(days=3000)
+    shown = jisr("--preview", "--user", "coord")
+    assert shown.returncode == 0, shown.stderr
+    assert "Registration of a person and household: 1" in shown.stdout
+    assert coord_ctx.db.execute("SELECT deleted FROM person WHERE id = ?",
+                                [ancient.id]).fetchone() == (0,)
+    done = jisr("--yes", "--user", "coord")
+    assert done.returncode == 0, done.stderr
+    assert "Removed 1 record past its retention period." in done.stdout
+    assert coord_ctx.db.execute("SELECT deleted, given_name_lat FROM person WHERE id = ?",
+                                [ancient.id]).fetchone() == (1, "")
