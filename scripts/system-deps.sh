@@ -2,7 +2,7 @@
 # Installs the system packages the tests need (PostgreSQL server, Qt's runtime libraries,
 # venv support for the Python that makes .venv and the tests' throwaway venvs, Chromium and its
 # driver for HQ's web pages, Unicode's data files for the bidi conformance test, Xvfb for real
-# windows in screenshots), when running
+# windows in screenshots, zbar's zbarimg to decode the printed cards' QR codes), when running
 # as root on Debian and they are missing. Fails loudly when they cannot be had.
 set -euo pipefail
 need=()
@@ -17,6 +17,7 @@ done
 command -v chromium >/dev/null && command -v chromedriver >/dev/null || need+=(chromium chromium-driver)
 [ -f /usr/share/unicode/BidiCharacterTest.txt ] || need+=(unicode-data)
 command -v Xvfb >/dev/null || need+=(xvfb xauth)
+command -v zbarimg >/dev/null || need+=(zbar-tools)
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi
 if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then
   echo "missing system packages: ${need[*]} (install them, or run as root on Debian)" >&2

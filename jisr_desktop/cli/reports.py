@@ -88,9 +88,11 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
     p.add_argument("-o", "--output", required=True, metavar="FILE")
     operator_option(p)
 
-    p = sub.add_parser("card-sheet", help="print member cards (QR code, name, service) at 100% scale")
+    p = sub.add_parser("card-sheet", help="print member cards (QR code, name, file number, service) at 100%% scale")
     p.add_argument("--service", choices=("nursery", "club", "workshop"))
     p.add_argument("--person", action="append", metavar="ID", help="only this person's cards (repeatable)")
+    p.add_argument("--new", action="store_true",
+                   help="only the cards never printed yet (new members, reprinted cards)")
     doc_options(p)
 
     p = sub.add_parser("certificate", help="print a workshop completion certificate")
@@ -183,8 +185,8 @@ def cmd_export(args: argparse.Namespace, root: Path) -> int:
 
 @command("card-sheet")
 def cmd_card_sheet(args: argparse.Namespace, root: Path) -> int:
-    from jisr_desktop.reports.cards_sheet import build_card_sheet
-    from jisr_desktop.reports.queries import live_cards
+    from jisr_desktop.reports.cards_sheet import build_card_sheet, cards_to_print
+    from jisr_desktop.services.cards import record_printed
 
     ctx = _system_context(root)
     person_ids = None
@@ -197,11 +199,16 @@ def cmd_card_sheet(args: argparse.Namespace, root: Path) -> int:
                 raise errors.NotFound(N_("No person has the id or file number “{id}”: nothing was "
                                          "printed."), id=given)
             person_ids.append(row[0])
-    cards = live_cards(ctx.db, args.service, person_ids)
+    lang = doc_language(args)
+    cards = cards_to_print(ctx.db, lang=lang, service=args.service, person_ids=person_ids, unprinted_only=args.new)
     if not cards:
+        if args.new:
+            raise errors.NotFound(N_("Every live member card has been printed already: nothing was printed."))
         raise errors.NotFound(N_("No live member card matches: nothing was printed."))
-    return _write_pdf(args, lambda target: build_card_sheet(target, db=ctx.db, lang=doc_language(args),
-                                                            day=ctx.today(), cards=cards))
+    done = _write_pdf(args, lambda target: build_card_sheet(target, db=ctx.db, lang=lang, day=ctx.today(),
+                                                            cards=cards))
+    record_printed(ctx=ctx, card_ids=[c.id for c in cards], output=str(args.output))
+    return done
 
 
 @command("certificate")

@@ -3,6 +3,9 @@
 The code is the only thing printed in the barcode; it says nothing about the person. Reprinting
 a card (lost, damaged) revokes every earlier code of that person and service, so a lost card
 cannot be used to check someone in.
+
+A printed card is recorded (`record_printed`, an audit entry ``print_card`` per card): the card
+sheet can then print only the cards never printed — new members' cards and reprints.
 """
 
 from __future__ import annotations
@@ -15,6 +18,8 @@ from jisr_desktop.db.connection import transaction
 from jisr_desktop.db.rows import query
 from jisr_desktop.domain import cards as card_rules
 from jisr_desktop.domain.roles import Permission
+
+PRINT_ACTION = "print_card"  # as reports.cards_sheet.PRINT_ACTION reads it
 
 
 @dataclass(frozen=True)
@@ -94,3 +99,12 @@ def find_card(*, ctx: Context, code: str) -> Card | None:
     found = query(ctx.db, "SELECT * FROM member_card WHERE code = ? AND deleted = 0"
                          " ORDER BY revoked_at IS NOT NULL, issued_at DESC LIMIT 1", [normal])
     return _card(found[0]) if found else None
+
+
+def record_printed(*, ctx: Context, card_ids: list[str], output: str = "printer") -> int:
+    """Record that these cards were printed (or written to a PDF to print): they leave the
+    "new or reprinted" sheet. Returns how many were recorded."""
+    with transaction(ctx.db):
+        for card_id in card_ids:
+            ledger.audit(ctx, PRINT_ACTION, "member_card", card_id, {"output": output})
+    return len(card_ids)

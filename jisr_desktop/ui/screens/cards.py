@@ -1,6 +1,7 @@
 """A member's card: its code shown large (to read aloud or type), printed through the card
 sheet (`reports.cards_sheet`, one card at its real size), or reprinted for a lost or damaged
-card — which revokes the old code at once.
+card — which revokes the old code at once. A card sent to the printer is recorded as printed
+(`services.cards.record_printed`): it leaves the Reports screen's sheet of new cards.
 
 Building the PDF and rendering it run on the database worker; only PNG bytes come back to
 the GUI thread, which paints them on the printer at 100%.
@@ -172,7 +173,13 @@ class MemberCardDialog(RetranslateMixin, QDialog):
             painter.end()
         self.print_button.setEnabled(True)
         self.status.setText(_("Sent to the printer. Print at the actual size (100%), “fit to page” off."))
-        self.printed.emit(len(pages))
+        card_id, n = (self.card.id if self.card else None), len(pages)
+        if card_id is None:
+            self.printed.emit(n)
+            return
+        # recorded as printed (it leaves the sheet of new cards), then told
+        self.session.call(lambda ctx: cards.record_printed(ctx=ctx, card_ids=[card_id]),
+                          lambda _n: self.printed.emit(n), self._failed)
 
     def _failed(self, exc: BaseException) -> None:
         self.print_button.setEnabled(self.card is not None)
