@@ -8,10 +8,11 @@ sends the `LanguageChange` event, which `apply_language` sends to every window.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from PySide6.QtCore import QCoreApplication, QEvent, QLibraryInfo, QLocale, Qt, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QComboBox, QWidget
 
 from jisr_desktop import i18n, paths
 
@@ -80,3 +81,39 @@ def apply_language(lang: str) -> None:
         app.setLayoutDirection(direction_for(lang))
         for window in app.topLevelWidgets():
             QCoreApplication.sendEvent(window, QEvent(QEvent.Type.LanguageChange))
+
+
+def arrowed(text: str, *, forward: bool) -> str:
+    """`text` with an arrow pointing the way it goes in the current direction: "Next →" in
+    French, "التالي ←" in Arabic (shown "← التالي"); "← Back", "→ السابق". The arrows are
+    ones the bidi algorithm never mirrors (unlike "<" and ">"), chosen for the direction."""
+    rtl = i18n.is_rtl()
+    if forward:
+        return f"{text} {'←' if rtl else '→'}"
+    return f"{'→' if rtl else '←'} {text}"
+
+
+class LanguageChooser(QComboBox):
+    """The languages, each named in itself (a person finds hers whatever is showing);
+    choosing one switches the program at once (`apply_language`) and calls
+    `remember(lang)` (which stores the setting).
+
+    Signals: none besides QComboBox's.
+    """
+
+    def __init__(self, current: str, remember: Callable[[str], None],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("languageChooser")
+        for code, name in LANGUAGE_NAMES.items():
+            self.addItem(name, code)
+        self.setCurrentIndex(max(0, self.findData(current)))
+        self._remember = remember
+        self.currentIndexChanged.connect(self._chosen)
+
+    def _chosen(self) -> None:
+        lang = self.currentData()
+        if lang is None or lang == i18n.current_language():
+            return
+        self._remember(lang)
+        apply_language(lang)

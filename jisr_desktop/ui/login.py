@@ -12,7 +12,7 @@ from jisr_desktop.errors import JisrError
 from jisr_desktop.i18n import N_, _
 from jisr_desktop.services import accounts, case_keys
 from jisr_desktop.ui.dialogs import message_for
-from jisr_desktop.ui.language import RetranslateMixin
+from jisr_desktop.ui.language import LanguageChooser, RetranslateMixin
 from jisr_desktop.ui.session import Session
 from jisr_desktop.ui.style import set_role, set_tone
 
@@ -59,6 +59,14 @@ class LoginForm(RetranslateMixin, QWidget):
         self.username_label.setBuddy(self.username)
         self.password_label.setBuddy(self.password)
         self.form = QFormLayout()
+        self.language: LanguageChooser | None = None
+        self.language_label: QLabel | None = None
+        if lock_user is None:  # the login screen: choose the language before signing in
+            self.language = LanguageChooser(session.settings["language"],
+                                            lambda lang: session.set_setting("language", lang))
+            self.language_label = QLabel()
+            self.language_label.setBuddy(self.language)
+            self.form.addRow(self.language_label, self.language)
         self.form.addRow(self.username_label, self.username)
         self.form.addRow(self.password_label, self.password)
         box = QVBoxLayout(self)
@@ -94,6 +102,8 @@ class LoginForm(RetranslateMixin, QWidget):
             self.button.setText(_("Sign in"))
         self.username_label.setText(_("User name"))
         self.password_label.setText(_("Password"))
+        if self.language_label is not None:
+            self.language_label.setText(_("Language"))
 
     def reset(self) -> None:
         self.password.clear()

@@ -22,7 +22,7 @@ from jisr_desktop.i18n import _
 from jisr_desktop.services import accounts
 from jisr_desktop.services.center import create_center, current_center
 from jisr_desktop.ui.dialogs import message_for
-from jisr_desktop.ui.language import LANGUAGE_NAMES, RetranslateMixin, apply_language
+from jisr_desktop.ui.language import LANGUAGE_NAMES, RetranslateMixin, apply_language, arrowed
 from jisr_desktop.ui.session import Session
 from jisr_desktop.ui.style import set_tone
 from jisr_desktop.ui.widgets import fill_provinces
@@ -179,6 +179,13 @@ class FirstRunWizard(RetranslateMixin, QWizard):
 
     def retranslate(self) -> None:
         self.setWindowTitle(_("Jisr Desktop — first start"))
+        # Our own button words, set again at each language switch (Qt's stayed in the first
+        # language), with arrows pointing the way the pages go in this direction.
+        buttons = QWizard.WizardButton
+        self.setButtonText(buttons.BackButton, arrowed(_("Back"), forward=False))
+        self.setButtonText(buttons.NextButton, arrowed(_("Next"), forward=True))
+        self.setButtonText(buttons.CancelButton, _("Cancel"))
+        self.setButtonText(buttons.FinishButton, _("Finish"))
 
     def accept(self) -> None:
         if self._saving or not self.validateCurrentPage():
