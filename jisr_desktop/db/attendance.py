@@ -56,12 +56,22 @@ def acknowledged(db: sqlite_utils.Database, check_in_ids: list[str]) -> set[str]
 
 
 @dataclass(frozen=True)
+class Stay:
+    """One stay of a day: in, and out if the person left."""
+
+    check_in: dict[str, Any]
+    check_out: dict[str, Any] | None
+
+
+@dataclass(frozen=True)
 class Visit:
-    """One person's day at a service: the check-in, its check-out if any, acknowledged or not."""
+    """One person's day at a service: its latest stay (the check-in, its check-out if any,
+    acknowledged or not) and the earlier stays of the day (left and came back), oldest first."""
 
     check_in: dict[str, Any]
     check_out: dict[str, Any] | None
     acknowledged: bool
+    earlier: tuple[Stay, ...] = ()
 
 
 def visits(db: sqlite_utils.Database, service: str, day: date) -> dict[str, Visit]:
@@ -70,7 +80,15 @@ def visits(db: sqlite_utils.Database, service: str, day: date) -> dict[str, Visi
     outs = {o["check_in_id"]: o for o in
             effective_events(db, "check_out", "day = ? AND service = ?", [day.isoformat(), service])}
     acks = acknowledged(db, [i["id"] for i in ins])
-    return {i["person_id"]: Visit(i, outs.get(i["id"]), i["id"] in acks) for i in ins}
+    stays: dict[str, list[dict[str, Any]]] = {}
+    for i in sorted(ins, key=lambda e: (e["at"], e["id"])):
+        stays.setdefault(i["person_id"], []).append(i)
+    out = {}
+    for person_id, day_ins in stays.items():
+        last = day_ins[-1]
+        out[person_id] = Visit(last, outs.get(last["id"]), last["id"] in acks,
+                               tuple(Stay(i, outs.get(i["id"])) for i in day_ins[:-1]))
+    return out
 
 
 def marks_of(db: sqlite_utils.Database, session_ids: list[str]) -> dict[tuple[str, str], dict[str, Any]]:

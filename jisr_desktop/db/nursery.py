@@ -15,7 +15,7 @@ from jisr_desktop.db import attendance, persons
 from jisr_desktop.db.enrollments import NURSERY, Enrollment, listing
 from jisr_desktop.db.rows import query
 from jisr_desktop.domain import nursery as rules
-from jisr_desktop.domain.attendance import Alert
+from jisr_desktop.domain.attendance import Alert, DayStatus, day_status
 from jisr_desktop.domain.person import Person
 from jisr_desktop.domain.waitlist import EnrollmentStatus
 from jisr_desktop.i18n import N_
@@ -82,10 +82,18 @@ class NurseryDayRow:
     check_out_id: str | None = None
     alerts: list[Alert] = field(default_factory=list)
     alerts_acknowledged: bool = False
+    file_no: str = ""
+    earlier: list[tuple[datetime, datetime | None]] = field(default_factory=list)
+    """The day's earlier stays (in, out) when the child left and came back; time_in and
+    time_out are those of the latest stay."""
 
     @property
     def present(self) -> bool:
         return self.time_in is not None and self.time_out is None
+
+    @property
+    def status(self) -> DayStatus:
+        return day_status(self.time_in, self.time_out)
 
     @property
     def needs_ack(self) -> bool:
@@ -124,7 +132,7 @@ def nursery_day(*, ctx: Context, day: date | None = None) -> NurseryBoard:
         visit = visits.get(pid)
         g_name, g_phone = guardians.get(enrollment.id, ("", None)) if enrollment else ("", None)
         row = NurseryDayRow(child_id=pid, child_name_ar=child.display_name_ar,
-                            child_name_lat=child.display_name_lat, guardian_name=g_name,
+                            child_name_lat=child.display_name_lat, file_no=child.file_no, guardian_name=g_name,
                             guardian_phone=g_phone, time_in=None, time_out=None, dropped_off_by="",
                             picked_up_by="", alerts=[a for a in child_alerts(enrollment, child, day)
                                                      if not a.blocks])
@@ -133,6 +141,9 @@ def nursery_day(*, ctx: Context, day: date | None = None) -> NurseryBoard:
             row.dropped_off_by = visit.check_in["by_name"] or ""
             row.check_in_id = visit.check_in["id"]
             row.alerts_acknowledged = visit.acknowledged
+            row.earlier = [(datetime.fromisoformat(st.check_in["at"]),
+                            datetime.fromisoformat(st.check_out["at"]) if st.check_out else None)
+                           for st in visit.earlier]
             if visit.check_out is not None:
                 row.time_out = datetime.fromisoformat(visit.check_out["at"])
                 row.picked_up_by = visit.check_out["by_name"] or ""

@@ -109,3 +109,39 @@ class Arrival:
     @property
     def needs_ack(self) -> bool:
         return any(a.needs_ack for a in self.alerts)
+
+
+# --- The day's list: status of a person, and finding her by name -----------------------------
+
+class DayStatus(StrEnum):
+    """Where a person of a service's list stands today."""
+
+    HERE = "here"       # checked in, not checked out
+    GONE = "gone"       # checked out (may come back: a new stay)
+    ABSENT = "absent"   # enrolled, not come today
+
+
+def day_status(time_in: object | None, time_out: object | None) -> DayStatus:
+    if time_in is None:
+        return DayStatus.ABSENT
+    return DayStatus.GONE if time_out is not None else DayStatus.HERE
+
+
+def name_matches(query: str, *names: str) -> bool:
+    """Whether every word typed in `query` starts a word of one of `names` (as spelled, folded,
+    or across scripts: "moh" finds محمد, "خديجة" finds Khadija). An empty query matches."""
+    from jisr_desktop.domain import normalize, translit  # translit builds on normalize
+
+    folded, raw = normalize.tokens(query), normalize.raw_tokens(query)
+    if not folded and not raw:
+        return not (query or "").strip()
+    terms = normalize.name_terms(*names)
+    keys = [k for k in (translit.cross_key(t) for t in terms) if k]
+
+    def found(word: str) -> bool:
+        if any(t.startswith(word) for t in terms):
+            return True
+        key = translit.cross_key(word)
+        return len(key) >= 2 and any(k.startswith(key) for k in keys)
+
+    return any(words and all(found(w) for w in words) for words in (folded, raw))

@@ -1,7 +1,8 @@
 """Check-in, check-out, alert acknowledgement and attendance marks as append-only events.
 
-Ids are deterministic (docs/sync.md, "Identity"): the same child checked in twice the same day,
-on one desktop or two, is one event. Events are never edited; `void_event` and `amend_event`
+Ids are deterministic (docs/sync.md, "Identity"): the same child checked in twice while she is
+here, on one desktop or two, is one event; a return after a check-out the same day is a new
+stay with its own check-in (`day_slots`). Events are never edited; `void_event` and `amend_event`
 append a correction, and every reader applies corrections (`db.attendance.effective_events`,
 where the reads live, below the services and the reports).
 A voided check-in frees its natural key: the next one gets an id chained from the voided one,
@@ -126,13 +127,60 @@ class Recorded:
     created: bool
 
 
+def _slot_base(service: str, person_id: str, day: date, slot: int) -> str:
+    """The natural key of a person's `slot`-th stay of the day at a service: the first keeps the
+    id it always had, an afternoon return after a check-out takes the next slot."""
+    if slot == 0:
+        return ledger.deterministic_id("checkin", service, person_id, day.isoformat())
+    return ledger.deterministic_id("checkin", service, person_id, day.isoformat(), str(slot))
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One stay of the day: the id to use for it and its live check-in (None: free or voided)."""
+
+    event_id: str
+    live: dict[str, Any] | None
+
+
+def day_slots(db: sqlite_utils.Database, service: str, person_id: str, day: date) -> list[Slot]:
+    """A person's stays of the day at a service, in slot order, ending with a free slot.
+
+    A day holds several stays (in at 08:10, out at 12:00, in again at 14:05): each is a check-in
+    with its own check-out. Ids stay deterministic (slot number in the key), so two desktops
+    recording the same return converge."""
+    out: list[Slot] = []
+    slot = 0
+    while True:
+        base = _slot_base(service, person_id, day, slot)
+        if _event(db, "check_in", base) is None:
+            out.append(Slot(base, None))
+            return out
+        event_id, live = _live_or_next_id(db, "check_in", base)
+        out.append(Slot(event_id, live))
+        slot += 1
+
+
+def _open_stay(db: sqlite_utils.Database, slots: list[Slot]) -> dict[str, Any] | None:
+    """The live check-in of the day that has no live check-out (the person is here), or None."""
+    for s in slots:
+        if s.live is not None and live_check_out(db, s.live["id"]) is None:
+            return s.live
+    return None
+
+
 def record_check_in(ctx: Context, *, service: str, person_id: str, enrollment_id: str | None,
                     day: date, by_person_id: str | None = None, by_name: str = "",
                     card_code: str = "") -> Recorded:
-    base = ledger.deterministic_id("checkin", service, person_id, day.isoformat())
-    event_id, live = _live_or_next_id(ctx.db, "check_in", base)
-    if live is not None:
-        return Recorded(live, False)
+    """A check-in; while the person is here (checked in, not out) it returns that one
+    (created False). After a check-out the same day it records a new stay."""
+    slots = day_slots(ctx.db, service, person_id, day)
+    here = _open_stay(ctx.db, slots)
+    if here is not None:
+        return Recorded(here, False)
+    base_of = {s.event_id: _slot_base(service, person_id, day, i) for i, s in enumerate(slots)}
+    event_id = next(s.event_id for s in slots if s.live is None)
+    base = base_of[event_id]
     row = {"service": service, "person_id": person_id, "enrollment_id": enrollment_id,
            "day": day.isoformat(), "at": ctx.now().isoformat(), "by_person_id": by_person_id,
            "by_name": by_name.strip(), "card_code": card_code, "recorded_by": ctx.user.id,
@@ -144,8 +192,14 @@ def record_check_in(ctx: Context, *, service: str, person_id: str, enrollment_id
 
 
 def live_check_in(db: sqlite_utils.Database, service: str, person_id: str, day: date) -> dict[str, Any] | None:
-    base = ledger.deterministic_id("checkin", service, person_id, day.isoformat())
-    return _live_or_next_id(db, "check_in", base)[1]
+    """The check-in of the stay the person is in now, else the day's latest live one (already
+    checked out), else None."""
+    slots = day_slots(db, service, person_id, day)
+    here = _open_stay(db, slots)
+    if here is not None:
+        return here
+    lives = [s.live for s in slots if s.live is not None]
+    return max(lives, key=lambda e: (e["at"], e["id"])) if lives else None
 
 
 def live_check_out(db: sqlite_utils.Database, check_in_id: str) -> dict[str, Any] | None:

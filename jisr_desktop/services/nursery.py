@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from jisr_desktop import errors, ledger
+from jisr_desktop import errors, i18n, ledger
 from jisr_desktop.context import Context
 from jisr_desktop.db import center, persons
 from jisr_desktop.db.connection import transaction
@@ -274,7 +274,7 @@ def check_out_child(*, ctx: Context, child_id: str, claim: rules.PickupClaim,
         with transaction(ctx.db):
             ledger.audit(ctx, "pickup_refused", "person", child.id,
                           {"by_name": claim.name, "by_cin": fields["by_cin"], "by_person_id": claim.person_id})
-        raise PickupRefused()
+        raise refusal(claim, child, authorised)
     else:
         ctx.require(Permission.OVERRIDE_PICKUP)
         if msgs := check_reason(override_reason, "override_reason"):
@@ -283,6 +283,30 @@ def check_out_child(*, ctx: Context, child_id: str, claim: rules.PickupClaim,
     with transaction(ctx.db):
         recorded = attendance.record_check_out(ctx, check_in=check_in, fields=fields)
     return _check_out(recorded.event, already=not recorded.created)
+
+
+def refusal(claim: rules.PickupClaim, child: Person,
+            authorised: list[rules.PickupAuthorisation]) -> PickupRefused:
+    """Why a pick-up is refused, in words the desk can act on: a CIN not on the list, a
+    registered person not on it, or a name alone (names are shared; the list or a CIN decides)."""
+    who = claim.name.strip()
+    name = ((child.display_name_ar or child.display_name_lat) if i18n.current_language() == "ar"
+            else (child.display_name_lat or child.display_name_ar))
+    cin = normalize.normalize_cin(claim.cin)
+    if not who:
+        return PickupRefused(N_("Refused: this person is not authorised to pick up {child}: she is not on the "
+                                "pick-up list. A coordinator can override with a written reason."), child=name)
+    if cin:
+        return PickupRefused(N_("Refused: {who} (CIN {cin}) is not authorised to pick up {child}: this CIN "
+                                "is not on the pick-up list. A coordinator can override with a written reason."),
+                             who=who, cin=cin, child=name)
+    listed = normalize.name_key(claim.name) in {normalize.name_key(a.name) for a in authorised}
+    if listed:
+        return PickupRefused(N_("Refused: a name alone does not say who {who} is. Choose her in the list "
+                                "of people authorised to pick up {child}, or type her CIN."), who=who, child=name)
+    return PickupRefused(N_("Refused: {who} is not authorised to pick up {child}: this name is not on the "
+                            "pick-up list and no CIN was given. A coordinator can override with a written "
+                            "reason."), who=who, child=name)
 
 
 def _check_out(event: dict[str, Any], *, already: bool) -> CheckOut:

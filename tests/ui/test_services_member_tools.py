@@ -250,7 +250,7 @@ def test_club_check_in_cancelled_and_card_shown(qtbot, shell_factory, coordinato
     screen = main.show_section("elderly")
     assert isinstance(screen, ElderlyClubScreen)
     qtbot.waitUntil(lambda: screen.model.rowCount() == 1, timeout=10_000)
-    screen.table.selectRow(0)
+    assert screen.choose(member.id)
     _click(qtbot, screen.card_button)
     card_dialog = screen.dialog
     assert isinstance(card_dialog, MemberCardDialog)
@@ -264,7 +264,7 @@ def test_club_check_in_cancelled_and_card_shown(qtbot, shell_factory, coordinato
     with qtbot.waitSignal(screen.day_loaded, timeout=10_000):
         _click(qtbot, dialog.apply_button)
     idle(qtbot, shell)
-    assert screen.rows == []
+    assert [(r.person_id, r.check_in_id) for r in screen.rows] == [(member.id, None)]  # listed, absent
     assert db.execute("SELECT target_table, kind FROM event_correction").fetchall() == [("check_in", "void")]
 
 
@@ -280,6 +280,7 @@ def test_in_arabic_the_card_code_stays_left_to_right(qtbot, shell_factory, recep
     row = next(i for i, r in enumerate(screen.model.rows) if r.child_id == child.id)
     cell = screen.table.visualRect(screen.model.index(row, 0)).center()
     qtbot.mouseClick(screen.table.viewport(), Qt.MouseButton.LeftButton, pos=cell)
+    qtbot.mouseDClick(screen.table.viewport(), Qt.MouseButton.LeftButton, pos=cell)  # chosen
     assert screen.table.currentIndex().row() == row
     _click(qtbot, screen.card_button)
     dialog = screen.dialog

@@ -109,9 +109,9 @@ def test_club_member_scanned_in_with_expired_membership(qtbot, shell_factory, re
         qtbot.keyClicks(screen.scan.code, code)
         qtbot.keyClick(screen.scan.code, Qt.Key.Key_Return)
     assert arrived.args[0].checked_in and "expired" in screen.scan.alerts.text()
-    qtbot.waitUntil(lambda: screen.model.rowCount() == 1, timeout=10_000)
-    assert screen.model.data(screen.model.index(0, 3)).startswith("⚠")
-    screen.table.selectRow(0)
+    qtbot.waitUntil(lambda: screen.model.rowCount() == 1 and screen.rows[0].present, timeout=10_000)
+    assert screen.model.data(screen.model.index(0, 2)).startswith("⚠")
+    assert screen.choose(elder.id)
     with qtbot.waitSignal(screen.day_loaded, timeout=10_000):
         qtbot.mouseClick(screen.check_out_button, Qt.MouseButton.LeftButton)
     idle(qtbot, shell)

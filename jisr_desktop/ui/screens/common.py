@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from jisr_desktop import errors, i18n
 from jisr_desktop.context import Context
+from jisr_desktop.domain import cards as card_rules
 from jisr_desktop.domain.attendance import Arrival
 from jisr_desktop.i18n import N_, _, translate
 from jisr_desktop.services import club, nursery
@@ -61,21 +62,26 @@ def selected_row(table: QTableView) -> object | None:
 
 
 class ScanBox(RetranslateMixin, QWidget):
-    """Type or scan a member card code and press Enter.
+    """Type or scan a member card code and press Enter. With `by_name`, the same field takes a
+    typed name: Enter on text that cannot be a card code is passed on (`name_entered`) for the
+    board to find the person in its list.
 
     Signals:
         arrived(object): a code was handled (the `Arrival`, checked in or not).
         failed(str): the code was not accepted (the message shown).
         acknowledged(str): staff acknowledged the alerts of a check-in (its id).
+        name_entered(str): Enter on a typed name (`by_name` only; the text).
     """
 
     arrived = Signal(object)
+    name_entered = Signal(str)
     failed = Signal(str)
     acknowledged = Signal(str)
 
-    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+    def __init__(self, session: Session, parent: QWidget | None = None, *, by_name: bool = False) -> None:
         super().__init__(parent)
         self.session = session
+        self.by_name = by_name
         self.arrival: Arrival | None = None
         self.error_text = ""
         self.label = QLabel()
@@ -105,8 +111,12 @@ class ScanBox(RetranslateMixin, QWidget):
         self.retranslate()
 
     def retranslate(self) -> None:
-        self.label.setText(_("Card"))
-        self.code.setPlaceholderText(_("Scan or type the member card code, then Enter"))
+        if self.by_name:
+            self.label.setText(_("Card or name"))
+            self.code.setPlaceholderText(_("Scan a member card, or type a name, then Enter"))
+        else:
+            self.label.setText(_("Card"))
+            self.code.setPlaceholderText(_("Scan or type the member card code, then Enter"))
         self.ack_button.setText(_("I have read the alerts"))
         self._show()
 
@@ -114,8 +124,15 @@ class ScanBox(RetranslateMixin, QWidget):
         text = self.code.text()
         if not text.strip():
             return
+        if self.by_name and card_rules.normalize_code(text) is None:
+            self.name_entered.emit(text)
+            return
         self.code.clear()
         self.session.call(lambda ctx: check_in_by_code(ctx=ctx, code=text), self._arrived, self._failed)
+
+    def show_arrival(self, arrival: Arrival) -> None:
+        """Show who was checked in (by card or chosen by name) and what staff must know."""
+        self._arrived(arrival)
 
     def _arrived(self, arrival: Arrival) -> None:
         self.arrival, self.error_text = arrival, ""

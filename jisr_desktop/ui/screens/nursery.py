@@ -1,7 +1,8 @@
-"""The social nursery's daily board: scan a card to check a child in (alerts acknowledged on
-the spot), check a child out to someone on the authorised list (or refused, unless a
-coordinator overrides with a written reason), the "still here" count, and for coordinators
-enrollment with the waitlist."""
+"""The social nursery's daily board: every enrolled child with her status today; scan a card or
+type her name to check her in (alerts acknowledged on the spot; a child who went home for lunch
+is checked in again), check a child out to someone on the authorised list (or refused with the
+reason, unless a coordinator overrides with a written reason), the "still here" count, and for
+coordinators enrollment with the waitlist."""
 
 from __future__ import annotations
 
@@ -33,12 +34,12 @@ from jisr_desktop.services.enrollments import Enrollment
 from jisr_desktop.ui.dialogs import show_error, show_failure
 from jisr_desktop.ui.language import RetranslateMixin
 from jisr_desktop.ui.models import Column, RowsModel
-from jisr_desktop.ui.screens.boards import DayBoard
-from jisr_desktop.ui.screens.common import make_table, time_text
+from jisr_desktop.ui.screens.boards import DayBoard, stay_text
+from jisr_desktop.ui.screens.common import make_table
 from jisr_desktop.ui.screens.pickups import PickupsDialog
 from jisr_desktop.ui.session import Session
 from jisr_desktop.ui.style import set_role, set_tone
-from jisr_desktop.ui.widgets import PersonPicker
+from jisr_desktop.ui.widgets import PersonPicker, isolate
 
 
 def _name(ar: str, lat: str) -> str:
@@ -52,10 +53,9 @@ def _alerts(row: nursery.NurseryDayRow) -> str:
 
 BOARD_COLUMNS = (
     Column(N_("Child"), lambda r: _name(r.child_name_ar, r.child_name_lat)),
+    Column(N_("Today"), lambda r: stay_text(r.status, r.time_in, r.time_out, r.earlier)),
     Column(N_("Guardian"), lambda r: r.guardian_name),
-    Column(N_("Time in"), lambda r: time_text(r.time_in)),
     Column(N_("Dropped off by"), lambda r: r.dropped_off_by),
-    Column(N_("Time out"), lambda r: time_text(r.time_out)),
     Column(N_("Picked up by"), lambda r: r.picked_up_by),
     Column(N_("Alerts"), _alerts),
 )
@@ -108,6 +108,11 @@ class CheckOutDialog(RetranslateMixin, QDialog):
         self.message.setWordWrap(True)
         set_tone(self.message, "alert")
         self.message.setVisible(False)
+        self.error = QLabel()
+        self.error.setObjectName("checkOutError")
+        self.error.setWordWrap(True)
+        set_tone(self.error, "error")
+        self.error.setVisible(False)
         self.override = QGroupBox()
         self.override.setObjectName("overrideBox")
         self.reason = QPlainTextEdit()
@@ -139,11 +144,14 @@ class CheckOutDialog(RetranslateMixin, QDialog):
         box.addWidget(self.other_title)
         box.addLayout(other)
         box.addWidget(self.confirm)
+        box.addWidget(self.error)
         box.addWidget(self.message)
         box.addWidget(self.override)
         self.confirm.clicked.connect(self.check_out)
         self.override_button.clicked.connect(self.check_out_with_override)
         self.list.itemDoubleClicked.connect(lambda _item: self.check_out())
+        self.list.itemSelectionChanged.connect(self._name_confirm)
+        self.name.textChanged.connect(lambda _t: self._name_confirm())
         self.retranslate()
         session.call(lambda ctx: nursery.authorised_pickups(ctx=ctx, child_id=row.child_id), self._loaded)
 
@@ -153,7 +161,7 @@ class CheckOutDialog(RetranslateMixin, QDialog):
         self.other_title.setText(_("Someone not in the list:"))
         self.name_label.setText(_("Name"))
         self.cin_label.setText(_("CIN"))
-        self.confirm.setText(_("Check out"))
+        self._name_confirm()
         self.override.setTitle(_("Coordinator override"))
         self.reason_label.setText(_("Reason"))
         self.user_label.setText(_("Coordinator user name"))
@@ -175,11 +183,28 @@ class CheckOutDialog(RetranslateMixin, QDialog):
             item.setData(256, auth.id)
             self.list.addItem(item)
 
-    def claim(self) -> PickupClaim:
+    def chosen_authorisation(self) -> PickupAuthorisation | None:
+        """The authorised person chosen in the list (a click, Enter or a double click), or None."""
         item = self.list.currentItem()
-        if item is not None and item.isSelected() and not self.name.text().strip():
-            return PickupClaim(authorisation_id=item.data(256))
+        if item is None or not item.isSelected():
+            return None
+        return next((a for a in self.authorised if a.id == item.data(256)), None)
+
+    def claim(self) -> PickupClaim:
+        """Who takes the child: the person chosen in the list wins over a name or CIN typed
+        below (the list was checked by a coordinator; the typing may be a leftover)."""
+        chosen = self.chosen_authorisation()
+        if chosen is not None:
+            return PickupClaim(authorisation_id=chosen.id)
         return PickupClaim(name=self.name.text(), cin=self.cin.text() or None)
+
+    def _name_confirm(self) -> None:
+        """The button says who leaves with whom."""
+        child = _name(self.row.child_name_ar, self.row.child_name_lat)
+        chosen = self.chosen_authorisation()
+        who = chosen.name if chosen is not None else self.name.text().strip()
+        self.confirm.setText(_("Check out {child} with {who}", child=isolate(child), who=isolate(who))
+                             if who else _("Check out"))
 
     def check_out(self) -> None:
         claim, child_id = self.claim(), self.row.child_id
@@ -207,6 +232,8 @@ class CheckOutDialog(RetranslateMixin, QDialog):
         self.accept()
 
     def _failed(self, exc: BaseException) -> None:
+        """A refusal (not on the list) says why in the alert box with the override; any other
+        problem (nobody chosen, a wrong coordinator password) in its own error line."""
         if isinstance(exc, errors.ValidationFailed):
             text = "\n".join(m.text() for m in exc.messages)
         elif isinstance(exc, errors.JisrError):
@@ -214,9 +241,12 @@ class CheckOutDialog(RetranslateMixin, QDialog):
         else:
             show_error(self, exc)
             return
-        self.message.setText(text)
-        self.message.setVisible(True)
-        if isinstance(exc, nursery.PickupRefused):
+        refused = isinstance(exc, nursery.PickupRefused)
+        self.error.setText("" if refused else text)
+        self.error.setVisible(not refused)
+        if refused:
+            self.message.setText(text)
+            self.message.setVisible(True)
             self.override.setVisible(True)
             self.reason.setFocus()
             self.refused.emit(text)
@@ -322,7 +352,6 @@ class NurseryScreen(DayBoard):
 
     def retranslate(self) -> None:
         self.title.setText(_("Nursery"))
-        self.check_out_button.setText(_("Check out…"))
         self.pickups_button.setText(_("Pick-up list…"))
         self.enroll_button.setText(_("Enroll a child…"))
         self.waitlist_title.setText(_("Waitlist"))
@@ -341,7 +370,7 @@ class NurseryScreen(DayBoard):
 
     def _loaded(self, board: nursery.NurseryBoard) -> None:
         self.board = board
-        self.model.set_rows(board.rows)
+        self.show_rows(board.rows)
         self.retranslate()
         self.board_loaded.emit(board)
 
@@ -350,17 +379,34 @@ class NurseryScreen(DayBoard):
         self.waitlist_loaded.emit(waiting)
 
     def select_child(self, child_id: str) -> bool:
-        for i, row in enumerate(self.model.rows):
-            if row.child_id == child_id:
-                self.table.selectRow(i)
-                return True
-        return False
+        """Choose the child in the list (as Enter on her row does)."""
+        return self.choose(child_id)
 
     def person_of(self, row: nursery.NurseryDayRow) -> str:
         return row.child_id
 
     def name_of(self, row: nursery.NurseryDayRow) -> str:
         return _name(row.child_name_ar, row.child_name_lat)
+
+    def names_of(self, row: nursery.NurseryDayRow) -> tuple[str, str]:
+        return row.child_name_ar, row.child_name_lat
+
+    def empty_text(self) -> str:
+        return _("No child is enrolled in the nursery yet.")
+
+    def update_actions(self, row: nursery.NurseryDayRow | None) -> None:
+        self.check_out_button.setText(_("Check out {name} ({file_no})…", **self.named(row))
+                                      if row is not None and row.present else _("Check out…"))
+        self.pickups_button.setEnabled(row is not None)
+
+    def check_in(self) -> None:
+        """Check the chosen child in (she has no card with her, or came back after lunch)."""
+        row = self.selected()
+        if row is None or row.present:
+            return
+        child_id = row.child_id
+        self.session.call(lambda ctx: nursery.check_in_child(ctx=ctx, child_id=child_id),
+                          self.arrived_by_name, self.failed)
 
     def check_out(self) -> None:
         self.open_check_out()
