@@ -176,7 +176,8 @@ def _workshops(ctx: Context, day: date, view: TodayView) -> None:
 
 def _with_file_numbers(ctx: Context, view: TodayView) -> TodayView:
     """The lines with their persons' file numbers (one read for all of them)."""
-    ids = sorted({x.person_id for x in (*view.here, *view.expected, *view.alerts)})
+    ids = sorted({x.person_id for x in view.here + view.expected}
+                 | {a.person_id for a in view.alerts})
     people = persons.get_many(ctx.db, ids)
 
     def file_no(pid: str) -> str:
