@@ -24,9 +24,9 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
-from django.db import transaction
+from django.db import models, transaction
 
-from jisr_hq.models import Event, IndicatorCell, IndicatorStale, Record, ServedFact
+from jisr_hq.models import Event, IndicatorCell, IndicatorStale, Record, ServedDay, ServedFact
 from jisr_protocol import Op
 
 SERVICES = ("nursery", "club", "workshop", "guidance")
@@ -34,6 +34,8 @@ SERVICES = ("nursery", "club", "workshop", "guidance")
 ANY = "any"
 DETAIL_MAX = 40
 """A workshop category or program code longer than a catalogue code is not broken down."""
+DAY_SERVICES = ("nursery", "club")
+"""The services whose days open and average daily attendance the center sheet shows."""
 AGE_BANDS = ((0, 5, "0-5"), (6, 17, "6-17"), (18, 59, "18-59"), (60, 200, "60+"))
 EVENT_ENTITIES = ("check_in", "attendance", "visit")
 
@@ -77,6 +79,21 @@ def facts_of(
         ServedFact(center_id=center_id, month=month, service=s, person_id=person_id)
         for s in services
     ]
+
+
+def day_of(center_id: uuid.UUID, entity: str, fields: dict[str, Any]) -> ServedDay | None:
+    """A nursery or club check-in as one person present on one day (for days open and the
+    average daily attendance)."""
+    if entity != "check_in" or fields.get("service") not in DAY_SERVICES:
+        return None
+    person, day = fields.get("person_id"), fields.get("day")
+    if not isinstance(day, str) or len(day) != 10:
+        return None
+    try:
+        person_id = uuid.UUID(str(person))
+    except ValueError:
+        return None
+    return ServedDay(center_id=center_id, day=day, service=fields["service"], person_id=person_id)
 
 
 def session_categories(
@@ -130,14 +147,19 @@ def after_push(center_id: uuid.UUID, ops: Iterable[Op], rejected: dict[str, str]
         if op.entity == "attendance" and op.kind == "event"
     ]
     categories = session_categories(center_id, sessions) if sessions else {}
+    days: list[ServedDay] = []
     for op in accepted:
         if op.entity in EVENT_ENTITIES and op.kind == "event":
-            facts.extend(facts_of(center_id, op.entity, dict(op.patch), categories))
+            fields = dict(op.patch)
+            facts.extend(facts_of(center_id, op.entity, fields, categories))
+            if (present := day_of(center_id, op.entity, fields)) is not None:
+                days.append(present)
         elif op.entity == "person":
             persons.add(op.entity_id)
     if not facts and not persons:
         return
     ServedFact.objects.bulk_create(facts, ignore_conflicts=True)
+    ServedDay.objects.bulk_create(days, ignore_conflicts=True)
     months = {f.month for f in facts}
     if persons:
         months |= set(
@@ -207,6 +229,7 @@ def refresh(center_id: uuid.UUID, month: str) -> None:
         _count(counts, service, people.get(pid, {}), month)
     for pid in by_any:
         _count(counts, ANY, people.get(pid, {}), month)
+    _count_days(counts, center_id, month)
     with transaction.atomic():
         IndicatorCell.objects.filter(center_id=center_id, month=month).delete()
         IndicatorCell.objects.bulk_create(
@@ -224,6 +247,23 @@ def _count(
     counts[(indicator, "age:" + _age_band(person, month))] += 1
 
 
+def _count_days(counts: Counter[tuple[str, str]], center_id: uuid.UUID, month: str) -> None:
+    """Days open (a day with at least one check-in) and person-days present, per service and
+    for the center (`days_open`, `present_days`; the page divides one by the other)."""
+    open_days: set[str] = set()
+    for day, service, n in (
+        ServedDay.objects.filter(center_id=center_id, day__startswith=month + "-")
+        .values("day", "service")
+        .annotate(n=models.Count("person_id"))
+        .values_list("day", "service", "n")
+    ):
+        open_days.add(day)
+        counts[("days_open", f"service:{service}")] += 1
+        counts[("present_days", f"service:{service}")] += n
+    if open_days:
+        counts[("days_open", "all")] = len(open_days)
+
+
 def _chunks(items: list[Any], size: int) -> Iterable[list[Any]]:
     for at in range(0, len(items), size):
         yield items[at : at + size]
@@ -237,11 +277,14 @@ def rebuild(center_ids: Iterable[uuid.UUID] | None = None) -> int:
     with transaction.atomic():
         if center_ids is None:
             ServedFact.objects.all().delete()
+            ServedDay.objects.all().delete()
             IndicatorCell.objects.all().delete()
         else:
             ServedFact.objects.filter(center_id__in=list(center_ids)).delete()
+            ServedDay.objects.filter(center_id__in=list(center_ids)).delete()
             IndicatorCell.objects.filter(center_id__in=list(center_ids)).delete()
         batch: list[ServedFact] = []
+        present: list[ServedDay] = []
         categories: dict[uuid.UUID, dict[str, str]] = {}
         for center_id, entity, fields in events.values_list(
             "center_id", "entity", "fields"
@@ -249,10 +292,16 @@ def rebuild(center_ids: Iterable[uuid.UUID] | None = None) -> int:
             if center_id not in categories:
                 categories = {center_id: session_categories(center_id)}  # one center at a time
             batch.extend(facts_of(center_id, entity, fields or {}, categories[center_id]))
+            if (day := day_of(center_id, entity, fields or {})) is not None:
+                present.append(day)
+            if len(present) >= 5000:
+                ServedDay.objects.bulk_create(present, ignore_conflicts=True)
+                present = []
             if len(batch) >= 5000:
                 ServedFact.objects.bulk_create(batch, ignore_conflicts=True)
                 batch = []
         ServedFact.objects.bulk_create(batch, ignore_conflicts=True)
+        ServedDay.objects.bulk_create(present, ignore_conflicts=True)
         stale = IndicatorStale.objects.all()
         if center_ids is not None:
             stale = stale.filter(center_id__in=list(center_ids))

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Max, Q, Sum
+from django.db.models.fields.json import KT
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse_lazy
@@ -91,6 +92,12 @@ class Sums:
             center_id__in=center_ids, month__in=sorted(set(months))
         ).values_list("center_id", "month", "indicator", "breakdown", "value"):
             self.by[row[:4]] = row[4]
+
+    def value(
+        self, centers: Iterable[uuid.UUID], months: Iterable[str], indicator: str, brk: str
+    ) -> int:
+        months = list(months)
+        return sum(self.by.get((c, m, indicator, brk), 0) for c in centers for m in months)
 
     def details(self, service: str) -> list[str]:
         """The categories (workshops) or programs (visits) the loaded cells break `service`
@@ -386,7 +393,23 @@ def center_sheet(request: HttpRequest, code: str) -> HttpResponse:
         (_("Persons on file"), cell(n_persons)),
         (_("Without CIN"), share(no_cin, n_persons)),
         (_("Without phone"), share(no_phone, n_persons)),
+        (_("Possible duplicates (same names and birth date)"), cell(_possible_duplicates(persons))),
     ]
+    one = [center.id]
+    days_open = sums.value(one, [month], "days_open", "all")
+    attendance = [(_("Days open"), days_open or "—")]
+    for svc in indicators.DAY_SERVICES:
+        days = sums.value(one, [month], "days_open", f"service:{svc}")
+        present = sums.value(one, [month], "present_days", f"service:{svc}")
+        average = round(present / days, 1) if days else 0
+        attendance.append(
+            (
+                _("%(service)s: average daily attendance") % {"service": SERVICE_LABELS[svc]},
+                (SMALL if average < K_ANONYMITY else f"{average:g}") if days else "—",
+            )
+        )
+    members = records.filter(entity="enrollment", fields__service="club", fields__status="active")
+    activity = _campaigns_and_referrals(records, month)
     header = [
         _("Service"),
         _("This month"),
@@ -419,9 +442,74 @@ def center_sheet(request: HttpRequest, code: str) -> HttpResponse:
             occupancy=f"{round(100 * active / center.nursery_capacity)} %"
             if center.nursery_capacity and active >= K_ANONYMITY
             else "—",
+            club_members=cell(members.count()),
+            attendance=attendance,
+            campaigns=activity["campaigns"],
+            referrals=activity["referrals"],
             quality=quality,
         ),
     )
+
+
+def _possible_duplicates(persons: Any) -> int:
+    """Persons sharing their Arabic given and family names and birth date with another."""
+    groups = (
+        persons.exclude(fields__birth_date__isnull=True)
+        .values(
+            given=KT("fields__given_name_ar"),
+            family=KT("fields__family_name_ar"),
+            birth=KT("fields__birth_date"),
+        )
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
+    )
+    return sum(g["n"] for g in groups)
+
+
+def _campaigns_and_referrals(records: Any, month: str) -> dict[str, list[tuple[str, Any]]]:
+    """The month's campaigns and their participants, and its referrals by outcome, from the
+    center's synced records (one center: a few hundred rows at most)."""
+    campaigns = list(
+        records.filter(entity="campaign", fields__day__startswith=month + "-").values_list(
+            "entity_id", flat=True
+        )
+    )
+    counted = sum(
+        int(n)
+        for n in records.filter(
+            entity="campaign_count", fields__campaign_id__in=[str(c) for c in campaigns]
+        ).values_list(KT("fields__count"), flat=True)
+        if n is not None and str(n).isdigit()
+    )
+    named = records.filter(
+        entity="campaign_participant", fields__campaign_id__in=[str(c) for c in campaigns]
+    ).count()
+    referrals = records.filter(entity="referral", fields__referred_on__startswith=month + "-")
+    by_outcome = Counter(referrals.values_list(KT("fields__outcome"), flat=True))
+    labels = {
+        "obtained": _("Obtained"),
+        "refused": _("Refused"),
+        "pending": _("Pending"),
+        "unreachable": _("Person unreachable"),
+        None: _("No outcome yet"),
+    }
+    return {
+        "campaigns": [
+            (_("Campaigns held"), len(campaigns)),
+            (_("Participants (counted and named)"), cell(counted + named)),
+        ],
+        "referrals": [
+            (
+                label,
+                cell(
+                    by_outcome.get(code, 0)
+                    if code is not None
+                    else sum(by_outcome.values()) - sum(by_outcome[c] for c in labels if c)
+                ),
+            )
+            for code, label in labels.items()
+        ],
+    }
 
 
 @need_login

@@ -52,6 +52,23 @@ class ServedFact(models.Model):
         indexes = (models.Index(fields=["center_id", "person_id"], name="served_fact_person"),)
 
 
+class ServedDay(models.Model):
+    """One person checked in at the nursery or the elderly club on one day at one center
+    (distinct by its key): gives the days open and the average daily attendance."""
+
+    center_id = models.UUIDField()
+    day = models.CharField(max_length=10)  # YYYY-MM-DD
+    service = models.CharField(max_length=20)
+    person_id = models.UUIDField()
+
+    class Meta:
+        constraints = (
+            models.UniqueConstraint(
+                fields=["center_id", "day", "service", "person_id"], name="served_day_key"
+            ),
+        )
+
+
 class IndicatorCell(models.Model):
     """A count of persons for one (center, month, indicator, breakdown): what every page and
     export reads. Recomputed for the (center, month) pairs a push touches."""
@@ -59,7 +76,7 @@ class IndicatorCell(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     center_id = models.UUIDField()
     month = models.CharField(max_length=7)
-    indicator = models.CharField(max_length=40)
+    indicator = models.CharField(max_length=80)  # "served:workshop:<category code>"
     breakdown = models.CharField(max_length=40)
     value = models.IntegerField(default=0)
 

@@ -278,3 +278,64 @@ def test_sync_health_shows_each_desktops_version_and_rows_kept_aside(
     assert device_row()[-2:] == ["0", "2.4.2"]
     exported = web.get("/fr/dashboard/health/?format=csv").text
     assert any(r[-2:] == ["0", "2.4.2"] for r in csv.reader(io.StringIO(exported)) if r)
+
+
+def test_center_sheet_attendance_campaigns_referrals_and_duplicates(
+    hq: HqServer, opened: list[Any]
+) -> None:
+    code, enroll = new_center(hq, "04.421")
+    desk = desktop(opened, hq, enroll)
+    children = serve_people(desk, 6, day="2026-03-02")  # six children on the 2nd
+    again = [event(desk, "nursery", pid, "2026-03-03") for pid in children[:5]]  # five on the 3rd
+    campaign = str(uuid.uuid4())
+    ops = [
+        *again,
+        desk.op(
+            "campaign",
+            campaign,
+            patch={"center_id": desk.center_id, "topic": "Hygiène", "day": "2026-03-05"},
+        ),
+        desk.op(
+            "campaign_count",
+            uuid.uuid4(),
+            patch={"campaign_id": campaign, "sex": "F", "age_band": "30-59", "count": 12},
+        ),
+        desk.op(
+            "campaign_participant",
+            uuid.uuid4(),
+            patch={"campaign_id": campaign, "person_id": children[0]},
+        ),
+    ]
+    for n, (pid, outcome) in enumerate(
+        [(children[i % 6], "obtained") for i in range(6)] + [(children[0], None)] * 2
+    ):
+        ops.append(
+            desk.op(
+                "referral",
+                uuid.uuid4(),
+                patch={
+                    "center_id": desk.center_id,
+                    "person_id": pid,
+                    "program_code": "rsu",
+                    "referred_on": f"2026-03-{10 + n:02d}",
+                    "due_on": "2026-04-30",
+                    "outcome": outcome,
+                },
+            )
+        )
+    r = desk.push(ops)
+    assert r.status_code == 200 and not r.json()["rejected"], r.text
+    web = signed_in(opened, hq, add_user(hq, f"center:{code}"))
+    page = web.get(f"/fr/dashboard/center/{code}/?month={MONTH}").text
+    assert row_of(page, "attendance", "Jours d") == ["2"]
+    assert row_of(page, "attendance", "Crèche : fréquentation moyenne") == ["5.5"]
+    assert row_of(page, "attendance", "Club des aînés") == ["—"]
+    assert row_of(page, "campaigns", "Campagnes tenues") == ["1"]
+    assert row_of(page, "campaigns", "Participants") == ["13"]
+    assert row_of(page, "referrals", "Obtenu") == ["6"]
+    assert row_of(page, "referrals", "Pas encore de suite") == ["&lt; 5"]
+    # serve_people gives every person the same names and birth date: all six are suspects.
+    assert row_of(page, "quality", "Doublons possibles") == ["6"]
+    ar = signed_in(opened, hq, add_user(hq, f"center:{code}"), "ar")
+    assert row_of(ar.get(f"/ar/dashboard/center/{code}/?month={MONTH}").text, "attendance",
+                  "أيام الاشتغال") == ["2"]
