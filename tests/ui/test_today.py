@@ -134,3 +134,29 @@ def test_the_home_speaks_french_and_arabic(qtbot, shell_factory, receptionist, c
     due = home.followups.model.index(0, 3).data()
     assert due == translate("{date}, overdue", lang, date="\u206602/11/2026\u2069") != "02/11/2026, overdue"
     assert home.followups.detail.text() == translate("Overdue: {n}", lang, n="1") != "Overdue: 1"
+
+
+def test_the_sync_state_in_plain_words(qtbot, shell_factory, receptionist, ctx, clock, home) -> None:  # type: ignore[no-untyped-def]
+    from datetime import timedelta
+
+    from jisr_desktop.settings import Settings
+
+    from jisr_desktop.sync.client import MESSAGES
+    from jisr_desktop.ui import dates
+
+    _person(ctx, "Amina", "Alaoui")  # a change made here, not sent yet
+    synced = clock.current - timedelta(minutes=40)
+    ctx.db.execute("UPDATE sync_state SET server_url = 'https://hq.example', device_id = 'dev-1',"
+                   " device_secret = 's', last_success_at = ?, last_error_code = 'unreachable'"
+                   " WHERE id = 1", [synced.isoformat()])
+    ctx.db.conn.commit()
+    Settings(home).set("sync_interval_minutes", 0)  # no automatic sync to that address
+    shell = shell_factory(clock=clock)
+    main = sign_in(qtbot, shell, "recep")
+    idle(qtbot, shell)
+    home = main.screens["today"]
+    text = home.sync_text.text()
+    assert text.startswith(f"Last sync with HQ: today at {dates.time_text(synced)}.")
+    assert "The last try did not go through: " + MESSAGES["unreachable"] in text
+    assert "Changes made here waiting to be sent to HQ: " in text
+    assert "Everything recorded here has reached HQ." not in text
