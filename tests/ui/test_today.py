@@ -140,7 +140,6 @@ def test_the_sync_state_in_plain_words(qtbot, shell_factory, receptionist, ctx, 
     from datetime import timedelta
 
     from jisr_desktop.settings import Settings
-
     from jisr_desktop.sync.client import MESSAGES
     from jisr_desktop.ui import dates
 
