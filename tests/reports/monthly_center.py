@@ -63,6 +63,7 @@ class Generated:
     workshop_ids: dict[str, str] = field(default_factory=dict)
     completed: dict[str, int] = field(default_factory=dict)     # workshop key -> participants who complete
     participants: dict[str, int] = field(default_factory=dict)
+    second_stays_november: int = 0   # afternoon returns recorded as a new stay (same day)
 
 
 def weekdays(first: date, last: date) -> list[date]:
@@ -139,14 +140,17 @@ def generate(home: Path, seed: int = 14) -> Generated:
         for _ in range(rng.randint(1, 4)):
             _visit(g, rng)
         if day.day % 5 == 0:  # a child leaves at noon and comes back in the afternoon: one day
-            child = g.children[0]
-            if attendance.live_check_in(ctx.db, "nursery", child, day):
+            child = g.children[6]
+            morning = attendance.live_check_in(ctx.db, "nursery", child, day)
+            if morning:
                 _at(g, day, 12)
-                nursery.check_out_child(ctx=ctx, child_id=child, claim=PickupClaim(person_id=g.adults[0]))
+                nursery.check_out_child(ctx=ctx, child_id=child, claim=PickupClaim(person_id=g.adults[6]))
                 _at(g, day, 14)
-                nursery.check_in_child(ctx=ctx, child_id=child)
+                back = nursery.check_in_child(ctx=ctx, child_id=child)
+                if back.event_id != morning["id"] and day.month == 11:
+                    g.second_stays_november += 1
         if rng.random() < 0.12:  # a check-in typed by mistake
-            found = ctx.db.execute("SELECT id FROM check_in WHERE day = ? ORDER BY id LIMIT 1",
+            found = ctx.db.execute("SELECT id FROM check_in WHERE day = ? ORDER BY at LIMIT 1",
                                    [day.isoformat()]).fetchone()
             if found:
                 attendance.void_event(ctx=ctx, table="check_in", event_id=found[0], reason="wrong person typed")
@@ -284,3 +288,17 @@ def days_open_sql(first: date, last: date) -> tuple[str, list[str]]:
             f" UNION SELECT day FROM ({LIVE_MARKS}) WHERE day BETWEEN ? AND ? AND live_status IN ('present', 'late')"
             " UNION SELECT day FROM visit WHERE day BETWEEN ? AND ?"
             " UNION SELECT day FROM campaign WHERE deleted = 0 AND day BETWEEN ? AND ?)", span * 4)
+
+
+def pdf_pages(pdf: bytes) -> list[list[str]]:
+    """Each page's lines as drawn (display order, pypdf's layout mode), spaces collapsed."""
+    import io
+
+    import pypdf
+
+    pages = []
+    for page in pypdf.PdfReader(io.BytesIO(pdf)).pages:
+        text = page.extract_text(extraction_mode="layout")
+        pages.append([" ".join(line.replace("\u202f", " ").replace("\u00a0", " ").split())
+                      for line in text.splitlines() if line.strip()])
+    return pages
