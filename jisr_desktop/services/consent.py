@@ -158,3 +158,30 @@ class _ConsentAlert(Alert):
     def text(self, lang: str | None = None) -> str:
         assert self.blocker is not None
         return _sentence(self.blocker, self.service, lang)
+
+
+def choices() -> list[tuple[str, str]]:
+    """Every (purpose, service) a consent may be recorded for, in the order a screen offers
+    them: registration, each service, photos, sharing with HQ, sharing with a partner."""
+    out = [(str(Purpose.REGISTRATION), "")]
+    out += [(str(Purpose.SERVICE), service) for service in rules.SERVICE_NAMES]
+    out += [(str(p), "") for p in (Purpose.PHOTOS, Purpose.HQ_INDICATORS, Purpose.PARTNER)]
+    return out
+
+
+def is_minor(*, ctx: Context, person_id: str) -> bool:
+    age = _person(ctx, person_id).age_on(ctx.today())
+    return age is not None and age < rules.ADULT_AGE
+
+
+def guardian_choices(*, ctx: Context, person_id: str) -> list[Any]:
+    """The adults of the person's households, who may consent for her (a minor)."""
+    found = ctx.db.execute(
+        "SELECT DISTINCT o.person_id FROM household_member m JOIN household_member o"
+        " ON o.household_id = m.household_id AND o.deleted = 0 AND o.person_id != m.person_id"
+        " WHERE m.person_id = ? AND m.deleted = 0", [person_id]).fetchall()
+    people = persons.get_many(ctx.db, [r[0] for r in found])
+    day = ctx.today()
+    return [p for p in people.values()
+            if not p.deleted and not p.merged_into
+            and ((age := p.age_on(day)) is None or age >= rules.ADULT_AGE)]

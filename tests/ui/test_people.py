@@ -204,7 +204,7 @@ def test_receptionist_has_no_merge_tab(qtbot, shell_factory, receptionist, known
     screen = main.show_section("people")
     with qtbot.waitSignal(screen.person_opened, timeout=10_000):
         screen.open_person(known.id)
-    assert screen.panel.merge is None and screen.panel.count() == 3
+    assert screen.panel.merge is None and screen.panel.count() == 4  # and Privacy
 
 
 def test_edit_a_person(qtbot, shell_factory, receptionist, known, db, ctx) -> None:  # type: ignore[no-untyped-def]

@@ -22,6 +22,7 @@ from jisr_desktop.services import registry
 from jisr_desktop.ui.language import RetranslateMixin
 from jisr_desktop.ui.person_form import PersonForm
 from jisr_desktop.ui.screens.household import HouseholdView, MergePanel
+from jisr_desktop.ui.screens.privacy import PersonPrivacy
 from jisr_desktop.ui.screens.reception import PersonVisits
 from jisr_desktop.ui.session import Session
 from jisr_desktop.ui.style import set_role
@@ -61,6 +62,8 @@ class PersonPanel(RetranslateMixin, QTabWidget):
         if session.can(Permission.MERGE_PERSONS):
             self.merge = MergePanel(session, person)
             self.addTab(self.merge, "")
+        self.privacy = PersonPrivacy(session, person)  # consents, export (issue 17)
+        self.addTab(self.privacy, "")
         self.retranslate()
 
     def _saved(self, person: Person) -> None:
@@ -75,6 +78,7 @@ class PersonPanel(RetranslateMixin, QTabWidget):
         self.setTabText(2, _("Visits"))
         if self.merge is not None:
             self.setTabText(3, _("Merge duplicates"))
+        self.setTabText(self.indexOf(self.privacy), _("Privacy"))
 
 
 class PeopleScreen(RetranslateMixin, QWidget):
