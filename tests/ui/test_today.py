@@ -159,3 +159,27 @@ def test_the_sync_state_in_plain_words(qtbot, shell_factory, receptionist, ctx, 
     assert "The last try did not go through: " + MESSAGES["unreachable"] in text
     assert "Changes made here waiting to be sent to HQ: " in text
     assert "Everything recorded here has reached HQ." not in text
+
+
+def test_a_session_that_ends_leaves_the_home_without_a_data_change(qtbot, shell_factory, receptionist,  # type: ignore[no-untyped-def]
+                                                                     ctx, coord_ctx, clock, monkeypatch) -> None:
+    from datetime import timedelta
+
+    from jisr_desktop.services import workshops
+    from jisr_desktop.ui.screens import today as today_screen
+
+    monkeypatch.setattr(today_screen, "TICK_MS", 50)
+    w = workshops.save_workshop(ctx=coord_ctx, data={"category_code": "crafts", "title": "Sewing"})
+    workshops.add_session(ctx=coord_ctx, workshop_id=w.id, starts_at=clock.current,
+                          ends_at=clock.current + timedelta(hours=1))
+    imane = _person(ctx, "Imane", "Sbai")
+    workshops.enroll_participant(ctx=coord_ctx, workshop_id=w.id, person_id=imane.id)
+    shell = shell_factory(clock=clock)
+    main = sign_in(qtbot, shell, "recep")
+    main.show()
+    idle(qtbot, shell)
+    home = main.screens["today"]
+    assert [row[0] for row in _texts(home.expected)] == ["Imane Sbai"]
+    clock.advance(hours=1, minutes=1)  # the session is over: nobody writes anything
+    qtbot.waitUntil(lambda: home.expected.model.rowCount() == 0, timeout=10_000)
+    assert home.expected.stack.currentWidget() is home.expected.empty

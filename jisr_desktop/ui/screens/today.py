@@ -21,6 +21,7 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     QSize,
     Qt,
+    QTimer,
     Signal,
 )
 from PySide6.QtGui import QKeyEvent
@@ -55,6 +56,9 @@ from jisr_desktop.ui.style import set_role, set_tone
 from jisr_desktop.ui.widgets import isolate
 
 SERVICE_LABELS = {NURSERY: N_("Nursery"), CLUB: N_("Elderly club"), WORKSHOP: N_("Workshops")}
+TICK_MS = 60_000
+"""While the home shows, it reads the day again this often (no data change is signalled
+when a workshop session ends or the date turns)."""
 SERVICE_SECTIONS = {NURSERY: "nursery", CLUB: "elderly", WORKSHOP: "workshops"}
 """The section where a line of each service is handled."""
 
@@ -277,6 +281,11 @@ class TodayScreen(RetranslateMixin, QWidget):
             self.agent.changed.connect(self.refresh)
         else:
             self.agent = None
+        # Read again each minute while shown: a session that ends, a new day past midnight.
+        self.ticker = QTimer(self)
+        self.ticker.setInterval(TICK_MS)
+        self.ticker.timeout.connect(lambda: self.refresh() if self.isVisible() else None)
+        self.ticker.start()
         self.retranslate()
         session.call(lambda ctx: visits.list_programs(ctx=ctx), self._programs_loaded)
         self.refresh()
