@@ -66,6 +66,10 @@ class ConsentTerms:
     recipients: str
     sensitive: str = ""
     extra: Sequence[str] = field(default_factory=tuple)
+    recorded: Sequence[str] = field(default_factory=tuple)
+    """The consents the person gave, one line each, listed under `recorded_title` after the
+    purposes (`reports/person_consent.py`)."""
+    recorded_title: str = ""
 
 
 def default_terms(lang: str) -> ConsentTerms:
@@ -124,6 +128,8 @@ def _story(lang: str, center: ConsentCenter, person: ConsentPerson, terms: Conse
                              header=False, bold_first_column=True, zebra=False))
 
     story += _section(t.heading_purposes, rtl) + _bullets(terms.purposes, rtl)
+    if terms.recorded:
+        story += _section(terms.recorded_title, rtl) + _bullets(terms.recorded, rtl)
     story += _section(t.heading_data, rtl) + _bullets(terms.data_kept, rtl)
     if terms.sensitive:
         story.append(TextBlock(terms.sensitive, rtl=rtl, size=10))

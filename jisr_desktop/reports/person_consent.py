@@ -32,8 +32,10 @@ from jisr_desktop.reports.consent import (
 ADULT_AGE = 18
 
 
-def guardian_of(db: sqlite_utils.Database, person_id: str) -> str | None:
-    """Who signs for a minor: a nursery guardian, else the household head (never the child)."""
+def guardian_of(db: sqlite_utils.Database, person_id: str, lang: str = "ar") -> str | None:
+    """Who signs for a minor: a nursery guardian, else the household head (never the child);
+    a registered guardian's name in the script of the paper (Latin on a French one when she
+    has a Latin name), a guardian known by name only as the name was written."""
     found = db.execute(
         "SELECT a.name, p.given_name_ar, p.family_name_ar, p.given_name_lat, p.family_name_lat"
         " FROM enrollment e JOIN pickup_authorisation a ON a.enrollment_id = e.id AND a.deleted = 0"
@@ -50,7 +52,9 @@ def guardian_of(db: sqlite_utils.Database, person_id: str) -> str | None:
     if found is None:
         return None
     name, g_ar, f_ar, g_lat, f_lat = found
-    return name or " ".join(x for x in (g_ar, f_ar) if x) or " ".join(x for x in (g_lat, f_lat) if x) or None
+    arabic, latin = " ".join(x for x in (g_ar, f_ar) if x), " ".join(x for x in (g_lat, f_lat) if x)
+    first, second = (latin, arabic) if lang == "fr" else (arabic, latin)
+    return first or second or name or None
 
 
 def build_person_consent(target: str | Path | IO[bytes], *, ctx: Context, person_id: str, lang: str,
@@ -64,12 +68,13 @@ def build_person_consent(target: str | Path | IO[bytes], *, ctx: Context, person
     consent_center = ConsentCenter(name_ar=center.name_ar if center else "",
                                    name_fr=center.name_fr if center else "")
     age = person.age_on(day)
-    guardian = guardian_of(ctx.db, person.id) if age is not None and age < ADULT_AGE else None
+    guardian = guardian_of(ctx.db, person.id, lang) if age is not None and age < ADULT_AGE else None
     subject = ConsentPerson(name_ar=person.display_name_ar, name_latin=person.display_name_lat, cin=person.cin,
                             birth_date=person.birth_date, guardian_name=guardian, file_code=person.file_no or None)
     code = f"{person.file_no or person.id[:8]}-{day:%Y%m%d}"
     terms = default_terms(lang)
-    terms = replace(terms, extra=(*terms.extra, *recorded_consents(ctx, person.id, lang, day)))
+    terms = replace(terms, recorded=recorded_consents(ctx, person.id, lang, day),
+                    recorded_title=translate(N_("Consents recorded"), lang))
     return build_consent_receipt(target, lang=lang, center=consent_center, person=subject, day=day,
                                  receipt_code=code, terms=terms)
 
