@@ -4,6 +4,11 @@ enrolled names with empty time and signature cells, for days when the PC is down
 
 All strings come from the gettext catalogs in the roster's language, which may differ from
 the desktop's. Rosters are landscape A4 so that signature cells have room.
+
+A French roster is in French order (issue 14, point 7): sorted by the Latin family and given
+names, and a guardian or an authorised pick-up who is a registered person is printed with her
+Latin spelling when she has one; an Arabic roster keeps the Arabic order and spellings. A name
+typed free at the desk (not a registered person) is printed as it was typed.
 """
 
 from __future__ import annotations
@@ -17,10 +22,11 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, PageBreak, Spacer
 
 from jisr_desktop.context import Context
+from jisr_desktop.db import persons
 from jisr_desktop.db.club import club_day
 from jisr_desktop.db.nursery import ChildSafety, enrolled_children, nursery_day, nursery_safety
 from jisr_desktop.db.workshops import session_sheet
-from jisr_desktop.domain.person import format_phone
+from jisr_desktop.domain.person import Person, format_phone
 from jisr_desktop.domain.workshops import MARK_LABELS, Mark
 from jisr_desktop.i18n import N_
 from jisr_desktop.reports.common import center_name, label, person_name, time_of_day
@@ -110,12 +116,35 @@ def _cin_tail(cin: str | None) -> str:
     return f"…{cin[-4:]}" if cin else ""
 
 
-def _pickups(safety: ChildSafety | None, lang: str) -> str:
+def paper_order(rows: list, person_of, lang: str, people: dict[str, Person]) -> list:  # type: ignore[type-arg,no-untyped-def]
+    """``rows`` in the order of the paper's script: by Latin family then given name on a French
+    paper (a person without a Latin name by her Arabic one, after), unchanged (the Arabic order
+    of the services) on an Arabic paper. ``person_of(row)`` is the row's person id."""
+    if lang != "fr":
+        return rows
+
+    def key(row) -> tuple[int, str, str]:  # type: ignore[no-untyped-def]
+        p = people.get(person_of(row))
+        if p is None or not (p.family_name_lat or p.given_name_lat):
+            return (1, (p.display_name_ar if p else "").casefold(), "")
+        return (0, p.family_name_lat.casefold(), p.given_name_lat.casefold())
+
+    return sorted(rows, key=key)
+
+
+def spelled(name: str, person_id: str | None, lang: str, people: dict[str, Person]) -> str:
+    """A guardian's or pick-up's name in the paper's script when she is a registered person
+    (the name stored on the authorisation otherwise)."""
+    p = people.get(person_id or "")
+    return person_name(p.display_name_ar, p.display_name_lat, lang) if p is not None else name
+
+
+def _pickups(safety: ChildSafety | None, lang: str, people: dict[str, Person] | None = None) -> str:
     if safety is None:
         return ""
     lines = []
     for a in safety.pickups:
-        parts = [a.name]
+        parts = [spelled(a.name, a.person_id, lang, people or {})]
         if a.relationship:
             parts.append(a.relationship)
         if a.cin:
@@ -132,6 +161,9 @@ def _nursery_story(ctx: Context, r: RosterRequest) -> list[Flowable]:
         enrolled = {e.person_id for e in enrolled_children(ctx=ctx)}
         listed = [row for row in board.rows if row.child_id in enrolled]
     safety = nursery_safety(ctx=ctx, day=r.day, child_ids=[row.child_id for row in listed])
+    people = persons.get_many(ctx.db, sorted(
+        {row.child_id for row in listed} | {a.person_id for s in safety.values() for a in s.pickups if a.person_id}))
+    listed = paper_order(listed, lambda row: row.child_id, lang, people)
     rows = []
     highlight = []
     for i, row in enumerate(listed, start=1):
@@ -142,18 +174,19 @@ def _nursery_story(ctx: Context, r: RosterRequest) -> list[Flowable]:
         health = "\n".join(a.text(lang) for a in row.alerts if a.needs_ack)
         if s is not None and s.allergies:
             highlight.append((i - 1, 2))
-        guardian_lines = [row.guardian_name, format_phone(row.guardian_phone)]
+        guardian_lines = [_guardian_name(row.guardian_name, s, lang, people), format_phone(row.guardian_phone)]
         if s is not None and s.emergency_phone:
             who = " · ".join(x for x in (s.emergency_name, s.emergency_relationship) if x)
             guardian_lines.append(label(EMERGENCY, lang, phone=mark_ltr(format_phone(s.emergency_phone) or ""),
                                         who=who or "—"))
         guardian = "\n".join(x for x in guardian_lines if x)
-        pickups = _pickups(s, lang)
+        pickups = _pickups(s, lang, people)
         if r.blank:
             rows.append([str(i), child, health, guardian, pickups, "", "", "", ""])
         else:
-            drop = row.dropped_off_by
-            pick = row.picked_up_by + (f"\n({row.override_reason})" if row.override_reason else "")
+            drop = _as_authorised(row.dropped_off_by, s, lang, people)
+            pick = _as_authorised(row.picked_up_by, s, lang, people)
+            pick += f"\n({row.override_reason})" if row.override_reason else ""
             rows.append([str(i), child, health, guardian, pickups, time_of_day(row.time_in), drop,
                          time_of_day(row.time_out), pick])
     columns = [(label(COL_NO, lang), 0.3, "center"), (label(COL_CHILD, lang), 1.35),
@@ -182,6 +215,26 @@ def _nursery_story(ctx: Context, r: RosterRequest) -> list[Flowable]:
     return story
 
 
+def _guardian_name(stored: str, safety: ChildSafety | None, lang: str, people: dict[str, Person]) -> str:
+    """The guardian column's name (the first guardian's authorisation, as the board takes it)
+    in the paper's script."""
+    if safety is not None:
+        for a in [a for a in safety.pickups if a.is_guardian] or safety.pickups:
+            if a.name == stored or not stored:
+                return spelled(a.name, a.person_id, lang, people)
+    return stored
+
+
+def _as_authorised(name: str, safety: ChildSafety | None, lang: str, people: dict[str, Person]) -> str:
+    """Who dropped off or picked up: an authorised person's name in the paper's script (the
+    desk records the authorisation's name), any other name as typed."""
+    if name and safety is not None:
+        for a in safety.pickups:
+            if a.name == name:
+                return spelled(a.name, a.person_id, lang, people)
+    return name
+
+
 def _sign_block(lang: str) -> Flowable:
     return RosterTable([(label(SIGN_EDUCATOR, lang), 1.0), (label(SIGN_COORDINATOR, lang), 1.0)],
                        [["", ""]], lang=lang, size=9.5, min_row_height=16 * mm, zebra=False)
@@ -190,6 +243,9 @@ def _sign_block(lang: str) -> Flowable:
 def _club_story(ctx: Context, r: RosterRequest) -> list[Flowable]:
     lang = r.lang
     members = club_day(ctx=ctx, day=r.day, include_absent=True)
+    if lang == "fr":
+        people = persons.get_many(ctx.db, [m.person_id for m in members])
+        members = paper_order(members, lambda m: m.person_id, lang, people)
     rows = []
     for i, m in enumerate(members, start=1):
         name = person_name(m.name_ar, m.name_lat, lang)
@@ -231,7 +287,11 @@ def _workshop_story(ctx: Context, r: RosterRequest) -> list[Flowable]:
             story.append(_note(label(SESSION_DETAILS, lang, trainer=sheet.trainer or "—",
                                      topic=sheet.topic or "—"), lang))
         rows = []
-        for i, row in enumerate(sheet.rows, start=1):
+        listed = sheet.rows
+        if lang == "fr":
+            people = persons.get_many(ctx.db, [row.person_id for row in listed])
+            listed = paper_order(listed, lambda row: row.person_id, lang, people)
+        for i, row in enumerate(listed, start=1):
             name = person_name(row.name_ar, row.name_lat, lang)
             if r.blank:
                 rows.append([str(i), name, "", "", ""])

@@ -101,7 +101,7 @@ def test_consent_receipt_of_a_registered_child_names_the_guardian(coord_ctx, sc,
     build_person_consent(out, ctx=coord_ctx, person_id=sc.people["salma"].id, lang="fr", day=date(2026, 11, 2))
     text = text_of(pdf_tools, out.getvalue())
     assert "Salma El Alaoui" in text and sc.people["salma"].file_no in text
-    assert shape_line("فاطمة العلوي", True) in text  # the nursery guardian signs
+    assert "Fatima El Alaoui" in text  # the nursery guardian signs, in Latin letters on a French paper
     assert ink_ratio(render_page(out.getvalue(), 0, dpi=60)) > 0.01
 
 
