@@ -21,7 +21,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from pydantic import BaseModel
 
 import jisr_protocol as p
-from jisr_hq import clock, devices, sealed
+from jisr_hq import clock, devices, limits, querylog, sealed
 from jisr_hq import pull as pull_mod
 from jisr_hq import push as push_mod
 from jisr_hq.bodies import json_response, parse
@@ -30,6 +30,7 @@ from jisr_hq.models import Device
 from jisr_protocol.sealed import USER_PROOF_HEADER
 
 log = logging.getLogger(__name__)
+querylog.install()  # a test hook, inert in production (jisr_hq/querylog.py)
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -41,7 +42,7 @@ api = NinjaAPI(
     description="Wire protocol between Jisr Desktop and HQ; see docs/sync.md.",
 )
 
-_ERRORS = {code: p.ErrorBody for code in {400, 401, 403, 409, 410, 413, 415, 426}}
+_ERRORS = {code: p.ErrorBody for code in {400, 401, 403, 409, 410, 413, 415, 426, 429}}
 _AUTH_DOC = {
     "parameters": [
         {"in": "header", "name": p.DEVICE_HEADER, "required": True, "schema": {"type": "string"}},
@@ -88,10 +89,17 @@ def _param_error(request: HttpRequest, exc: NinjaValidationError) -> HttpRespons
     summary="Trade a single-use enrollment code for a device id and secret",
 )
 def enroll(request: HttpRequest) -> HttpResponse:
+    address = limits.client_address(request)
+    limits.check_enroll_rate(address)  # 429 rate_limited after too many failed attempts
     body = parse(request, p.EnrollRequest)
-    device, secret = devices.redeem_code(
-        body.code, device_name=body.device_name, expect_center=body.expect_center
-    )
+    try:
+        device, secret = devices.redeem_code(
+            body.code, device_name=body.device_name, expect_center=body.expect_center
+        )
+    except ApiError as exc:
+        if exc.code == "bad_code":
+            limits.count_enroll_failure(address)
+        raise
     log.info("enrolled device %s for center %s", device.id, device.center.code)
     center = device.center
     return json_response(
@@ -124,28 +132,32 @@ async def push(request: HttpRequest) -> HttpResponse:
     parsing and preparation run on an executor thread, overlapping the previous batch's
     merge."""
     device = await sync_to_async(_released(devices.authenticate))(request)
-    body, prepared = await sync_to_async(_admit, thread_sensitive=False)(request, device)
+    body, prepared, sizes = await sync_to_async(_admit, thread_sensitive=False)(request, device)
     if isinstance(prepared, ApiError):
         await sync_to_async(_released(push_mod.audit_refusal))(device, body, prepared)
         raise prepared
     pipelined = request.headers.get(p.PIPELINE_HEADER) == "1"
     deadline = time.monotonic() + push_mod.GAP_WAIT_SECONDS
-    poll = push_mod.GAP_FIRST_POLL_SECONDS
     while True:
-        seen = push_mod.commits_of(device.id, body.epoch)
         try:
-            answer = await sync_to_async(_released(push_mod.push_once))(device, body, prepared)
+            answer = await sync_to_async(_released(push_mod.push_once))(
+                device, body, prepared, sizes)
         except push_mod.Gap as gap:
             left = deadline - time.monotonic()
             if not (pipelined and gap.may_wait(body) and left > 0):
                 error = gap.error()
                 await sync_to_async(_released(push_mod.audit_refusal))(device, body, error)
                 raise error from None
-        else:
-            push_mod.committed(device.id, body.epoch)
-            return json_response(answer)
-        await push_mod.wait_for_commit(device.id, body.epoch, seen, min(left, poll))
-        poll = min(poll * 2, push_mod.GAP_POLL_SECONDS)
+            # held, without a query of its own, until the predecessor's mark is reached
+            await push_mod.wait_for_predecessor(device.id, body.epoch, body.first_seq - 1, left)
+            continue
+        except ApiError as exc:
+            if exc.code == "quota_exceeded" and exc.body.expected_seq is not None:
+                # a prefix was taken: batches held behind it see its mark
+                push_mod.committed(device.id, body.epoch, exc.body.expected_seq - 1)
+            raise
+        push_mod.committed(device.id, body.epoch, answer.acked_through)
+        return json_response(answer)
 
 
 def _released(fn: Callable[P, R]) -> Callable[P, R]:
@@ -164,15 +176,15 @@ def _released(fn: Callable[P, R]) -> Callable[P, R]:
 
 def _admit(
     request: HttpRequest, device: Device
-) -> tuple[p.PushRequest, list[push_mod.Prepared] | ApiError]:
-    """Parse and prepare (no database, any thread). Bad bodies raise (not audited: nothing
-    trustworthy to record); a well-formed batch that breaks the batch rules comes back as its
-    error, to be audited."""
+) -> tuple[p.PushRequest, list[push_mod.Prepared] | ApiError, list[int]]:
+    """Parse and prepare (no database, any thread): the batch, its prepared ops and their
+    sizes (for the quotas). Bad bodies raise (not audited: nothing trustworthy to record); a
+    well-formed batch that breaks the batch rules comes back as its error, to be audited."""
     body = parse(request, p.PushRequest)
     try:
-        return body, push_mod.prepare_batch(device, body)
+        return body, push_mod.prepare_batch(device, body), push_mod.op_sizes(body)
     except ApiError as exc:
-        return body, exc
+        return body, exc, []
 
 
 @api.get(

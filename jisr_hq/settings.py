@@ -17,6 +17,14 @@ JISR_HQ_PLAIN_HTTP      1 for plain HTTP on loopback (development, tests): no HT
 JISR_HQ_HSTS_SECONDS    Strict-Transport-Security max-age (default one year)
 JISR_HQ_TEST_HOOKS      1 turns on the test suite's hooks (jisr_hq/testhooks.py); refused
                         unless JISR_HQ_DEBUG is on too (see docs/hq.md)
+JISR_HQ_QUOTA_*         per-device quotas of a push (docs/security.md, "Quotas and rate limits"):
+                        OPS_PER_BATCH, BYTES_PER_BATCH, CONFLICTS_PER_BATCH, OPS_PER_DAY,
+                        BYTES_PER_DAY, CONFLICTS_PER_DAY (0 = no bound)
+JISR_HQ_ENROLL_ATTEMPTS enrollment attempts per client address per window (default 10)
+JISR_HQ_ENROLL_WINDOW_SECONDS  that window (default 600)
+JISR_HQ_GAP_WAIT_SECONDS  how long a pipelined batch waits for its predecessor (default 3)
+JISR_HQ_AXES_FAILURES   failed admin sign-ins of one user name from one address before lockout (5)
+JISR_HQ_AXES_COOLOFF_MINUTES  how long a lockout lasts (default 30; `jisr-hq axes_reset_username`)
 """
 
 from __future__ import annotations
@@ -209,6 +217,21 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = HOME / "static"
+
+# Quotas and rate limits (docs/security.md, "Quotas and rate limits"; jisr_hq/limits.py).
+# The per-batch bounds default to the protocol's own; a bound of 0 is no bound.
+JISR_HQ_QUOTAS = {
+    "ops_per_batch": int(os.environ.get("JISR_HQ_QUOTA_OPS_PER_BATCH", protocol.MAX_OPS_PER_BATCH)),
+    "bytes_per_batch": int(
+        os.environ.get("JISR_HQ_QUOTA_BYTES_PER_BATCH", protocol.MAX_DECOMPRESSED_BYTES)),
+    "conflicts_per_batch": int(os.environ.get("JISR_HQ_QUOTA_CONFLICTS_PER_BATCH", "1000")),
+    "ops_per_day": int(os.environ.get("JISR_HQ_QUOTA_OPS_PER_DAY", "1000000")),
+    "bytes_per_day": int(os.environ.get("JISR_HQ_QUOTA_BYTES_PER_DAY", str(1024 * 1024 * 1024))),
+    "conflicts_per_day": int(os.environ.get("JISR_HQ_QUOTA_CONFLICTS_PER_DAY", "20000")),
+}
+JISR_HQ_ENROLL_ATTEMPTS = int(os.environ.get("JISR_HQ_ENROLL_ATTEMPTS", "10"))
+JISR_HQ_ENROLL_WINDOW_SECONDS = int(os.environ.get("JISR_HQ_ENROLL_WINDOW_SECONDS", "600"))
+JISR_HQ_GAP_WAIT_SECONDS = float(os.environ.get("JISR_HQ_GAP_WAIT_SECONDS", "3"))
 
 # Raw bodies are bounded again (after gzip) by jisr_hq.bodies; this is the on-wire bound.
 DATA_UPLOAD_MAX_MEMORY_SIZE = protocol.MAX_WIRE_BODY_BYTES

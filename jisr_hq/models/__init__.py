@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from jisr_hq.models.dashboard import DashboardScope, IndicatorCell, IndicatorStale, ServedFact
+from jisr_hq.models.limits import DeviceDay, RateWindow
 from jisr_hq.models.reference import (
     Center,
     Program,
@@ -31,6 +32,7 @@ __all__ = [
     "Conflict",
     "DashboardScope",
     "Device",
+    "DeviceDay",
     "EnrollmentCode",
     "Event",
     "IndicatorCell",
@@ -38,6 +40,7 @@ __all__ = [
     "Program",
     "PushAudit",
     "Record",
+    "RateWindow",
     "RefCounter",
     "ServedFact",
     "StaffAccount",

@@ -75,7 +75,7 @@ def test_child_without_her_card_is_checked_in_by_name(qtbot, shell_factory, rece
     shell, main = _main(qtbot, shell_factory, clock)
     screen = _nursery(qtbot, shell, main)
     assert {r.child_id: r.status for r in screen.model.rows} == {sara.id: DayStatus.ABSENT, adam.id: DayStatus.ABSENT}
-    assert screen.model.data(screen.model.index(0, 1)) == "Absent"
+    assert screen.model.data(screen.model.index(0, 1)) == "Absent today"
     qtbot.keyClicks(screen.scan.code, "sar")       # typing filters and chooses nobody
     assert [r.child_id for r in screen.model.rows] == [sara.id]
     assert screen.selected() is None and not screen.check_in_button.isEnabled()

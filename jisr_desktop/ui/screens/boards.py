@@ -40,18 +40,24 @@ from jisr_desktop.ui.style import set_role, set_tone
 from jisr_desktop.ui.widgets import isolate
 
 
+def _span(start: datetime | None, end: datetime | None) -> str:
+    """08:30–12:00; in Arabic "08:30 إلى 12:00", read right to left like the sentence around
+    it (a bare dash between two times came out reversed in some Arabic lines)."""
+    return _("{start}–{end}", start=time_text(start), end=time_text(end))
+
+
 def stay_text(status: DayStatus, time_in: datetime | None, time_out: datetime | None,
               earlier: list[tuple[datetime, datetime | None]]) -> str:
-    """A row's status today in words: "Here since 14:05", "Gone (08:10–12:00)", "Absent";
+    """A row's status today in words: "Here since 14:05", "Gone (08:10–12:00)", "Absent today";
     earlier stays of the day follow ("also 08:10–12:00")."""
     if status is DayStatus.HERE:
         text = _("Here since {time}", time=time_text(time_in))
     elif status is DayStatus.GONE:
-        text = _("Gone ({start}–{end})", start=time_text(time_in), end=time_text(time_out))
+        text = _("Gone ({span})", span=_span(time_in, time_out))
     else:
-        return _("Absent")
+        return _("Absent today")
     if earlier:
-        spans = ", ".join(f"{time_text(a)}–{time_text(b)}" for a, b in earlier)
+        spans = ", ".join(_span(a, b) for a, b in earlier)
         text += " · " + _("also {spans}", spans=spans)
     return text
 
@@ -287,7 +293,9 @@ class DayBoard(RetranslateMixin, QWidget):
             self.who.setText(_("Nobody chosen: type a name, then Enter, and choose her in the list."))
             self.check_in_button.setText(_("Check in"))
         else:
-            self.who.setText(_("{name} ({file_no})", **self.named(row)))
+            # her status today in full (a narrow cell may elide it)
+            self.who.setText(_("Chosen: {name} ({file_no})", **self.named(row)) + " — "
+                             + stay_text(row.status, row.time_in, row.time_out, row.earlier))
         status = row.status if row is not None else None
         # Only the action that applies names her (keeps the row of buttons short).
         self.check_in_button.setText(_("Check in {name} ({file_no})", **self.named(row))

@@ -157,6 +157,7 @@ class ScanBox(RetranslateMixin, QWidget):
             self.alerts.setText(self.error_text)
             set_tone(self.alerts, "alert")
             self.ack_button.setVisible(False)
+            self._fold()
             return
         service = translate(SERVICE_LABELS.get(arrival.service, arrival.service))
         if arrival.checked_in and arrival.already:
@@ -173,6 +174,12 @@ class ScanBox(RetranslateMixin, QWidget):
         serious = any(a.needs_ack or a.blocks for a in arrival.alerts)
         set_tone(self.alerts, "alert" if serious else "warning")
         self.ack_button.setVisible(arrival.checked_in and arrival.needs_ack)
+        self._fold()
+
+    def _fold(self) -> None:
+        """No empty band under the field: the arrival lines show only with something to say."""
+        self.name.setVisible(bool(self.name.text()))
+        self.alerts.setVisible(bool(self.alerts.text()))
 
     def acknowledge(self) -> None:
         arrival = self.arrival
