@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from jisr_desktop import paths
+from jisr_desktop.domain.retention import DEFAULT_MONTHS
 from jisr_desktop.errors import JisrError
 from jisr_desktop.i18n import LANGUAGES, N_
 
@@ -69,6 +70,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("log_level", str, "INFO", "Log level of the log file.", choices=("DEBUG", "INFO", "WARNING", "ERROR")),
     Setting("csv_separator", str, "", "Separator of CSV exports: ; , or tab (empty: ; in French and Arabic, , in English).",
             choices=("", ";", ",", "tab")),
+    *(Setting(f"retention_{category}_months", int, months,
+              f"Months the {category} records are kept after the relationship ends (a center may"
+              " shorten the default of docs/privacy.md, not lengthen it).", minimum=1)
+      for category, months in DEFAULT_MONTHS.items()),
 )
 BY_NAME = {s.name: s for s in SETTINGS}
 

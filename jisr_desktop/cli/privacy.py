@@ -101,16 +101,18 @@ def _print_plan(plan) -> None:  # type: ignore[no-untyped-def]
 def cmd_purge(args: argparse.Namespace, root: Path) -> int:
     from jisr_desktop.db.connection import open_database
     from jisr_desktop.services import purge
+    from jisr_desktop.settings import Settings
 
     db = open_database(root)
     try:
         ctx = operator_context(args, db)
+        months = purge.periods(Settings(root))
         if args.preview:
-            plan = purge.preview(ctx=ctx)
+            plan = purge.preview(ctx=ctx, months=months)
             print(i18n._("A purge today would remove:"))
             _print_plan(plan)
             return 0
-        plan = purge.purge(ctx=ctx)
+        plan = purge.purge(ctx=ctx, months=months)
     finally:
         db.close()
     print(i18n.translate_plural("Removed {n} record past its retention period.",

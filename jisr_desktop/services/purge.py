@@ -42,7 +42,7 @@ from jisr_desktop.domain.roles import Permission
 from jisr_desktop.i18n import N_
 
 __all__ = ["CATEGORY_LABELS", "KEPT_LABELS", "Doomed", "Preview", "holds", "lift_hold",
-           "preview", "purge", "set_hold"]
+           "periods", "preview", "purge", "set_hold"]
 
 CATEGORY_LABELS: dict[str, str] = {
     Category.REGISTRATION: N_("Registration of a person and household"),
@@ -329,6 +329,14 @@ def preview(*, ctx: Context, on: date | None = None,
     """What a purge on `on` (today) would remove, and what it keeps."""
     ctx.require(Permission.MANAGE_SETTINGS)
     return _Planner(ctx, on or ctx.today(), months).plan()
+
+
+def periods(settings: Any) -> dict[Category, int]:
+    """The retention period of each category from `settings` (a `Settings`, or a dict:
+    ``retention_<category>_months``),
+    never longer than the default of docs/privacy.md: a center may shorten a period only."""
+    return {c: min(int(settings[f"retention_{c}_months"]), default)
+            for c, default in retention.DEFAULT_MONTHS.items()}
 
 
 # --- erasure ----------------------------------------------------------------------------------

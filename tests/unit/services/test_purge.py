@@ -134,3 +134,17 @@ def test_jisr_purge_previews_then_removes(home, coord_ctx, person, clock) -> Non
     assert "Removed 1 record past its retention period." in done.stdout
     assert coord_ctx.db.execute("SELECT deleted, given_name_lat FROM person WHERE id = ?",
                                 [ancient.id]).fetchone() == (1, "")
+
+
+def test_the_settings_may_shorten_a_period_not_lengthen_it(home, coord_ctx, town) -> None:  # type: ignore[no-untyped-def]
+    from jisr_desktop.settings import Settings
+
+    settings = Settings(home)
+    settings.set("retention_nursery_months", 6)
+    shorter = purge.periods(settings)
+    assert purge.preview(ctx=coord_ctx, on=date(2027, 5, 2), months=shorter).counts() == {
+        "nursery": 1}
+    settings.set("retention_nursery_months", 100)
+    assert purge.periods(settings)["nursery"] == 12
+    assert purge.preview(ctx=coord_ctx, on=date(2027, 5, 2),
+                         months=purge.periods(settings)).counts() == {}
