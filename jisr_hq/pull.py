@@ -15,7 +15,7 @@ from typing import Any
 
 from django.db import connection
 
-from jisr_hq import clock, sealed, store
+from jisr_hq import clock, own_rows, sealed, store
 from jisr_hq.errors import ApiError
 from jisr_hq.models import (
     Center,
@@ -64,6 +64,8 @@ def pull(
     plan = [("ref", ref_head), ("center", heads["center"].value if "center" in heads else 0)]
     if counselling:
         plan.append(("counselling", heads["counselling"].value if "counselling" in heads else 0))
+    head_of = {name: c.value for name, c in heads.items()}
+    session = own_rows.begin(device, cursor, head_of, [name for name, _ in plan[1:]])
 
     rows: list[str] = []
     pos = {"ref": cursor.ref, "center": cursor.center, "counselling": cursor.counselling}
@@ -75,14 +77,15 @@ def pull(
         if room <= 0:
             more = True
             break
-        page = _page(stream, device, pos[stream], head, room)
+        page, reached = _page(stream, device, pos[stream], head, room, session.own)
         rows.extend(text for _, text in page)
-        if len(page) >= room:
-            pos[stream] = page[-1][0]
+        if reached is not None:
+            pos[stream] = reached
             more = True
             break
         pos[stream] = head
     next_cursor = Cursor(pos["ref"], pos["center"], pos["counselling"])
+    own_rows.finish(session, next_cursor, head_of)
     return Page(rows, str(next_cursor), more)
 
 
@@ -98,14 +101,17 @@ def _check_horizon(position: int, counter: ChangeCounter | None) -> None:
 Sourced = list[tuple[int, str]]
 
 
-def _page(stream: str, device: Device, after: int, head: int, room: int) -> Sourced:
-    """Up to `room` rows of one stream with after < counter <= head, in counter order."""
+def _page(
+    stream: str, device: Device, after: int, head: int, room: int, own: own_rows.OwnRows
+) -> tuple[Sourced, int | None]:
+    """Up to `room` rows of one stream with after < counter <= head, in counter order, and
+    the counter the page reached when the stream goes on past it (None: through `head`)."""
     center_id = device.center_id
     if stream == "ref":
         sources = _ref_sources(device, after, head, room)
         merged = sorted((row for source in sources for row in source), key=lambda r: r[0])
-        return merged[:room]
-    return _center_page(stream, center_id, after, head, room)
+        return merged[:room], (merged[room - 1][0] if len(merged) >= room else None)
+    return _center_rows(stream, center_id, after, head, room, own)
 
 
 def _row_json(
@@ -187,6 +193,7 @@ _SQL_RECORDS = (
     " WHERE center_id = %s AND partition = %s AND counter > %s AND counter <= %s"
     " ORDER BY counter LIMIT %s"
 )
+_SQL_RECORDS_OWN = _SQL_RECORDS.replace(" deleted FROM", " deleted, CAST(origins AS TEXT) FROM")
 _SQL_EVENTS = (
     "SELECT counter, entity, CAST(entity_id AS TEXT), CAST(center_id AS TEXT),"
     " CAST(fields AS TEXT), hlc FROM jisr_hq_event"
@@ -194,12 +201,68 @@ _SQL_EVENTS = (
 )
 
 
-def _center_page(partition: str, center_id: uuid.UUID, after: int, head: int, room: int) -> Sourced:
-    """Records, events and conflicts of the window, merged by counter; only the rows that
-    make the page are written out as JSON."""
+SCAN_PAGES = 25
+"""A pull request reads at most this many pages' worth of rows while it skips the device's
+own (50,000 rows for a page of 2,000): past that, the page goes out shorter, even empty, with
+its cursor after the last row read and `more`, so a long run of own rows costs a few requests
+and never a request without end."""
+
+
+def _center_rows(
+    partition: str,
+    center_id: uuid.UUID,
+    after: int,
+    head: int,
+    room: int,
+    own: own_rows.OwnRows,
+) -> tuple[Sourced, int | None]:
+    """Up to `room` rows of the window that are not the device's own (docs/sync.md, "Own
+    rows"), and the counter reached when the window goes on past the page (None: through
+    `head`). Skipped rows move the cursor like sent ones, so the next page starts after them."""
+    out: Sourced = []
+    scanned = 0
+    while True:
+        need = room - len(out)
+        chosen = _center_page(partition, center_id, after, head, need, own)
+        for counter, kind, item in chosen:
+            if kind == "r" and own.active and own.record(partition, counter, item[5], item[7]):
+                continue
+            if kind == "e" and own.active and own.event(partition, counter, item[5]):
+                continue
+            out.append(_write_row(kind, item))
+        if len(chosen) < need:
+            return out, None
+        after = chosen[-1][0]
+        scanned += len(chosen)
+        if len(out) >= room or scanned >= SCAN_PAGES * room:
+            return out, after
+
+
+def _write_row(kind: str, item: Any) -> tuple[int, str]:
+    if kind == "r":
+        n, entity, entity_id, center, fields, clocks, deleted = item[:7]
+        return _row_json(entity, entity_id, center, fields, clocks, bool(deleted), n)
+    if kind == "e":
+        n, entity, entity_id, center, fields, hlc = item
+        clock = f'{{"_event":{json.dumps(hlc)}}}'
+        return _row_json(entity, entity_id, center, fields, clock, False, n)
+    return _conflict_row(item)
+
+
+def _center_page(
+    partition: str,
+    center_id: uuid.UUID,
+    after: int,
+    head: int,
+    room: int,
+    own: own_rows.OwnRows,
+) -> list[tuple[int, str, Any]]:
+    """The first `room` records, events and conflicts of the window, merged by counter, as
+    (counter, kind, row); only the rows that make the page are written out as JSON."""
     key = center_id if store.native_uuids() else center_id.hex
     with connection.cursor() as cur:
-        cur.execute(_SQL_RECORDS, [key, partition, after, head, room])
+        cur.execute(_SQL_RECORDS_OWN if own.active else _SQL_RECORDS,
+                    [key, partition, after, head, room])
         records = cur.fetchall()
         events: list[tuple[Any, ...]] = []
         if partition == "center":
@@ -211,27 +274,14 @@ def _center_page(partition: str, center_id: uuid.UUID, after: int, head: int, ro
         )
     )
     if not events and not conflicts:  # already in counter order
-        chosen: list[tuple[str, Any]] = [("r", r) for r in records]
-    else:
-        tagged = [
-            *((r[0], "r", r) for r in records),
-            *((e[0], "e", e) for e in events),
-            *((c.counter, "c", c) for c in conflicts),
-        ]
-        tagged.sort(key=lambda t: t[0])
-        chosen = [(kind, item) for _, kind, item in tagged[:room]]
-    out: Sourced = []
-    for kind, item in chosen:
-        if kind == "r":
-            n, entity, entity_id, center, fields, clocks, deleted = item
-            out.append(_row_json(entity, entity_id, center, fields, clocks, bool(deleted), n))
-        elif kind == "e":
-            n, entity, entity_id, center, fields, hlc = item
-            clock = f'{{"_event":{json.dumps(hlc)}}}'
-            out.append(_row_json(entity, entity_id, center, fields, clock, False, n))
-        else:
-            out.append(_conflict_row(item))
-    return out[:room]
+        return [(r[0], "r", r) for r in records]
+    tagged = [
+        *((r[0], "r", r) for r in records),
+        *((e[0], "e", e) for e in events),
+        *((c.counter, "c", c) for c in conflicts),
+    ]
+    tagged.sort(key=lambda t: t[0])
+    return tagged[:room]
 
 
 def _conflict_row(c: Conflict) -> tuple[int, str]:

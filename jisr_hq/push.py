@@ -32,6 +32,7 @@ from jisr_hq.dashboard import indicators
 from jisr_hq.errors import ApiError
 from jisr_hq.merge import BatchMerger, Prepared, prepare
 from jisr_hq.models import BatchReceipt, Device, PushAudit, Stream
+from jisr_hq.own_rows import note_push
 from jisr_protocol import (
     MAX_OPS_PER_BATCH,
     PIPELINE_DEPTH,
@@ -258,6 +259,7 @@ def _apply(
     )
     if new:
         store.set_high_water(stream_pk, new[-1].op.seq)
+        note_push(device, req.epoch, [prep.op for prep in new])  # own rows: jisr_hq/own_rows.py
     n_rejected_new = sum(reasons.values())
     store.write_audit(
         device.center_id,

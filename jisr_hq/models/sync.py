@@ -224,3 +224,42 @@ class PushAudit(models.Model):
         verbose_name = _("push audit entry")
         verbose_name_plural = _("push audit")
 
+
+class EpochClock(models.Model):
+    """Which HLC clock a device's ops carry in one epoch, and the lowest and highest of them
+    (docs/sync.md, "Own rows"). A field's origin names the desktop's clock (`meta.device_id`),
+    not HQ's device id, and a restored desktop keeps its clock in a new epoch: the range of
+    each epoch tells the current epoch's writes from the older ones. `clock` is empty when an
+    epoch's ops carried more than one clock (nothing is then skipped for it)."""
+
+    center = models.ForeignKey(
+        Center, on_delete=models.PROTECT, db_constraint=False, db_index=False
+    )
+    device = models.ForeignKey(
+        Device, on_delete=models.PROTECT, db_constraint=False, db_index=False
+    )
+    epoch = models.BigIntegerField()
+    clock = models.CharField(max_length=100, blank=True)
+    hlc_min = models.CharField(max_length=130)
+    hlc_max = models.CharField(max_length=130)
+
+    class Meta:
+        constraints = (
+            models.UniqueConstraint(fields=["device", "epoch"], name="epoch_clock_device"),
+        )
+        indexes = (models.Index(fields=["center", "clock"], name="epoch_clock_center"),)
+
+
+class PullMark(models.Model):
+    """What HQ last handed out to a device's pull (docs/sync.md, "Own rows"): the recent
+    cursors with the stream heads they were cut at, and the counter bands in which the
+    device's own rows are never skipped (a desktop that came back with an older cursor, as
+    after a restore, may lack its own rows pushed since)."""
+
+    device = models.OneToOneField(
+        Device, on_delete=models.CASCADE, primary_key=True, db_constraint=False
+    )
+    handed = models.JSONField(default=list)
+    """[[center, counselling, center head, counselling head], …], newest last."""
+    bands = models.JSONField(default=dict)
+    """{"center": [[after, through], …], "counselling": […]}: no own row skipped there."""

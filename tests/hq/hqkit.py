@@ -452,7 +452,26 @@ class SimDesktop:
         r = self.post("/push", self.batch(ops, kw.pop("first_seq", None)), **kw)
         if r.status_code == 200:
             self.hlc.merge(_ts(r.json()["server_hlc"]), wall_ms() + self.clock_offset_ms)
+            refused = {x["seq"] for x in r.json()["rejected"]}
+            for op in ops:
+                if op["seq"] not in refused:
+                    self._keep_own(op)
         return r
+
+    def _keep_own(self, op: dict[str, Any]) -> None:
+        """What a desktop holds of its own write: HQ does not send it back (docs/sync.md,
+        "Own rows"), so the next op's `base` is this op's clock, as on a real desktop."""
+        key = (op["entity"], op["entity_id"])
+        row = self.state.setdefault(key, {"entity": op["entity"], "entity_id": op["entity_id"],
+                                          "center_id": self.center_id, "fields": {},
+                                          "clocks": {}, "deleted": False})
+        if op["kind"] == "event":
+            row["fields"], row["clocks"] = dict(op["patch"]), {"_event": op["hlc"]}
+        elif op["kind"] in ("delete", "restore"):
+            row["deleted"] = op["kind"] == "delete"
+        else:
+            row["fields"].update(op["patch"])
+            row["clocks"].update(dict.fromkeys(op["patch"], op["hlc"]))
 
     def pull_page(self, limit: int = 500, cursor: str | None = None) -> httpx.Response:
         self.requests += 1
