@@ -396,6 +396,14 @@ def purge(*, ctx: Context, on: date | None = None,
         plan = _Planner(ctx, on or ctx.today(), months).plan()
         for doomed in plan.doomed:
             _erase(ctx, doomed)
+        gone = sorted({d.id for d in plan.doomed if d.table == "person"})
+        for start in range(0, len(gone), 500):  # a household that stays loses a purged head
+            part = gone[start:start + 500]
+            for (hid,) in ctx.db.execute(
+                    "SELECT id FROM household WHERE deleted = 0 AND head_person_id IN"
+                    f" ({', '.join('?' * len(part))})", part).fetchall():
+                ledger.write_record(ctx, "household", hid, {"head_person_id": None},
+                                    action="purge_head")
         ledger.audit(ctx, "purge_run", "operation", "purge", {
             "on": [None, plan.on.isoformat()], "counts": [None, plan.counts()],
             "kept": [None, dict(plan.kept)]})

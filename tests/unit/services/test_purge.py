@@ -148,3 +148,18 @@ def test_the_settings_may_shorten_a_period_not_lengthen_it(home, coord_ctx, town
     assert purge.periods(settings)["nursery"] == 12
     assert purge.preview(ctx=coord_ctx, on=date(2027, 5, 2),
                          months=purge.periods(settings)).counts() == {}
+
+
+def test_a_household_that_stays_loses_its_purged_head(coord_ctx, ctx, person, clock) -> None:  # type: ignore[no-untyped-def]
+    from jisr_desktop.services import households
+
+    head = person("Headname", family="Gone")
+    clock.advance(days=800)
+    child = person("Childname", family="Stays")  # registered later: still within her period
+    home = households.create_household(ctx=ctx, head_person_id=head.id)
+    households.add_member(ctx=ctx, household_id=home.id, person_id=child.id, relationship="child")
+    plan = purge.preview(ctx=coord_ctx, on=date(2032, 6, 1))
+    assert {d.id for d in plan.doomed if d.table == "person"} == {head.id}
+    purge.purge(ctx=coord_ctx, on=date(2032, 6, 1))
+    assert ctx.db.execute("SELECT deleted, head_person_id FROM household WHERE id = ?",
+                          [home.id]).fetchone() == (0, None)
