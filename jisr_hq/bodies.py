@@ -1,16 +1,17 @@
-"""Reading request bodies safely: size-bounded, gzip-aware (bomb-safe), strictly validated."""
+"""Reading request bodies safely: size-bounded, gzip- and zstd-aware (bomb-safe), strictly
+validated."""
 
 from __future__ import annotations
 
-import zlib
 from typing import TypeVar
 
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from pydantic import BaseModel, ValidationError
 
+from jisr_hq import encoding
 from jisr_hq.errors import ApiError
-from jisr_protocol import MAX_DECOMPRESSED_BYTES, MAX_WIRE_BODY_BYTES
+from jisr_protocol import MAX_WIRE_BODY_BYTES
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -23,21 +24,8 @@ def raw_body(request: HttpRequest) -> bytes:
         raise ApiError("too_large", "Request body is too large.") from exc
     if len(data) > MAX_WIRE_BODY_BYTES:
         raise ApiError("too_large", "Request body is too large.")
-    encoding = request.headers.get("Content-Encoding", "identity").strip().lower()
-    if encoding in {"", "identity"}:
-        return data
-    if encoding != "gzip":
-        raise ApiError("bad_encoding", f"Unsupported Content-Encoding: {encoding[:20]}.")
-    inflater = zlib.decompressobj(wbits=31)
-    try:
-        out = inflater.decompress(data, MAX_DECOMPRESSED_BYTES + 1)
-    except zlib.error as exc:
-        raise ApiError("bad_encoding", "Body is not valid gzip.") from exc
-    if len(out) > MAX_DECOMPRESSED_BYTES or inflater.unconsumed_tail:
-        raise ApiError("too_large", "Decompressed request body is too large.")
-    if not inflater.eof:
-        raise ApiError("bad_encoding", "Body is truncated gzip.")
-    return out
+    # identity, gzip or zstd; inflation stops at MAX_DECOMPRESSED_BYTES (jisr_hq/encoding.py)
+    return encoding.decode(data, request.headers.get("Content-Encoding", "identity"))
 
 
 def parse(request: HttpRequest, model: type[M]) -> M:

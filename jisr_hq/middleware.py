@@ -4,8 +4,9 @@ Django runs each classic middleware hook through a hop to a sync thread: with th
 nine middlewares an API request made some twenty hops around its view, and a pipelined batch
 reached HQ's merge tens of milliseconds late (measured). So a request under /api/ is served
 by this one async middleware: it resolves the URL, calls the view (a sync view on Django's
-sync thread, as Django's own handler does) and gzips the answer, without the rest of the
-stack. Everything else (the admin, i18n) goes through the full stack.
+sync thread, as Django's own handler does) and compresses the answer in the coding the
+client prefers (zstd, else gzip for older desktops, else none: `jisr_hq/encoding.py`), without
+the rest of the stack. Everything else (the admin, i18n) goes through the full stack.
 
 Every answer under /api/ is JSON of the protocol's error shape when it is not a view's own
 answer: an unknown path is `404 not_found`, a wrong method `405 method_not_allowed`, and an
@@ -14,9 +15,7 @@ receives Django's HTML pages."""
 
 from __future__ import annotations
 
-import gzip
 import logging
-import re
 from collections.abc import Awaitable, Callable
 
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction, sync_to_async
@@ -24,7 +23,7 @@ from django.http import HttpRequest, HttpResponseBase
 from django.urls import Resolver404, resolve
 from django.utils.cache import patch_vary_headers
 
-from jisr_hq import tls
+from jisr_hq import encoding, tls
 from jisr_hq.errors import error_response
 from jisr_protocol import pins
 
@@ -33,18 +32,12 @@ log = logging.getLogger(__name__)
 API_PREFIX = "/api/"
 NEXT_PIN = tls.next_pin() or ""
 
-_ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 _COMPRESS_OFF_LOOP = 64 * 1024
 """Bodies larger than this are compressed on a worker thread, off the event loop."""
 
 
-def _compress(content: bytes) -> bytes:
-    # Level 6 and no timestamp, like django.middleware.gzip.GZipMiddleware.
-    return gzip.compress(content, compresslevel=6, mtime=0)
-
-
 class ApiMiddleware:
-    """Serve /api/… directly (resolve, view, gzip); hand every other request on."""
+    """Serve /api/… directly (resolve, view, compress); hand every other request on."""
 
     sync_capable = False
     async_capable = True
@@ -82,25 +75,29 @@ class ApiMiddleware:
                 response.headers["Allow"] = allow
         if NEXT_PIN:  # a planned key rollover, announced under the current key (docs/security.md)
             response.headers[pins.TLS_NEXT_PIN_HEADER] = NEXT_PIN
-        return await _gzipped(request, response)
+        # the codings HQ reads in request bodies (RFC 7694): a desktop then sends zstd
+        response.headers["Accept-Encoding"] = encoding.ACCEPTED_BODY_CODINGS
+        return await _compressed(request, response)
 
 
-async def _gzipped(request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
-    """Django's GZipMiddleware rules for a non-streaming answer, off the event loop when big."""
+async def _compressed(request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
+    """Django's GZipMiddleware rules for a non-streaming answer, in the coding the client
+    prefers (`encoding.choose`), off the event loop when big."""
     if response.streaming or response.has_header("Content-Encoding"):
         return response
     content: bytes = response.content  # type: ignore[attr-defined]
     if len(content) < 200:
         return response
     patch_vary_headers(response, ("Accept-Encoding",))
-    if not _ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")):
+    coding = encoding.choose(request.META.get("HTTP_ACCEPT_ENCODING", ""))
+    if coding is None:
         return response
     if len(content) > _COMPRESS_OFF_LOOP:
-        compressed = await sync_to_async(_compress, thread_sensitive=False)(content)
+        compressed = await sync_to_async(encoding.compress, thread_sensitive=False)(content, coding)
     else:
-        compressed = _compress(content)
+        compressed = encoding.compress(content, coding)
     if len(compressed) < len(content):
         response.content = compressed  # type: ignore[attr-defined]
         response.headers["Content-Length"] = str(len(compressed))
-        response.headers["Content-Encoding"] = "gzip"
+        response.headers["Content-Encoding"] = coding
     return response

@@ -67,6 +67,10 @@ MESSAGES: dict[str, str] = {
     "insecure_url": N_("HQ's address must begin with https:// (http:// only for an HQ on this"
                        " computer)."),
     "bad_pin": N_("The enrollment code is not complete: copy it again exactly as HQ gave it."),
+    "quota_exceeded": N_("HQ has taken what this desktop may send at once or in one day; the rest"
+                         " is kept here and sent at a later sync."),
+    "rate_limited": N_("Too many wrong enrollment codes were tried from this computer's network:"
+                       " wait a few minutes, then enter the code exactly as HQ gave it."),
     "other": N_("Sync failed: {detail}"),
 }
 """Plain-words messages by error code (translate with `i18n._` where shown)."""
@@ -75,6 +79,9 @@ MESSAGES: dict[str, str] = {
 PULL_LIMIT = p.MAX_PULL_LIMIT
 """Rows per pull page: HQ's largest (fewer requests and local commits; HQ's cost per page
 grows with the rows it holds, not with the size of the center)."""
+
+BODY_CODING_KEY = "sync_body_coding"
+"""`meta` key: the coding HQ last read in push bodies (zstd once HQ said it reads it)."""
 
 
 REENROLL_CODES = frozenset({"device_revoked", "unauthenticated"})
@@ -177,6 +184,9 @@ def open_conflicts(db: sqlite_utils.Database) -> list[dict[str, Any]]:
 
 
 class SyncClient:
+    push_batch_bytes = p.TARGET_BATCH_COMPRESSED_BYTES
+    """Push batches are cut at about this many bytes on the wire (`pusher.push_epoch`)."""
+
     def __init__(self, db: sqlite_utils.Database, *, user: User = SYSTEM_USER,
                  clock: Callable[[], datetime] | None = None,
                  transport_factory: Callable[..., SyncTransport] = SyncTransport,
@@ -268,6 +278,7 @@ class SyncClient:
                 [server_url.rstrip("/"), str(answer.device_id), answer.device_secret,
                  int(answer.counselling), self.ctx.now().isoformat()])
             _store_pins(self.db, accepted)
+            meta.put(self.db, BODY_CODING_KEY, t.body_coding)  # zstd if HQ said it reads it
             self._merge_clock(answer.server_hlc)
         return answer
 
@@ -288,6 +299,9 @@ class SyncClient:
         except InsecureServer:  # enrolled over http:// before HTTPS was required
             self._fail("insecure_url", st.server_url)
             raise SyncFailed("insecure_url", st.server_url) from None
+        learnt = meta.get(self.db, BODY_CODING_KEY)
+        if learnt in transport.codings:  # HQ read zstd bodies last time: push in zstd at once
+            transport.body_coding = learnt
         if user is not None:  # a counsellor signs her pull, and her notes not signed yet
             transport.user_proof = sealed.pull_proof(self.db, st.device_id, user, self._wall_ms)
             with transaction(self.db):
@@ -309,6 +323,8 @@ class SyncClient:
         if (kept := pins_after(st.pins, transport)) != set(st.pins):
             log.info("HQ key pins now %s (were %s)", sorted(kept), list(st.pins))
             _store_pins(self.db, kept)
+        if transport.body_coding != learnt:
+            meta.put(self.db, BODY_CODING_KEY, transport.body_coding)
         report.open_conflicts = len(open_conflicts(self.db))
         if abs(report.clock_skew_ms) > SKEW_WARNING_MS:
             report.warnings.append("clock_skew")
@@ -371,7 +387,8 @@ class SyncClient:
                     self._merge_clock(answer.server_hlc, report)
                 report.pushed += batch.count
 
-            pusher.push_epoch(self.db, t, device_id, epoch, acked, on_answer)
+            pusher.push_epoch(self.db, t, device_id, epoch, acked, on_answer,
+                              target_bytes=self.push_batch_bytes)
 
     def _pull(self, t: SyncTransport, report: SyncReport) -> None:
         """Pages of PULL_LIMIT rows, each applied with its cursor in one transaction. The next

@@ -9,6 +9,14 @@ commits before an earlier one. When a batch fails, the ones sent after it are wa
 their answers ignored: a 409 gap resumes from HQ's expected seq (replays are idempotent and
 HQ returns the rejections of replayed ops), any other failure ends the push and the next sync
 resends from the last recorded acknowledgement.
+
+Batches are cut by size as well as by count (≤ `MAX_OPS_PER_BATCH` ops): at about
+`target_bytes` on the wire once compressed (default `TARGET_BATCH_COMPRESSED_BYTES`, 256 KiB:
+some five seconds of a 384 kbit/s link), so that one batch lost to a cut costs a few seconds.
+The JSON size allowed is `target_bytes` ÷ the compression ratio the transport measured on the
+body before (`SyncTransport.body_ratio`; 1 before any), never more than the wire's bound.
+Each batch is still one contiguous seq range HQ acknowledges as a whole, so acknowledgements
+and resuming after a cut are unchanged.
 """
 
 from __future__ import annotations
@@ -26,6 +34,18 @@ from jisr_desktop.sync.transport import HqError, SyncTransport
 
 MAX_GAPS = 5
 """Consecutive 409 gap answers tolerated before giving up (HQ keeps moving its mark)."""
+FIRST_RATIO = 1.0
+"""Compressed ÷ JSON size assumed before the transport has measured one: none, so that the
+first batches fit the target whatever they hold."""
+MIN_BATCH_JSON = 8 * 1024
+MAX_BATCH_JSON = min(p.MAX_WIRE_BODY_BYTES, p.MAX_DECOMPRESSED_BYTES) - 64 * 1024
+"""Even a body that does not compress at all fits HQ's bounds (2 MiB on the wire)."""
+
+
+def batch_json_bytes(ratio: float, target_bytes: int) -> int:
+    """The JSON size of the next batch for `target_bytes` compressed at `ratio`."""
+    ratio = ratio if ratio > 0 else FIRST_RATIO
+    return int(min(MAX_BATCH_JSON, max(MIN_BATCH_JSON, target_bytes / ratio)))
 
 OnAnswer = Callable[[ledger.WireBatch, p.PushResponse], None]
 
@@ -39,9 +59,11 @@ def push_epoch(
     on_answer: OnAnswer,
     *,
     depth: int = p.PIPELINE_DEPTH,
+    target_bytes: int = p.TARGET_BATCH_COMPRESSED_BYTES,
 ) -> None:
-    """Push every op of `epoch` after `acked`; `on_answer(batch, answer)` runs on this thread,
-    in seq order, once per acknowledged batch. Raises HqError / HqUnreachable."""
+    """Push every op of `epoch` after `acked` in batches of about `target_bytes` compressed;
+    `on_answer(batch, answer)` runs on this thread, in seq order, once per acknowledged batch.
+    Raises HqError / HqUnreachable."""
     sent = acked  # last seq handed to HQ (answered or in flight)
     gaps = 0
     inflight: deque[tuple[ledger.WireBatch, Future[p.PushResponse]]] = deque()
@@ -49,7 +71,9 @@ def push_epoch(
         try:
             while True:
                 while len(inflight) < depth:
-                    batch = ledger.load_wire_batch(db, device_id, epoch, sent)
+                    batch = ledger.load_wire_batch(
+                        db, device_id, epoch, sent,
+                        max_json_bytes=batch_json_bytes(t.body_ratio, target_bytes))
                     if batch is None:
                         break
                     body = sealed.with_proofs(db, batch.body)  # case notes' proofs

@@ -1,4 +1,4 @@
-"""HTTP transport to HQ: one call per endpoint, gzip bodies, typed answers and errors.
+"""HTTP transport to HQ: one call per endpoint, compressed bodies, typed answers and errors.
 
 This is the wire half of the desktop sync client (the outbox reader and the apply step build
 on it). It knows nothing of the local database. It counts requests and bytes on the wire so
@@ -12,6 +12,14 @@ certificate must verify against the system's certificate authorities and name th
 key seen is recorded (`seen_pins`) for the client to pin. A pin HQ announces for its next
 key (`pins.TLS_NEXT_PIN_HEADER`) is collected in `announced_pins`. A connection that cannot
 be made is tried again a few times with exponential backoff (`RETRY_DELAYS`).
+
+Codings (docs/sync.md, "Compact transfers"): answers are asked for in zstd or gzip
+(`Accept-Encoding: zstd, gzip`; HQ chooses, an older HQ answers gzip). Request bodies go in
+gzip until HQ says it reads zstd (its answers' `Accept-Encoding`, RFC 7694; `body_coding`
+carries what an earlier sync learnt), then in zstd; a zstd body HQ refuses as `415
+bad_encoding` (an HQ rolled back to an older version) is sent once more in gzip, which is
+safe: HQ refused it before reading it. The compressed size of each body is measured
+(`body_ratio`) so that the pusher can cut batches by compressed bytes.
 """
 
 from __future__ import annotations
@@ -29,6 +37,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
+import zstandard
 from pydantic import BaseModel, ValidationError
 
 import jisr_protocol as p
@@ -176,12 +185,42 @@ def _tls_failure(exc: BaseException) -> bool:
     return False
 
 
+CODINGS = ("zstd", "gzip")
+"""The codings this desktop reads in answers and may write in bodies, preferred first."""
+ZSTD_LEVEL = 6
+"""zstd level of push bodies (the desktop's CPU is spare while it waits on a slow link)."""
+GZIP_LEVEL = 6
+
+
+def encode_body(payload: bytes, coding: str) -> bytes:
+    if coding == "zstd":
+        return zstandard.ZstdCompressor(level=ZSTD_LEVEL).compress(payload)  # type: ignore[no-any-return]
+    return gzip.compress(payload, compresslevel=GZIP_LEVEL)
+
+
+def _codings(header: str) -> set[str]:
+    """The coding names of an `Accept-Encoding` header (those not refused with q=0)."""
+    names = set()
+    for item in header.split(","):
+        name, *params = (part.strip() for part in item.split(";"))
+        q = next((x[2:] for x in params if x.lower().startswith("q=")), "1")
+        try:
+            accepted = float(q) > 0
+        except ValueError:
+            accepted = False
+        if name and accepted:
+            names.add(name.lower())
+    return names
+
+
 @dataclass
 class WireStats:
     requests: int = 0
     bytes_up: int = 0
     bytes_down: int = 0
     by_path: dict[str, int] = field(default_factory=dict)
+    codings: dict[str, int] = field(default_factory=dict)
+    """Bodies per direction and coding: {"up:zstd": 3, "down:gzip": 1, "down:identity": 2}."""
 
 
 class SyncTransport:
@@ -197,7 +236,11 @@ class SyncTransport:
         pins: Iterable[str] = (),
         sleep: Callable[[float], None] = time.sleep,
         retry_delays: tuple[float, ...] = RETRY_DELAYS,
+        codings: tuple[str, ...] = CODINGS,
+        body_coding: str = "",
     ) -> None:
+        """`codings`: what to accept in answers and may send in bodies (an older desktop:
+        ("gzip",)); `body_coding`: the body coding an earlier sync learnt HQ reads."""
         check_server_url(base_url)
         self.base_url = base_url.rstrip("/")
         self.device_id = device_id
@@ -206,6 +249,15 @@ class SyncTransport:
         self.user_proof: Callable[[], str] | None = None
         """Signs each pull as the signed-in counsellor (jisr_desktop/sync/sealed.py)."""
         self.stats = WireStats()
+        unknown = set(codings) - set(CODINGS)
+        if unknown:
+            raise ValueError(f"unknown codings {sorted(unknown)}")
+        self.codings = tuple(codings)
+        self.body_coding = body_coding if body_coding in self.codings else (
+            "gzip" if "gzip" in self.codings else "")
+        """How request bodies are sent now ("" = not compressed)."""
+        self.body_ratio = 0.0
+        """Compressed ÷ JSON size of the last body sent (0 before any)."""
         self._stats_lock = threading.Lock()  # pushes may run on several threads (pipelined)
         self._tls = tls_context(pins) if self.base_url.startswith("https:") else None
         self.announced_pins: set[str] = set()
@@ -278,7 +330,7 @@ class SyncTransport:
     def _headers(self, auth: bool) -> dict[str, str]:
         headers = {
             p.PROTOCOL_HEADER: str(p.PROTOCOL_VERSION),
-            "Accept-Encoding": "gzip",
+            "Accept-Encoding": ", ".join(self.codings) or "identity",
             "Accept": "application/json",
         }
         if auth:
@@ -309,10 +361,9 @@ class SyncTransport:
         content = None
         if body is not None:
             payload = body.model_dump_json().encode()
+        coding = self.body_coding
         if payload is not None:
-            content = gzip.compress(payload, compresslevel=6)
-            headers["Content-Encoding"] = "gzip"
-            headers["Content-Type"] = "application/json"
+            content = self._encode(payload, coding, headers)
         url = f"{self.base_url}/api/sync{path}"
         delays = iter(self._retry_delays)
         while True:
@@ -321,6 +372,14 @@ class SyncTransport:
                     method, url, content=content, params=params, headers=headers
                 )
                 raw = response.read()
+                if (response.status_code == 415 and coding == "zstd" and payload is not None
+                        and "gzip" in self.codings):
+                    # an HQ that does not read zstd (rolled back): refused unread, so resend
+                    log.info("%s %s: HQ refused a zstd body; sending gzip", method, path)
+                    self._count(response, path, len(content or b""))
+                    coding = self.body_coding = "gzip"
+                    content = self._encode(payload, coding, headers)
+                    continue
                 break
             except httpx.HTTPError as exc:
                 if (refusal := _certificate_refusal(exc)) is not None:
@@ -332,6 +391,8 @@ class SyncTransport:
                 log.info("%s %s: %s; trying again in %.2f s", method, path, exc, delay)
                 self._sleep(delay)
         self._count(response, path, len(content or b""))
+        if "zstd" in self.codings and "zstd" in _codings(response.headers.get("Accept-Encoding", "")):
+            self.body_coding = "zstd"  # HQ reads zstd bodies (RFC 7694)
         announced = response.headers.get(pinning.TLS_NEXT_PIN_HEADER)
         pin = pinning.normalise_pin(announced) if announced and self._tls is not None else None
         if pin is not None:  # said under a key already checked: HQ's next key (rollover)
@@ -344,6 +405,17 @@ class SyncTransport:
         except ValidationError as exc:
             raise HqUnreachable(f"{method} {path}: unexpected answer from HQ") from exc
 
+    def _encode(self, payload: bytes, coding: str, headers: dict[str, str]) -> bytes:
+        headers["Content-Type"] = "application/json"
+        if not coding:
+            headers.pop("Content-Encoding", None)
+            return payload
+        content = encode_body(payload, coding)
+        headers["Content-Encoding"] = coding
+        with self._stats_lock:
+            self.body_ratio = len(content) / max(1, len(payload))
+        return content
+
     def _count(self, response: httpx.Response, path: str, body_up: int) -> None:
         req = response.request
         head_up = len(req.method) + len(str(req.url.raw_path)) + 12
@@ -354,6 +426,12 @@ class SyncTransport:
             self.stats.bytes_up += head_up + body_up
             self.stats.bytes_down += head_down + response.num_bytes_downloaded
             self.stats.by_path[path] = self.stats.by_path.get(path, 0) + 1
+            codings = self.stats.codings
+            if body_up:
+                up = "up:" + req.headers.get("Content-Encoding", "identity")
+                codings[up] = codings.get(up, 0) + 1
+            down = "down:" + response.headers.get("Content-Encoding", "identity")
+            codings[down] = codings.get(down, 0) + 1
 
 
 def _error_body(status: int, raw: bytes) -> p.ErrorBody:
