@@ -139,7 +139,9 @@ def check_in_refusal(ctx: Context, person: Any, service: str) -> Arrival | None:
     consents = [c.rule() for c in consents_of(ctx=ctx, person_id=person.id, on=day)]
     for blocker in rules.blocking(consents, [Purpose.SERVICE], day, service=service):
         if blocker.state in CHECK_IN_BLOCKS:
-            alert = _ConsentAlert(CONSENT_ALERT, blocker.sentence, {}, blocks=True,
+            plain = {"purpose": label(blocker.purpose, service, "en"),
+                     "day": blocker.day.isoformat() if blocker.day else ""}
+            alert = _ConsentAlert(CONSENT_ALERT, blocker.sentence, plain, blocks=True,
                                   blocker=blocker, service=service)
             return Arrival(person_id=person.id, name_ar=person.display_name_ar,
                            name_lat=person.display_name_lat, service=service, checked_in=False,
