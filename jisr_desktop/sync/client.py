@@ -71,6 +71,10 @@ MESSAGES: dict[str, str] = {
                          " is kept here and sent at a later sync."),
     "rate_limited": N_("Too many wrong enrollment codes were tried from this computer's network:"
                        " wait a few minutes, then enter the code exactly as HQ gave it."),
+    "quota_exceeded": N_("HQ has taken what this desktop may send at once or in one day; the rest"
+                         " is kept here and sent at a later sync."),
+    "rate_limited": N_("Too many wrong enrollment codes were tried from this computer's network:"
+                       " wait a few minutes, then enter the code exactly as HQ gave it."),
     "other": N_("Sync failed: {detail}"),
 }
 """Plain-words messages by error code (translate with `i18n._` where shown)."""

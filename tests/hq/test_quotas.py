@@ -241,3 +241,19 @@ def test_held_batches_go_in_once_their_predecessor_commits(lhq: HqServer) -> Non
     finally:
         for d in desks:
             d.close()
+
+
+@pytest.mark.parametrize("lang", ["ar", "fr"])
+def test_the_desktop_says_it_in_plain_translated_words(lang: str) -> None:
+    from jisr_desktop import i18n
+    from jisr_desktop.sync.client import MESSAGES, SyncFailed
+
+    before = i18n.current_language()
+    i18n.set_language(lang)
+    try:
+        for code in ("quota_exceeded", "rate_limited"):
+            text = SyncFailed(code, "This desktop reached HQ's bound of 60 ops a day").message()
+            assert text != MESSAGES[code] and "{" not in text  # translated, not the raw detail
+            assert "60 ops" not in text and text != i18n.translate(MESSAGES["other"], lang)
+    finally:
+        i18n.set_language(before)
