@@ -46,11 +46,15 @@ def service_totals(db: sqlite_utils.Database, first: date, last: date) -> dict[s
     span = [first.isoformat(), last.isoformat()]
     out: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for table, col, keep, per_day in _SOURCES:
-        counted = "count(DISTINCT person_id || ' ' || day)" if per_day else "count(*)"
-        for service, attendances, persons in db.execute(
-                f"SELECT {col}, {counted}, count(DISTINCT person_id) FROM {table}"
-                f" WHERE day BETWEEN ? AND ? AND ({keep}) AND {_UNCORRECTED} GROUP BY 1", span):
+        where = f"day BETWEEN ? AND ? AND ({keep}) AND {_UNCORRECTED}"
+        for service, persons in db.execute(
+                f"SELECT {col}, count(DISTINCT person_id) FROM {table} WHERE {where} GROUP BY 1", span):
             out[service][0] += persons
+        # days: grouped in the order of the report index (day, service, person), no sorting
+        counted = (f"SELECT {col}, count(*) FROM (SELECT {col} FROM {table} WHERE {where}"
+                   f" GROUP BY day, {col}, person_id) GROUP BY 1") if per_day else \
+            f"SELECT {col}, count(*) FROM {table} WHERE {where} GROUP BY 1"
+        for service, attendances in db.execute(counted, span):
             out[service][1] += attendances
         fixes = _corrections(db, table, "day BETWEEN ? AND ?", span)
         extra: dict[str, set[tuple[str, str]]] = defaultdict(set)   # service -> (person, day) still counted
@@ -122,14 +126,13 @@ class OutcomeLine:
 
 def visit_outcomes(db: sqlite_utils.Database, first: date, last: date) -> list[OutcomeLine]:
     """Reception visits of the span by outcome (rows) and channel (visits), with persons."""
-    span = [first.isoformat(), last.isoformat()]
-    channels: dict[str, dict[str, int]] = defaultdict(dict)
-    for outcome, channel, n in db.execute("SELECT outcome, channel, count(*) FROM visit WHERE day BETWEEN ? AND ?"
-                                          " GROUP BY 1, 2", span):
-        channels[outcome][channel] = n
-    persons = dict(db.execute("SELECT outcome, count(DISTINCT person_id) FROM visit WHERE day BETWEEN ? AND ?"
-                              " GROUP BY 1", span).fetchall())
-    return [OutcomeLine(o, channels[o], sum(channels[o].values()), persons[o]) for o in channels]
+    channels: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    persons: dict[str, set[str]] = defaultdict(set)
+    for outcome, channel, person_id in db.execute("SELECT outcome, channel, person_id FROM visit"
+                                                  " WHERE day BETWEEN ? AND ?", [first.isoformat(), last.isoformat()]):
+        channels[outcome][channel] += 1
+        persons[outcome].add(person_id)
+    return [OutcomeLine(o, dict(c), sum(c.values()), len(persons[o])) for o, c in channels.items()]
 
 
 @dataclass(frozen=True)
@@ -146,8 +149,11 @@ def disability_breakdown(db: sqlite_utils.Database, person_ids: list[str]) -> li
     """Among ``person_ids`` (the persons served), those with the disability box ticked, by type
     (spelling and case as typed, surrounding spaces ignored; "" when no type was given), most first."""
     by_type: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
-    for sex, kind in db.execute("SELECT sex, trim(disability_type) FROM person WHERE disability = 1"
-                                " AND id IN (SELECT value FROM json_each(?))", [json.dumps(person_ids)]):
+    served = set(person_ids)
+    # the few persons with the box ticked, in one scan (faster than looking every person served up)
+    for person_id, sex, kind in db.execute("SELECT id, sex, trim(disability_type) FROM person WHERE disability = 1"):
+        if person_id not in served:
+            continue
         line = by_type[kind or ""]
         line[0] += 1
         line[1] += sex == "F"

@@ -62,11 +62,19 @@ class Breakdown:
         return sum(n for (s, _), n in self.persons.items() if s == sex)
 
 
-def _corrections(db: sqlite_utils.Database, table: str, where: str, params: list[Any]) -> dict[str, list[Correction]]:
-    """Corrections of the events of ``table`` matching ``where`` (a condition on its columns)."""
+def _corrections(db: sqlite_utils.Database, table: str, where: str, params: list[Any],
+                 few_events: bool = False) -> dict[str, list[Correction]]:
+    """Corrections of the events of ``table`` matching ``where`` (a condition on its columns).
+
+    Over a span of days events are many and corrections few: each correction looks its event up
+    by id (CROSS JOIN keeps that order) instead of listing a month or a year of event ids.
+    ``few_events`` (one workshop's marks) lists the events and looks their corrections up."""
     out: dict[str, list[Correction]] = defaultdict(list)
-    for r in query(db, "SELECT id, target_id, kind, at, patch, reason FROM event_correction"
-                      f" WHERE target_id IN (SELECT id FROM {table} WHERE {where})", params):
+    sql = (f"SELECT id, target_id, kind, at, patch, reason FROM event_correction"
+           f" WHERE target_id IN (SELECT id FROM {table} WHERE {where})") if few_events else \
+          ("SELECT c.id, c.target_id, c.kind, c.at, c.patch, c.reason FROM event_correction c"
+           f" CROSS JOIN (SELECT * FROM {table}) e ON e.id = c.target_id WHERE {where}")
+    for r in query(db, sql, params):
         out[r["target_id"]].append(Correction(id=r["id"], target_id=r["target_id"], kind=r["kind"],
                                               at=r["at"], patch=json.loads(r["patch"]), reason=r["reason"]))
     return out
@@ -196,7 +204,7 @@ def _marks(db: sqlite_utils.Database, session_ids: list[str], person_ids: list[s
     """Live marks (after corrections) of these people in these sessions: (session, person) -> status."""
     params = [json.dumps(session_ids), json.dumps(person_ids)]
     where = ("session_id IN (SELECT value FROM json_each(?)) AND person_id IN (SELECT value FROM json_each(?))")
-    fixes = _corrections(db, "attendance", where, params)
+    fixes = _corrections(db, "attendance", where, params, few_events=True)
     out: dict[tuple[str, str], str] = {}
     for r in query(db, f"SELECT * FROM attendance WHERE {where} ORDER BY at, id", params):
         current = effective(r, fixes[r["id"]]) if r["id"] in fixes else r
