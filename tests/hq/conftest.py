@@ -20,16 +20,23 @@ BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 
 
 @contextlib.contextmanager
-def unmigrated_server(backend: str, request: pytest.FixtureRequest) -> Iterator[HqServer]:
-    """An HQ with its own data folder and an empty database, neither migrated nor started."""
+def unmigrated_server(
+    backend: str, request: pytest.FixtureRequest, *, migrated: bool = False
+) -> Iterator[HqServer]:
+    """An HQ with its own data folder and an empty database, neither migrated nor started;
+    `migrated`: its database is a copy of one migrated once per run and backend instead
+    (`_template`)."""
     home = Path(tempfile.mkdtemp(prefix="jisr-hq-test-"))
     dbname = ""
+    template = _template(backend, request) if migrated else None
     if backend == "postgres":
         cluster: PgCluster | ExternalPg = request.getfixturevalue("postgres")
         dbname = "hq_" + uuid.uuid4().hex[:12]
-        url = cluster.create_database(dbname)
+        url = cluster.create_database(dbname, template=template)
     else:
         url = f"sqlite:///{home / 'hq.sqlite3'}"
+        if template:
+            shutil.copyfile(template, home / "hq.sqlite3")
     server = HqServer(home, url, free_port(), backend)
     try:
         yield server
@@ -40,10 +47,32 @@ def unmigrated_server(backend: str, request: pytest.FixtureRequest) -> Iterator[
         shutil.rmtree(home, ignore_errors=True)
 
 
+_TEMPLATES: dict[str, str] = {}
+"""backend → a database `jisr-hq migrate` made once this run: the SQLite file's path, or the
+PostgreSQL template database's name. Copying it is much cheaper than migrating each module's
+HQ (the migrations themselves are tested from an empty database in test_migrate.py)."""
+
+
+def _template(backend: str, request: pytest.FixtureRequest) -> str:
+    if backend not in _TEMPLATES:
+        with unmigrated_server(backend, request) as server:
+            server.migrate()
+            if backend == "postgres":
+                name = "hq_template_" + uuid.uuid4().hex[:8]
+                cluster: PgCluster | ExternalPg = request.getfixturevalue("postgres")
+                cluster.create_database(name, template=server.database_url.rsplit("/", 1)[1])
+                _TEMPLATES[backend] = name
+            else:
+                keep = Path(tempfile.mkdtemp(prefix="jisr-hq-template-")) / "hq.sqlite3"
+                shutil.copyfile(server.home / "hq.sqlite3", keep)
+                _TEMPLATES[backend] = str(keep)
+    return _TEMPLATES[backend]
+
+
 def _server(backend: str, request: pytest.FixtureRequest) -> Iterator[HqServer]:
-    """A migrated, running HQ (migrating is its own step: `serve` refuses to)."""
-    with unmigrated_server(backend, request) as server:
-        server.migrate()
+    """A migrated, running HQ (migrating is its own step: `serve` refuses to): its database
+    is a copy of the run's migrated template."""
+    with unmigrated_server(backend, request, migrated=True) as server:
         server.start()
         yield server
 

@@ -55,7 +55,8 @@ class PgCluster:
     def url(self, dbname: str) -> str:
         return f"postgresql://postgres@127.0.0.1:{self.port}/{dbname}"
 
-    def create_database(self, name: str) -> str:
+    def create_database(self, name: str, template: str | None = None) -> str:
+        """A new database, empty or a copy of `template` (a database nobody is connected to)."""
         self.run(
             str(self.bin / "createdb"),
             "-h",
@@ -64,6 +65,7 @@ class PgCluster:
             str(self.port),
             "-U",
             "postgres",
+            *(["-T", template] if template else []),
             name,
         )
         return self.url(name)
@@ -145,11 +147,12 @@ class ExternalPg:
     def url(self, dbname: str) -> str:
         return self.admin_url.rsplit("/", 1)[0] + "/" + dbname
 
-    def create_database(self, name: str) -> str:
+    def create_database(self, name: str, template: str | None = None) -> str:
         import psycopg
 
+        copy = f' TEMPLATE "{template}"' if template else ""
         with psycopg.connect(self.admin_url, autocommit=True) as con:
-            con.execute(f'CREATE DATABASE "{name}"')
+            con.execute(f'CREATE DATABASE "{name}"{copy}')
         return self.url(name)
 
     def drop_database(self, name: str) -> None:
