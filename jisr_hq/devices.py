@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 import uuid
 from datetime import timedelta
+from typing import Any
 
 from django.db import transaction
 from django.http import HttpRequest
@@ -18,7 +20,7 @@ from django.utils import timezone
 
 from jisr_hq.errors import ApiError
 from jisr_hq.models import Center, Device, EnrollmentCode
-from jisr_protocol import DEVICE_HEADER, SECRET_HEADER
+from jisr_protocol import APP_VERSION_HEADER, DEVICE_HEADER, KEPT_ASIDE_HEADER, SECRET_HEADER
 
 _SEEN_EVERY = timedelta(hours=1)
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read over the phone
@@ -92,9 +94,28 @@ def authenticate(request: HttpRequest) -> Device:
     if device.revoked:
         raise ApiError("device_revoked", "This device has been revoked by HQ.")
     now = timezone.now()
+    changes: dict[str, Any] = reported(request, device)
     if device.last_seen is None or now - device.last_seen > _SEEN_EVERY:
-        Device.objects.filter(id=device.id).update(last_seen=now)  # at most one write per hour
+        changes["last_seen"] = now  # at most one write per hour, or when a report changes
+    if changes:
+        Device.objects.filter(id=device.id).update(**changes)
     return device
+
+
+_VERSION = re.compile(r"[0-9A-Za-z.+_-]{1,40}")
+
+
+def reported(request: HttpRequest, device: Device) -> dict[str, Any]:
+    """What the desktop's headers report for the sync health (its version, the pulled rows it
+    keeps aside) when it differs from what HQ holds; malformed values are ignored."""
+    changes: dict[str, Any] = {}
+    version = request.headers.get(APP_VERSION_HEADER, "")
+    if _VERSION.fullmatch(version) and version != device.app_version:
+        changes["app_version"] = version
+    kept = request.headers.get(KEPT_ASIDE_HEADER, "")
+    if kept.isascii() and kept.isdigit() and len(kept) <= 9 and int(kept) != device.kept_aside:
+        changes["kept_aside"] = int(kept)
+    return changes
 
 
 def revoke(device_id: str) -> Device:

@@ -71,10 +71,6 @@ MESSAGES: dict[str, str] = {
                          " is kept here and sent at a later sync."),
     "rate_limited": N_("Too many wrong enrollment codes were tried from this computer's network:"
                        " wait a few minutes, then enter the code exactly as HQ gave it."),
-    "quota_exceeded": N_("HQ has taken what this desktop may send at once or in one day; the rest"
-                         " is kept here and sent at a later sync."),
-    "rate_limited": N_("Too many wrong enrollment codes were tried from this computer's network:"
-                       " wait a few minutes, then enter the code exactly as HQ gave it."),
     "other": N_("Sync failed: {detail}"),
 }
 """Plain-words messages by error code (translate with `i18n._` where shown)."""
@@ -306,6 +302,10 @@ class SyncClient:
         learnt = meta.get(self.db, BODY_CODING_KEY)
         if learnt in transport.codings:  # HQ read zstd bodies last time: push in zstd at once
             transport.body_coding = learnt
+        transport.report_headers = {
+            p.APP_VERSION_HEADER: __version__,
+            p.KEPT_ASIDE_HEADER: str(quarantine.count(self.db)),
+        }
         if user is not None:  # a counsellor signs her pull, and her notes not signed yet
             transport.user_proof = sealed.pull_proof(self.db, st.device_id, user, self._wall_ms)
             with transaction(self.db):

@@ -248,6 +248,8 @@ class SyncTransport:
         self.user = user
         self.user_proof: Callable[[], str] | None = None
         """Signs each pull as the signed-in counsellor (jisr_desktop/sync/sealed.py)."""
+        self.report_headers: dict[str, str] = {}
+        """What the desktop tells HQ's sync health with each request (version, rows kept aside)."""
         self.stats = WireStats()
         unknown = set(codings) - set(CODINGS)
         if unknown:
@@ -338,6 +340,7 @@ class SyncTransport:
                 raise RuntimeError("this desktop is not enrolled")
             headers[p.DEVICE_HEADER] = self.device_id
             headers[p.SECRET_HEADER] = self.secret
+            headers.update(self.report_headers)
             if self.user:
                 headers[p.USER_HEADER] = self.user
                 if self.user_proof is not None:

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from jisr_hq.models.dashboard import DashboardScope, IndicatorCell, IndicatorStale, ServedFact
+from jisr_hq.models.dashboard import (
+    DashboardScope,
+    IndicatorCell,
+    IndicatorStale,
+    ServedDay,
+    ServedFact,
+)
 from jisr_hq.models.limits import DeviceDay, RateWindow
 from jisr_hq.models.reference import (
     Center,
@@ -39,9 +45,10 @@ __all__ = [
     "IndicatorStale",
     "Program",
     "PushAudit",
-    "Record",
     "RateWindow",
+    "Record",
     "RefCounter",
+    "ServedDay",
     "ServedFact",
     "StaffAccount",
     "Stream",

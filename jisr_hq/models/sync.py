@@ -25,6 +25,9 @@ class Device(models.Model):
     revoked = models.BooleanField(_("revoked"), default=False)
     created = models.DateTimeField(auto_now_add=True)
     last_seen = models.DateTimeField(null=True, blank=True)
+    app_version = models.CharField(_("program version"), max_length=40, blank=True, default="")
+    kept_aside = models.PositiveIntegerField(_("rows kept aside"), default=0)
+    """Pulled rows the desktop could not apply and keeps aside, as it last reported."""
 
     class Meta:
         verbose_name = _("device")
@@ -225,6 +228,7 @@ class PushAudit(models.Model):
         verbose_name_plural = _("push audit")
 
 
+
 class EpochClock(models.Model):
     """Which HLC clock a device's ops carry in one epoch, and the lowest and highest of them
     (docs/sync.md, "Own rows"). A field's origin names the desktop's clock (`meta.device_id`),
@@ -260,6 +264,6 @@ class PullMark(models.Model):
         Device, on_delete=models.CASCADE, primary_key=True, db_constraint=False
     )
     handed = models.JSONField(default=list)
-    """[[center, counselling, center head, counselling head], …], newest last."""
+    """[[ref, center, counselling, center head, counselling head], …], newest last."""
     bands = models.JSONField(default=dict)
     """{"center": [[after, through], …], "counselling": […]}: no own row skipped there."""
