@@ -2,9 +2,10 @@
 access and correction"): `collect` gathers it, `write_json` writes it whole as a JSON file and
 `build_person_export` prints it as a readable PDF in Arabic or French.
 
-What is gathered: the registration, the households she belongs to, her enrolments and the people
+What is gathered: the registration, the households she belongs to (or heads), her enrolments and the people
 authorised to pick a child up (and the children she may pick up), her member cards, check-ins,
-check-outs, attendance marks, visits and the corrections of those events, campaigns, consents
+check-outs (hers, and those of the children she brought or took home), attendance marks, visits
+and the corrections of those events, campaigns, consents
 (her own and those she gave as a guardian), follow-up cases with their sessions and referrals,
 and the audit history of every one of these records (corrections keep their history).
 
@@ -95,6 +96,9 @@ def collect(db: sqlite_utils.Database, person_id: str, *, today: date,
             " LEFT JOIN household h ON h.id = m.household_id WHERE m.person_id = ?"
             " ORDER BY m.created_at", [pid])
     households = [m["household_id"] for m in s["household_member"] if not m["deleted"]]
+    s["household"] = _select(
+        db, f"SELECT * FROM household WHERE id IN ({_marks(households)}) OR head_person_id = ?",
+        [*households, pid])
     s["enrollment"] = _select(db, "SELECT * FROM enrollment WHERE person_id = ?"
                                   " ORDER BY requested_at", [pid])
     enrolments = [e["id"] for e in s["enrollment"]]
@@ -105,8 +109,9 @@ def collect(db: sqlite_utils.Database, person_id: str, *, today: date,
                                    " ORDER BY issued_at", [pid])
     for table, order in (("check_in", "at"), ("check_out", "at"), ("attendance", "at"),
                          ("alert_ack", "at"), ("visit", "visited_at")):
-        s[table] = _select(db, f"SELECT * FROM {table} WHERE person_id = ? ORDER BY {order}",
-                           [pid])
+        also = " OR by_person_id = ?" if table in ("check_in", "check_out") else ""
+        s[table] = _select(db, f"SELECT * FROM {table} WHERE person_id = ?{also} ORDER BY {order}",
+                           [pid, pid] if also else [pid])
     events = [e["id"] for t in ("check_in", "check_out", "attendance", "visit", "alert_ack")
               for e in s[t]]
     s["event_correction"] = _select(
