@@ -261,3 +261,65 @@ def test_a_receptionist_is_told_who_renews(qtbot, shell_factory, receptionist, s
     _type_and_choose(qtbot, screen, "fassi")
     assert not screen.renew_button.isVisible()
     assert "a coordinator renews it" in screen.who.text()
+
+
+# --- workshops: the same field over the session's sheet ---------------------------------------
+
+@pytest.fixture
+def pottery(system_ctx, coord_ctx, clock):  # type: ignore[no-untyped-def]
+    from datetime import timedelta
+
+    from jisr_desktop.services import workshops
+
+    w = workshops.save_workshop(ctx=coord_ctx, data={"category_code": "crafts", "title": "Pottery",
+                                                     "trainer": "Mme Lahlou", "capacity": 5})
+    s = workshops.add_session(ctx=coord_ctx, workshop_id=w.id, starts_at=clock.current,
+                              ends_at=clock.current + timedelta(hours=2))
+    people = [registry.register_person(ctx=system_ctx, data={"given_name_lat": g, "family_name_lat": f})
+              for g, f in (("Imane", "Sqalli"), ("Nour", "Berrada"), ("Salma", "Chraibi"))]
+    for p in people:
+        workshops.enroll_participant(ctx=coord_ctx, workshop_id=w.id, person_id=p.id)
+    return w, s, people
+
+
+def _workshop_screen(qtbot, shell, main, workshop_id: str):  # type: ignore[no-untyped-def]
+    from jisr_desktop.ui.screens.workshops import WorkshopsScreen
+
+    screen = main.show_section("workshops")
+    assert isinstance(screen, WorkshopsScreen)
+    qtbot.waitUntil(lambda: screen.list_model.rowCount() == 1, timeout=10_000)
+    with qtbot.waitSignal(screen.sheet_loaded, timeout=10_000):
+        screen.select_workshop(workshop_id)
+    idle(qtbot, shell)
+    return screen
+
+
+def test_a_workshop_participant_is_marked_by_name(qtbot, shell_factory, receptionist, pottery, db, clock) -> None:  # type: ignore[no-untyped-def]
+    w, _s, people = pottery
+    shell, main = _main(qtbot, shell_factory, clock)
+    screen = _workshop_screen(qtbot, shell, main, w.id)
+    assert not screen.mark_buttons["present"].isEnabled()   # nobody on the sheet chosen yet
+    assert screen.mark_who.text() == "Choose a participant in the sheet."
+    qtbot.keyClicks(screen.scan.code, "nour")
+    assert [r.person_id for r in screen.sheet_model.rows] == [people[1].id]
+    qtbot.keyClick(screen.scan.code, Qt.Key.Key_Return)
+    assert screen.sheet_table.currentIndex().row() == 0
+    assert "Nour Berrada" in screen.mark_who.text() and screen.mark_buttons["present"].isEnabled()
+    with qtbot.waitSignal(screen.sheet_loaded, timeout=10_000):
+        _click(qtbot, screen.mark_buttons["present"])
+    idle(qtbot, shell)
+    assert db.execute("SELECT person_id, status FROM attendance").fetchall() == [(people[1].id, "present")]
+
+
+def test_a_workshop_card_scanned_marks_its_holder(qtbot, shell_factory, receptionist, pottery, ctx, db, clock) -> None:  # type: ignore[no-untyped-def]
+    w, _s, people = pottery
+    code = cards.card_of(ctx=ctx, person_id=people[2].id, service="workshop").code
+    shell, main = _main(qtbot, shell_factory, clock)
+    screen = _workshop_screen(qtbot, shell, main, w.id)
+    with qtbot.waitSignal(screen.sheet_loaded, timeout=10_000):
+        qtbot.keyClicks(screen.scan.code, code)
+        qtbot.keyClick(screen.scan.code, Qt.Key.Key_Return)
+    idle(qtbot, shell)
+    assert "Salma Chraibi" in screen.scan.name.text() and "checked in" in screen.scan.name.text()
+    assert screen.scan.code.text() == "" and screen.sheet_model.rowCount() == 3
+    assert db.execute("SELECT person_id, status FROM attendance").fetchall() == [(people[2].id, "present")]

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from jisr_desktop import errors, i18n
 from jisr_desktop.context import Context
+from jisr_desktop.domain.attendance import name_matches
 from jisr_desktop.domain.person import Person
 from jisr_desktop.domain.roles import Permission
 from jisr_desktop.domain.waitlist import STATUS_LABELS
@@ -37,10 +38,10 @@ from jisr_desktop.ui.dialogs import show_error, show_failure
 from jisr_desktop.ui.language import RetranslateMixin
 from jisr_desktop.ui.models import Column, RowsModel
 from jisr_desktop.ui.screens.cards import MemberCardDialog
-from jisr_desktop.ui.screens.common import make_table, selected_row, time_text
+from jisr_desktop.ui.screens.common import ScanBox, make_table, selected_row, time_text
 from jisr_desktop.ui.session import Session
 from jisr_desktop.ui.style import set_role, set_tone
-from jisr_desktop.ui.widgets import PersonPicker
+from jisr_desktop.ui.widgets import PersonPicker, isolate
 
 
 def _name(ar: str, lat: str) -> str:
@@ -235,6 +236,14 @@ class WorkshopsScreen(RetranslateMixin, QWidget):
         self.message = QLabel()
         self.message.setObjectName("markMessage")
         set_tone(self.message, "error")
+        # Check-in by card or name (issue 13, point 2): a scanned card marks its holder in the
+        # session running now; a typed name narrows the sheet, Enter goes to it.
+        self.scan = ScanBox(session, by_name=True)
+        self.scan.setVisible(session.can(Permission.CHECK_IN))
+        self.sheet_rows: list[workshops.SessionSheetRow] = []
+        self.mark_who = QLabel()
+        self.mark_who.setObjectName("markWho")
+        self.mark_who.setWordWrap(True)
         left = QWidget()
         left_box = QVBoxLayout(left)
         top = QHBoxLayout()
@@ -254,7 +263,9 @@ class WorkshopsScreen(RetranslateMixin, QWidget):
         sessions_row.addWidget(self.session_start)
         sessions_row.addWidget(self.add_session_button)
         right_box.addLayout(sessions_row)
+        right_box.addWidget(self.scan)
         right_box.addWidget(self.sheet_table, 1)
+        right_box.addWidget(self.mark_who)
         right_box.addLayout(marks)
         right_box.addWidget(self.message)
         splitter = QSplitter()
@@ -268,6 +279,11 @@ class WorkshopsScreen(RetranslateMixin, QWidget):
         self.enroll_button.clicked.connect(self.enroll)
         self.card_button.clicked.connect(self.open_card)
         self.add_session_button.clicked.connect(self.add_session)
+        self.scan.arrived.connect(lambda _a: self.load_sheet())
+        self.scan.code.textChanged.connect(lambda _t: self._show_sheet())
+        self.scan.name_entered.connect(lambda _t: self._to_sheet())
+        self.sheet_table.selectionModel().currentRowChanged.connect(lambda _c, _p: self._name_marks())
+        self.sheet_model.modelReset.connect(self._name_marks)
         self.retranslate()
         self.refresh()
 
@@ -287,6 +303,7 @@ class WorkshopsScreen(RetranslateMixin, QWidget):
         for model in (self.list_model, self.participants, self.sheet_model):
             model.retranslate()
         self._fill_sessions()
+        self._name_marks()
 
     # --- loading -----------------------------------------------------------------------------
 
@@ -348,12 +365,35 @@ class WorkshopsScreen(RetranslateMixin, QWidget):
 
     def _sheet_loaded(self, sheet: workshops.SessionSheet) -> None:
         self.sheet = sheet
-        self.sheet_model.set_rows(sheet.rows)
-        if self.select_after_load is not None and sheet.rows:
+        self.sheet_rows = list(sheet.rows)
+        self._show_sheet()
+        shown = self.sheet_model.rows
+        if self.select_after_load is not None and shown:
             # (not selectRow: under a right-to-left layout it sets no current row)
-            self.sheet_table.setCurrentIndex(self.sheet_model.index(min(self.select_after_load, len(sheet.rows) - 1), 0))
+            self.sheet_table.setCurrentIndex(self.sheet_model.index(min(self.select_after_load, len(shown) - 1), 0))
         self.select_after_load = None
         self.sheet_loaded.emit(sheet)
+
+    def _show_sheet(self) -> None:
+        """The sheet's participants whose name matches the search field (all when empty)."""
+        text = self.scan.code.text()
+        self.sheet_model.set_rows([r for r in self.sheet_rows if name_matches(text, r.name_ar, r.name_lat)])
+
+    def _to_sheet(self) -> None:
+        """Enter on a typed name: to the sheet, on its first participant."""
+        if self.sheet_model.rowCount():
+            self.sheet_table.setFocus()
+            if not self.sheet_table.currentIndex().isValid():
+                self.sheet_table.setCurrentIndex(self.sheet_model.index(0, 0))
+
+    def _name_marks(self) -> None:
+        """The marks say whom they are for; none without a participant."""
+        row = selected_row(self.sheet_table)
+        here = isinstance(row, workshops.SessionSheetRow)
+        self.mark_who.setText(_("Attendance of {name}:", name=isolate(_name(row.name_ar, row.name_lat)))
+                              if isinstance(row, workshops.SessionSheetRow) else _("Choose a participant in the sheet."))
+        for button in self.mark_buttons.values():
+            button.setEnabled(here)
 
     # --- actions -------------------------------------------------------------------------------
 
