@@ -38,7 +38,12 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
     what.add_argument("--preview", action="store_true", help="only show what would go, by"
                                                              " category and count")
     what.add_argument("--yes", action="store_true", help="remove it (a coordinator's password)")
-    operator_option(p)
+    p.add_argument("--sealed", action="store_true",
+                   help="the sealed counselling content instead (a counsellor's password)")
+    p.add_argument("--user", metavar="NAME",
+                   help="a coordinator's or admin's user name (with --sealed: a counsellor's);"
+                        " the password is asked, or read from the first line of the standard"
+                        " input when it is not a terminal")
 
     p = sub.add_parser("legal-hold", help="keep every record of a person out of any purge"
                                           " (or --lift the hold)")
@@ -105,14 +110,19 @@ def cmd_purge(args: argparse.Namespace, root: Path) -> int:
 
     db = open_database(root)
     try:
-        ctx = operator_context(args, db)
         months = purge.periods(Settings(root))
+        if args.sealed:
+            ctx = _counsellor_context(args, db)
+            preview, run = purge.preview_sealed, purge.purge_sealed
+        else:
+            ctx = operator_context(args, db)
+            preview, run = purge.preview, purge.purge
         if args.preview:
-            plan = purge.preview(ctx=ctx, months=months)
+            plan = preview(ctx=ctx, months=months)
             print(i18n._("A purge today would remove:"))
             _print_plan(plan)
             return 0
-        plan = purge.purge(ctx=ctx, months=months)
+        plan = run(ctx=ctx, months=months)
     finally:
         db.close()
     print(i18n.translate_plural("Removed {n} record past its retention period.",
@@ -120,6 +130,28 @@ def cmd_purge(args: argparse.Namespace, root: Path) -> int:
                                 len(plan.doomed)))
     _print_plan(plan)
     return 0
+
+
+class NotACounsellor(errors.JisrError):
+    msgid = N_("Only a counsellor can remove sealed counselling content; {user} is not one. "
+               "Nothing was done.")
+
+
+def _counsellor_context(args: argparse.Namespace, db):  # type: ignore[no-untyped-def]
+    """A counsellor who gave her password, with her key for sealed notes unlocked when this
+    desktop holds it (her ops are signed now, or at her next sign-in)."""
+    from jisr_desktop.context import SYSTEM_USER, Context
+    from jisr_desktop.domain.roles import Role
+    from jisr_desktop.services import accounts, case_keys
+
+    username, password = ask_operator(args)
+    user = accounts.sign_in(ctx=Context(db=db, user=SYSTEM_USER), username=username,
+                            password=password)
+    if user.role != Role.COUNSELLOR:
+        raise NotACounsellor(user=user.username)
+    ctx = Context(db=db, user=user)
+    case_keys.after_sign_in(ctx=ctx, password=password, online=False)
+    return ctx
 
 
 @command("legal-hold")

@@ -17,8 +17,8 @@ What a purge never touches:
 - anything of a person with an open follow-up case, an active or waitlisted enrolment, or a
   referral still waiting for its outcome,
 - sealed counselling content (counselling and mediation notes, sealed plans and session notes),
-  nor a person or case that still has some on this desktop: only a counsellor may remove it,
-  and a counsellor's purge is not built yet (docs/privacy.md),
+  nor a person or case that still has some on this desktop: only a counsellor removes it, with
+  `purge_sealed` (same rules, her ops signed with her key),
 - events (check-ins, check-outs, attendance marks, visits): the protocol has no removal of an
   event yet, so they are counted in the preview and kept,
 - the audit log, kept for its own period because it proves what was done.
@@ -42,7 +42,7 @@ from jisr_desktop.domain.roles import Permission
 from jisr_desktop.i18n import N_
 
 __all__ = ["CATEGORY_LABELS", "KEPT_LABELS", "Doomed", "Preview", "holds", "lift_hold",
-           "periods", "preview", "purge", "set_hold"]
+           "periods", "preview", "preview_sealed", "purge", "purge_sealed", "set_hold"]
 
 CATEGORY_LABELS: dict[str, str] = {
     Category.REGISTRATION: N_("Registration of a person and household"),
@@ -329,6 +329,71 @@ def preview(*, ctx: Context, on: date | None = None,
     """What a purge on `on` (today) would remove, and what it keeps."""
     ctx.require(Permission.MANAGE_SETTINGS)
     return _Planner(ctx, on or ctx.today(), months).plan()
+
+
+# --- sealed content: a counsellor's purge ------------------------------------------------------
+
+def _sealed_plan(ctx: Context, on: date, months: dict[Category, int] | None) -> Preview:
+    """The sealed rows past their period: a person's counselling notes together (from her
+    latest session or follow-up date), a household's mediation notes together, and the sealed
+    plan and session notes of a closed case (from its closing)."""
+    planner = _Planner(ctx, on, months)
+    out = planner.out
+    db = ctx.db
+    for pid, last, n in db.execute(
+            "SELECT person_id, max(max(session_date, coalesce(follow_up_date, ''))), count(*)"
+            " FROM counselling_note WHERE deleted = 0 GROUP BY person_id").fetchall():
+        if not planner.due(Category.SEALED, _day(last)) or planner.blocked(pid, count=n):
+            continue
+        for (rid,) in db.execute("SELECT id FROM counselling_note WHERE deleted = 0"
+                                 " AND person_id = ?", [pid]).fetchall():
+            planner.take(Category.SEALED, "counselling_note", rid, pid)
+    for hid, last in db.execute(
+            "SELECT household_id, max(max(session_date, coalesce(follow_up_date, '')))"
+            " FROM mediation_note WHERE deleted = 0 GROUP BY household_id").fetchall():
+        members = [r[0] for r in db.execute(
+            "SELECT person_id FROM household_member WHERE deleted = 0 AND household_id = ?",
+            [hid]).fetchall()]
+        if not planner.due(Category.SEALED, _day(last)):
+            continue
+        if any(planner.blocked(m, count=0) for m in members):
+            out.kept[HOLD if set(members) & planner.held else OPEN] += 1
+            continue
+        for (rid,) in db.execute("SELECT id FROM mediation_note WHERE deleted = 0"
+                                 " AND household_id = ?", [hid]).fetchall():
+            planner.take(Category.SEALED, "mediation_note", rid, None)
+    for rid, pid, closed in db.execute(
+            "SELECT s.id, c.person_id, c.closed_on FROM followup_sealed s JOIN followup_case c"
+            " ON c.id = s.case_id WHERE s.deleted = 0 AND c.status = 'closed'").fetchall():
+        if planner.due(Category.SEALED, _day(closed)) and not planner.blocked(pid):
+            planner.take(Category.SEALED, "followup_sealed", rid, pid)
+    return out
+
+
+def preview_sealed(*, ctx: Context, on: date | None = None,
+                   months: dict[Category, int] | None = None) -> Preview:
+    """What a counsellor's purge of sealed content on `on` (today) would remove."""
+    ctx.require(Permission.CASE_NOTES)
+    return _sealed_plan(ctx, on or ctx.today(), months)
+
+
+def purge_sealed(*, ctx: Context, on: date | None = None,
+                 months: dict[Category, int] | None = None) -> Preview:
+    """A counsellor removes the sealed content past its period, as `purge` does the rest:
+    blanked, deleted, audited without values, synced; the ops are signed with her key when it
+    is unlocked (else at her next sign-in, like her notes)."""
+    from jisr_desktop.sync import sealed
+
+    ctx.require(Permission.CASE_NOTES)
+    with transaction(ctx.db):
+        plan = _sealed_plan(ctx, on or ctx.today(), months)
+        for doomed in plan.doomed:
+            _erase(ctx, doomed)
+        sealed.sign_pending(ctx.db, ctx.user.id)
+        ledger.audit(ctx, "purge_sealed_run", "operation", "purge", {
+            "on": [None, plan.on.isoformat()], "counts": [None, plan.counts()],
+            "kept": [None, dict(plan.kept)]})
+    return plan
 
 
 def periods(settings: Any) -> dict[Category, int]:

@@ -163,3 +163,25 @@ def test_a_household_that_stays_loses_its_purged_head(coord_ctx, ctx, person, cl
     purge.purge(ctx=coord_ctx, on=date(2032, 6, 1))
     assert ctx.db.execute("SELECT deleted, head_person_id FROM household WHERE id = ?",
                           [home.id]).fetchone() == (0, None)
+
+
+def test_a_counsellor_purges_the_sealed_content_then_the_person_may_go(system_ctx, coord_ctx, town) -> None:  # type: ignore[no-untyped-def]
+    db = coord_ctx.db
+    counsellor = accounts.sign_in(ctx=system_ctx, username="couns", password="correct horse")
+    couns = Context(db=db, user=counsellor, clock=coord_ctx.clock)
+    with pytest.raises(errors.PermissionDenied):
+        purge.purge_sealed(ctx=coord_ctx, on=FIVE_YEARS)
+    assert purge.preview_sealed(ctx=couns, on=date(2031, 11, 1)).counts() == {}
+    assert purge.preview_sealed(ctx=couns, on=FIVE_YEARS).counts() == {"sealed": 1}
+    done = purge.purge_sealed(ctx=couns, on=FIVE_YEARS)
+    [note] = [d.id for d in done.doomed]
+    assert db.execute("SELECT deleted, note FROM counselling_note WHERE id = ?",
+                      [note]).fetchone() == (1, "")
+    kinds = [k for (k,) in db.execute("SELECT kind FROM outbox WHERE entity = 'counselling_note'"
+                                      " AND entity_id = ? ORDER BY seq", [note]).fetchall()]
+    assert kinds[-2:] == ["upsert", "delete"]
+    assert all("private" not in c for (c,) in db.execute(
+        "SELECT changes FROM audit_log WHERE entity_id = ? AND action = 'purge'", [note]))
+    # the sealed content gone, the coordinator's purge may now remove her registration
+    after = purge.preview(ctx=coord_ctx, on=FIVE_YEARS)
+    assert town["secret"].id in {d.person_id for d in after.doomed if d.table == "person"}
