@@ -14,7 +14,6 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 import sqlite_utils
 
@@ -191,8 +190,10 @@ def center_identity(db: sqlite_utils.Database) -> CenterIdentity | None:
     center = current_center(db)
     if center is None:
         return None
-    division: Any = db.execute(
+    found = db.execute(
         "SELECT p.name_ar, p.name_fr, coalesce(r.name_ar, ''), coalesce(r.name_fr, '') FROM admin_division p"
         " LEFT JOIN admin_division r ON r.code = p.parent_code WHERE p.code = ?",
-        [center.province_code or ""]).fetchone() or ("", "", "", "")
-    return CenterIdentity(center.code, center.name_ar, center.name_fr, *division, center.nursery_capacity)
+        [center.province_code or ""]).fetchone()
+    province_ar, province_fr, region_ar, region_fr = found or ("", "", "", "")
+    return CenterIdentity(center.code, center.name_ar, center.name_fr, province_ar, province_fr, region_ar,
+                          region_fr, center.nursery_capacity)

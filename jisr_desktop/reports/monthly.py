@@ -16,6 +16,7 @@ sessions, visits, head counts). Figures come from `reports.queries` and `reports
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import IO
@@ -198,7 +199,7 @@ def _day(day: date, lang: str) -> str:
     return format_day(day, lang)
 
 
-def _table(columns: list[tuple[object, ...]], rows: list[list[str]], lang: str, caption: str,
+def _table(columns: Sequence[tuple[object, ...]], rows: list[list[str]], lang: str, caption: str,
            size: float = 9) -> RosterTable:
     return RosterTable(columns, rows, lang=lang, size=size, caption=label(caption, lang) if caption else None)
 
