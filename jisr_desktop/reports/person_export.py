@@ -32,11 +32,18 @@ from jisr_desktop import errors
 from jisr_desktop.db import rows as db_rows
 from jisr_desktop.db.center import current_center
 from jisr_desktop.domain.consent import SERVICE_NAMES, purpose_text
+from jisr_desktop.domain.followup import ACTION_LABELS as CASE_ACTIONS
+from jisr_desktop.domain.followup import REFERRAL_OUTCOME_LABELS as REFERRAL_OUTCOMES
+from jisr_desktop.domain.followup import SERVICE_LABELS as CASE_SERVICES
+from jisr_desktop.domain.followup import STATUS_LABELS as CASE_STATUS
+from jisr_desktop.domain.visits import OUTCOME_LABELS as VISIT_OUTCOMES
+from jisr_desktop.domain.waitlist import STATUS_LABELS as WAITLIST_STATUS
 from jisr_desktop.i18n import N_, format_date, translate
 from jisr_desktop.reports.document import build_pdf
 from jisr_desktop.reports.flowables import RosterTable, TextBlock, heading
 from jisr_desktop.reports.formatting import format_day, is_rtl
 from jisr_desktop.reports.text import mark_value
+from jisr_protocol.schema import FIELDS
 
 FORMAT = "jisr-person-export"
 VERSION = 1
@@ -247,7 +254,18 @@ INTRO = N_("This document lists everything the center holds about {name} on {day
 TITLE = N_("Personal data held about a person")
 
 
-def _value(name: str, value: Any, lang: str) -> str:
+CODE_LABELS: dict[tuple[str, str], dict[str, str]] = {
+    ("enrollment", "status"): {str(k): v for k, v in WAITLIST_STATUS.items()},
+    ("visit", "outcome"): {str(k): v for k, v in VISIT_OUTCOMES.items()},
+    ("followup_case", "status"): {str(k): v for k, v in CASE_STATUS.items()},
+    ("followup_case", "service"): {str(k): v for k, v in CASE_SERVICES.items()},
+    ("followup_action", "kind"): {str(k): v for k, v in CASE_ACTIONS.items()},
+    ("referral", "outcome"): {str(k): v for k, v in REFERRAL_OUTCOMES.items()},
+}
+"""Codes printed in words (the JSON file keeps the codes)."""
+
+
+def _value(name: str, value: Any, lang: str, table: str | None = None) -> str:
     if value is None or value == "":
         return ""
     if name in ("given_on", "expires_on", "withdrawn_on", "birth_date", "day", "start_date",
@@ -258,6 +276,9 @@ def _value(name: str, value: Any, lang: str) -> str:
             return str(value)
     if name == "service" and value in SERVICE_NAMES:
         return translate(SERVICE_NAMES[value], lang)
+    if table is not None and (table, name) in CODE_LABELS:
+        labels = CODE_LABELS[(table, name)]
+        return translate(labels[value], lang) if value in labels else str(value)
     if name in ("at", "created_at") and isinstance(value, str):
         return mark_value(value[:16].replace("T", " "))
     return mark_value(value) if not isinstance(value, str) else value
@@ -273,7 +294,8 @@ def _consent_rows(rows: list[dict[str, Any]], lang: str) -> list[list[str]]:
         if r["withdrawn_on"]:
             dates.append(translate(N_("withdrawn on {day}"), lang,
                                    day=_value("given_on", r["withdrawn_on"], lang)))
-        out.append([purpose_text(r["purpose"], r["service"] or "", lang), ", ".join(dates)])
+        out.append([purpose_text(r["purpose"], r["service"] or "", lang),
+                    ("، " if is_rtl(lang) else ", ").join(dates)])
     return out
 
 
@@ -312,7 +334,8 @@ def _story(export: PersonExport, lang: str) -> list[Flowable]:
         columns = SHOWN[table]
         story.append(RosterTable(
             [(translate(LABELS.get(c, c), lang), 1.0) for c in columns],
-            [[_value(c, r.get(c), lang) for c in columns] for r in found], rtl=rtl, size=9.5))
+            [[_value(c, r.get(c), lang, table) for c in columns] for r in found], rtl=rtl,
+            size=9.5))
     withheld = sum(export.sealed_counts.values())
     if not export.sealed_included and withheld:
         story += _section(translate(N_("Sealed counselling content"), lang), rtl)
@@ -322,8 +345,10 @@ def _story(export: PersonExport, lang: str) -> list[Flowable]:
         story += [Spacer(1, 3 * mm), TextBlock(translate(NOTHING, lang, kinds="، ".join(empty)
                                                          if rtl else ", ".join(empty)),
                                                rtl=rtl, size=10)]
-    changes = [e for e in export.audit
-               if e["entity"] == "person" and e["action"] != "register_person"]
+    person_fields = set(FIELDS["person"])
+    changes = [e for e in export.audit  # corrections of her registration, not other actions
+               if e["entity"] == "person" and e["action"] != "register_person"
+               and e["changes"] and set(e["changes"]) <= person_fields]
     if changes:
         story += _section(translate(HISTORY, lang), rtl)
         for e in changes:
