@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -156,6 +157,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "axes",  # admin and dashboard sign-in throttling and lockout (docs/security.md)
+    "csp",
 ]
 
 MIDDLEWARE = [
@@ -169,7 +172,46 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Sign-in throttling (django-axes): after JISR_HQ_AXES_FAILURES wrong passwords for one user
+# name from one address, that pair is locked out for JISR_HQ_AXES_COOLOFF_MINUTES (the admin
+# site and the dashboard alike). Unlock: `jisr-hq axes_reset_username NAME`, or delete the
+# attempt in the admin site (Axes → Access attempts). Counts live in the database.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("JISR_HQ_AXES_FAILURES", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=float(os.environ.get("JISR_HQ_AXES_COOLOFF_MINUTES", "30")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "jisr_hq.lockout.lockout_response"
+AXES_VERBOSE = False
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if _flag("JISR_HQ_BEHIND_PROXY") else ["REMOTE_ADDR"]
+)
+AXES_IPWARE_PROXY_COUNT = 1 if _flag("JISR_HQ_BEHIND_PROXY") else None
+
+# Content-Security-Policy on every page (django-csp): the admin and the dashboard load their
+# scripts and styles from HQ's own static files only; no inline script or style, no frames.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    },
+}
 
 ROOT_URLCONF = "jisr_hq.urls"
 TEMPLATES = [
