@@ -104,12 +104,10 @@ def test_a_counsellor_export_holds_the_sealed_notes_and_defaults_to_her_language
     assert len(pypdf.PdfReader(out).pages) >= 1
 
 
-def test_a_receptionist_or_an_unknown_person_exports_nothing(home: Path, amina, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_receptionist_exports_nothing(home: Path, amina, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     out = tmp_path / "amina.pdf"
     done = jisr(home, "person-export", amina.id, "--user", "recep", "-o", str(out))
     assert done.returncode == 2 and "Nothing was exported" in done.stderr
-    done = jisr(home, "person-export", "NOPE-1", "--user", "coord", "-o", str(out))
-    assert done.returncode == 2 and "NOPE-1" in done.stderr
     assert not out.exists() and not out.with_suffix(".json").exists()
 
 
@@ -119,3 +117,13 @@ def test_the_service_refuses_a_receptionist(ctx, amina, tmp_path: Path) -> None:
     with pytest.raises(errors.PermissionDenied):
         access.export_person(ctx=ctx, person_id=amina.id, pdf=tmp_path / "a.pdf",
                              json_file=tmp_path / "a.json")
+
+
+def test_an_unknown_person_is_named_and_nothing_is_written(coord_ctx, amina, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from jisr_desktop import errors
+
+    with pytest.raises(errors.NotFound) as err:
+        access.export_person(ctx=coord_ctx, person_id="NOPE-1", pdf=tmp_path / "a.pdf",
+                             json_file=tmp_path / "a.json")
+    assert "NOPE-1" in err.value.message()
+    assert not (tmp_path / "a.pdf").exists() and not (tmp_path / "a.json").exists()
