@@ -323,3 +323,33 @@ def test_a_workshop_card_scanned_marks_its_holder(qtbot, shell_factory, receptio
     assert "Salma Chraibi" in screen.scan.name.text() and "checked in" in screen.scan.name.text()
     assert screen.scan.code.text() == "" and screen.sheet_model.rowCount() == 3
     assert db.execute("SELECT person_id, status FROM attendance").fetchall() == [(people[2].id, "present")]
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar"])
+def test_named_buttons_of_a_long_name_fit_1366(qtbot, shell_factory, coordinator, system_ctx, coord_ctx,  # type: ignore[no-untyped-def]
+                                               ctx, clock, lang: str) -> None:
+    from PySide6.QtCore import QPoint, QRect
+    from PySide6.QtWidgets import QAbstractButton, QApplication
+
+    long_name = registry.register_person(ctx=system_ctx, data={
+        "given_name_lat": "Fatima-Zahra Oumaima", "family_name_lat": "Benjelloun El Idrissi El Alaoui",
+        "given_name_ar": "فاطمة الزهراء أميمة", "family_name_ar": "بنجلون الإدريسي العلوي",
+        "birth_date": date(1948, 2, 2)})
+    club.enroll_member(ctx=coord_ctx, person_id=long_name.id, start_date=date(2025, 11, 1), end_date=date(2026, 10, 31))
+    club.check_in_member(ctx=ctx, person_id=long_name.id)
+    shell = shell_factory(lang)
+    shell.session.clock = clock
+    main = sign_in(qtbot, shell, "coord")
+    main.resize(1366, 768)
+    main.show()
+    screen = _club(qtbot, shell, main)
+    assert screen.choose(long_name.id)
+    for _round in range(3):  # the layout requests posted by the new button texts
+        QApplication.sendPostedEvents()
+        QApplication.processEvents()
+    window = QRect(QPoint(0, 0), main.size())
+    assert main.width() <= 1366
+    for button in screen.findChildren(QAbstractButton):
+        if button.isVisibleTo(main):
+            left = button.mapTo(main, QPoint(0, 0)).x()
+            assert left >= 0 and left + button.width() <= window.width(), (button.objectName(), left, button.width())

@@ -62,6 +62,9 @@ def stay_text(status: DayStatus, time_in: datetime | None, time_out: datetime | 
     return text
 
 
+NAME_ON_BUTTON = 22
+
+
 class DayBoard(RetranslateMixin, QWidget):
     """A service's day: everyone enrolled, who is here, and what staff do with them.
 
@@ -116,8 +119,9 @@ class DayBoard(RetranslateMixin, QWidget):
         top.addWidget(self.title, 1)
         top.addWidget(self.enroll_button)
         buttons = QHBoxLayout()
-        for button in (self.check_in_button, self.check_out_button, self.card_button, *extras,
-                       self.correct_button):
+        self.action_buttons = [self.check_in_button, self.check_out_button, self.card_button, *extras,
+                               self.correct_button]
+        for button in self.action_buttons:
             buttons.addWidget(button)
         buttons.addStretch(1)
         box = QVBoxLayout(self)
@@ -282,9 +286,15 @@ class DayBoard(RetranslateMixin, QWidget):
             return None
         return next((r for r in self.all_rows if self.person_of(r) == self.chosen_id), None)
 
-    def named(self, row: Any) -> dict[str, str]:
-        """{name} and {file_no} of a row's person, for a button that names her."""
-        return {"name": isolate(self.name_of(row)), "file_no": isolate(row.file_no)}
+    def named(self, row: Any, *, short: bool = True) -> dict[str, str]:
+        """{name} and {file_no} of a row's person, for a button that names her (a long name
+        cut to `NAME_ON_BUTTON` characters so that the row of buttons fits 1366 pixels; the
+        line above the buttons and their tooltips give it whole)."""
+        name = self.name_of(row)
+        if short and len(name) > NAME_ON_BUTTON:
+            cut = name[:NAME_ON_BUTTON]
+            name = (cut.rsplit(" ", 1)[0] if " " in cut.strip() else cut).rstrip(" -") + "…"
+        return {"name": isolate(name), "file_no": isolate(row.file_no)}
 
     def _show_choice(self) -> None:
         row = self.selected()
@@ -294,7 +304,7 @@ class DayBoard(RetranslateMixin, QWidget):
             self.check_in_button.setText(_("Check in"))
         else:
             # her status today in full (a narrow cell may elide it)
-            self.who.setText(_("Chosen: {name} ({file_no})", **self.named(row)) + " — "
+            self.who.setText(_("Chosen: {name} ({file_no})", **self.named(row, short=False)) + " — "
                              + stay_text(row.status, row.time_in, row.time_out, row.earlier))
         status = row.status if row is not None else None
         # Only the action that applies names her (keeps the row of buttons short).
@@ -305,6 +315,9 @@ class DayBoard(RetranslateMixin, QWidget):
         self.card_button.setEnabled(row is not None)
         self.correct_button.setEnabled(row is not None and bool(row.check_in_id) and manage)
         self.update_actions(row)
+        whole = _("{name} ({file_no})", **self.named(row, short=False)) if row is not None else ""
+        for button in self.action_buttons:
+            button.setToolTip(whole)
 
     # --- shared ------------------------------------------------------------------------------
 

@@ -255,7 +255,7 @@ class ElderlyClubScreen(DayBoard):
         self.check_out_button.setText(_("Check out {name} ({file_no})", **self.named(row))
                                       if row is not None and row.present else _("Check out"))
         expired = row is not None and row.membership_expired
-        self.renew_button.setText(_("Renew the membership of {name}…", name=isolate(self.name_of(row)))
+        self.renew_button.setText(_("Renew the membership of {name}…", name=self.named(row)["name"])
                                   if expired and row is not None else _("Renew the membership…"))
         self.renew_button.setEnabled(row is not None and row.enrollment_id is not None)
         set_tone(self.renew_button, "warning" if expired else None)
