@@ -262,3 +262,16 @@ def test_a_receptionist_is_told_who_renews(qtbot, shell_factory, receptionist, s
     assert not screen.renew_button.isVisible()
     assert "a coordinator renews it" in screen.who.text()
 
+
+
+def test_a_name_shaped_like_a_card_code_finds_her(qtbot, shell_factory, receptionist, system_ctx, coord_ctx,  # type: ignore[no-untyped-def]
+                                                  db, clock) -> None:
+    # "HAJARSABAH": ten letters of the card alphabet, so it was looked up as a card and refused
+    hajar = registry.register_person(ctx=system_ctx, data={
+        "given_name_lat": "Hajar", "family_name_lat": "Sabah", "birth_date": date(2025, 4, 4)})
+    nursery.enroll_child(ctx=coord_ctx, child_id=hajar.id)
+    shell, main = _main(qtbot, shell_factory, clock)
+    screen = _nursery(qtbot, shell, main)
+    _type_and_choose(qtbot, screen, "hajar sabah")
+    assert screen.selected().child_id == hajar.id
+    assert "No member card" not in screen.scan.alerts.text()

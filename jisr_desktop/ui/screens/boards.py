@@ -137,6 +137,7 @@ class DayBoard(RetranslateMixin, QWidget):
         self.scan.arrived.connect(lambda _a: self.refresh())
         self.scan.code.textChanged.connect(self._typed)
         self.scan.name_entered.connect(lambda _text: self._to_list())
+        self.scan.names_someone = lambda text: any(name_matches(text, *self.names_of(r)) for r in self.all_rows)
         self.scan.code.installEventFilter(self)
         self.table.installEventFilter(self)
         self.table.doubleClicked.connect(lambda index: self._choose_row(index.row()))

@@ -7,13 +7,13 @@ once, shows who it is and what staff must know, clears itself and waits for the 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -35,6 +35,7 @@ from jisr_desktop.ui.language import RetranslateMixin
 from jisr_desktop.ui.models import RowsModel
 from jisr_desktop.ui.session import Session
 from jisr_desktop.ui.style import set_role, set_tone
+from jisr_desktop.ui.widgets import fit_columns
 
 SERVICE_LABELS = {"nursery": N_("Nursery"), "club": N_("Elderly club"), "workshop": N_("Workshops")}
 
@@ -43,7 +44,9 @@ def time_text(value: datetime | None) -> str:
     return dates.time_text(value)  # 24-hour, Latin digits (ui/dates.py)
 
 
-def make_table(model: RowsModel, name: str) -> QTableView:
+def make_table(model: RowsModel, name: str, name_column: int = 0) -> QTableView:
+    """A read-only results table, its columns sized to their content with `name_column`
+    (the person's name, or what names the row) the widest (widgets.fit_columns)."""
     table = QTableView()
     table.setObjectName(name)
     table.setModel(model)
@@ -51,7 +54,7 @@ def make_table(model: RowsModel, name: str) -> QTableView:
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     table.verticalHeader().setVisible(False)
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+    fit_columns(table, name_column)
     return table
 
 
@@ -82,6 +85,9 @@ class ScanBox(RetranslateMixin, QWidget):
         super().__init__(parent)
         self.session = session
         self.by_name = by_name
+        # set by a board: whether typed text names someone of its list ("Hajar Sabah" has
+        # the shape of a card code: ten letters of the card alphabet)
+        self.names_someone: Callable[[str], bool] = lambda _text: False
         self.arrival: Arrival | None = None
         self.error_text = ""
         self.label = QLabel()
@@ -124,7 +130,7 @@ class ScanBox(RetranslateMixin, QWidget):
         text = self.code.text()
         if not text.strip():
             return
-        if self.by_name and card_rules.normalize_code(text) is None:
+        if self.by_name and (card_rules.normalize_code(text) is None or self.names_someone(text)):
             self.name_entered.emit(text)
             return
         self.code.clear()
