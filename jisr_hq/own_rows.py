@@ -119,26 +119,26 @@ def _current(device: Device, top: int) -> OwnRows:
     return OwnRows(mine.clock, mine.hlc_min)
 
 
-def _positions(cursor: Cursor) -> dict[str, int]:
-    return {"center": cursor.center, "counselling": cursor.counselling}
+def _position(cursor: Cursor) -> list[int]:
+    return [cursor.ref, cursor.center, cursor.counselling]
 
 
-_INDEX = {"center": (0, 2), "counselling": (1, 3)}
+_INDEX = {"center": (1, 3), "counselling": (2, 4)}
+"""Where a stream's position and head are in a `PullMark.handed` entry
+[ref, center, counselling, center head, counselling head]."""
 
 
-def _came_back(handed: list[list[int]], stream: str, presented: int) -> int | None:
-    """None when the device presents the last cursor handed out for `stream` (or HQ handed it
-    none yet); else the head below which its own rows are sure to be on it: the head the
-    presented cursor was cut at, or the cursor itself when HQ no longer remembers it."""
-    if not handed:
+def _came_back(handed: list[list[int]], stream: str, presented: list[int]) -> int | None:
+    """None when the device presents the last cursor handed out (or HQ handed it none yet);
+    else the head of `stream` below which its own rows are sure to be on it: the head the
+    presented cursor was cut at, or its position when HQ no longer remembers it."""
+    if not handed or handed[-1][:3] == presented:
         return None
     pos, head = _INDEX[stream]
-    if handed[-1][pos] == presented:
-        return None
     for entry in reversed(handed[:-1]):
-        if entry[pos] == presented:
+        if entry[:3] == presented:
             return int(entry[head])
-    return presented
+    return presented[pos]
 
 
 def _add_band(bands: list[Band], lo: int, hi: int) -> list[Band]:
@@ -175,9 +175,9 @@ def begin(device: Device, cursor: Cursor, heads: dict[str, int], streams: Iterab
     handed: list[list[int]] = list(mark.handed) if mark else []
     bands = {k: [(int(a), int(b)) for a, b in v] for k, v in (mark.bands if mark else {}).items()}
     changed = False
-    presented = _positions(cursor)
+    presented = _position(cursor)
     for stream in streams:
-        lo = _came_back(handed, stream, presented[stream])
+        lo = _came_back(handed, stream, presented)
         hi = heads.get(stream, 0)
         if lo is not None and lo < hi:
             bands[stream] = _add_band(bands.get(stream, []), lo, hi)
@@ -191,10 +191,9 @@ def finish(session: Session, cursor: Cursor, heads: dict[str, int]) -> None:
     """After a pull page: remember the cursor handed out (and any new band)."""
     if not session.pushed:
         return
-    entry = [cursor.center, cursor.counselling, heads.get("center", 0),
-             heads.get("counselling", 0)]
+    entry = [*_position(cursor), heads.get("center", 0), heads.get("counselling", 0)]
     last = session.handed[-1] if session.handed else None
-    if last is not None and last[:2] == entry[:2] and not session.changed:
+    if last is not None and last[:3] == entry[:3] and not session.changed:
         return
     with transaction.atomic():
         mark = PullMark.objects.select_for_update().filter(device_id=session.device.id).first()
@@ -208,8 +207,8 @@ def finish(session: Session, cursor: Cursor, heads: dict[str, int]) -> None:
         # A cursor handed out again keeps the lowest head it was cut at (the desktop may
         # hold the first copy).
         for old in mark.handed:
-            if old[:2] == entry[:2]:
-                entry = [*entry[:2], min(old[2], entry[2]), min(old[3], entry[3])]
-        history = [e for e in mark.handed if e[:2] != entry[:2]]
+            if old[:3] == entry[:3]:
+                entry = [*entry[:3], min(old[3], entry[3]), min(old[4], entry[4])]
+        history = [e for e in mark.handed if e[:3] != entry[:3]]
         mark.handed = [*history, entry][-HISTORY:]
         mark.save()

@@ -64,14 +64,17 @@ def test_reused_seq_with_other_content_is_refused(hq: HqServer, desk: SimDesktop
     assert r.status_code == 409 and r.json()["code"] == "seq_reused"
 
 
-def test_same_event_id_other_content_rejected(hq: HqServer, desk: SimDesktop) -> None:  # 16
+def test_same_event_id_other_content_rejected(
+    hq: HqServer, desk: SimDesktop, desk2: SimDesktop
+) -> None:  # 16
     eid = uuid.uuid4()
     a = desk.op("visit", eid, "event", visit(uuid.uuid4(), notes="info"))
     b = desk.op("visit", eid, "event", visit(uuid.uuid4(), notes="other"))
     r = desk.push([a, b])
     assert r.status_code == 200
     assert [(x["seq"], x["reason"]) for x in r.json()["rejected"]] == [(2, "event_conflict")]
-    rows = [x for x in desk.pull_all() if x["entity"] == "visit"]
+    # read back by the center's other desktop (HQ does not send a device its own events)
+    rows = [x for x in desk2.pull_all() if x["entity"] == "visit"]
     assert len(rows) == 1 and rows[0]["fields"]["notes"] == "info"
 
 
