@@ -2,7 +2,7 @@
 
 Builds a small center in a temporary data root through the services (nursery, club, workshop,
 visits, a campaign; a fixed clock in November 2026), then renders the Arabic nursery roster,
-the Arabic monthly report and the Arabic member card sheet. Look at them before committing.
+the Arabic monthly report and the member card sheets (Arabic, French). Look at them before committing.
 """
 
 from __future__ import annotations
@@ -126,9 +126,10 @@ def main() -> None:
                              printed_at=dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC))
         render_page_png(out.getvalue(), 0, dpi=110, out=HERE / "monthly-ar.png")
         render_page_png(out.getvalue(), 1, dpi=110, out=HERE / "monthly-ar-2.png")
-        out = io.BytesIO()
-        build_card_sheet(out, db=ctx.db, lang="ar", day=dt.date(2026, 11, 2), service="club")
-        render_page_png(out.getvalue(), 0, dpi=110, out=HERE / "cards-ar.png")
+        for lang in ("ar", "fr"):
+            out = io.BytesIO()
+            build_card_sheet(out, db=ctx.db, lang=lang, day=dt.date(2026, 11, 2), service="club")
+            render_page_png(out.getvalue(), 0, dpi=110, out=HERE / f"cards-{lang}.png")
         ctx.db.close()
 
 
