@@ -6,8 +6,19 @@ from __future__ import annotations
 from typing import Any
 
 import sqlite_utils
-from PySide6.QtCore import QDate, QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QDate,
+    QEvent,
+    QItemSelectionModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QHelpEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -15,7 +26,10 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableView,
+    QToolTip,
     QVBoxLayout,
     QWidget,
 )
@@ -78,6 +92,167 @@ def message_label(name: str) -> QLabel:
     return label
 
 
+# Rows whose text sizes the columns (the first ones, as a person sees them first).
+FIT_ROWS = 60
+# A results table always shows a few rows, never a single one (issue 13, point 5).
+PICKER_ROWS = 5
+
+
+class ElidedTipDelegate(QStyledItemDelegate):
+    """Draws cells as usual; a cell whose text does not fit its column shows the whole text
+    as a tooltip (unless the model gives a tooltip of its own)."""
+
+    def helpEvent(self, event: QHelpEvent, view: QAbstractItemView, option: QStyleOptionViewItem,
+                  index: QModelIndex | QPersistentModelIndex) -> bool:
+        if event is not None and event.type() == QEvent.Type.ToolTip and index.isValid() \
+                and not index.data(Qt.ItemDataRole.ToolTipRole):
+            text = index.data(Qt.ItemDataRole.DisplayRole)
+            if text and self.sizeHint(option, index).width() > option.rect.width():
+                QToolTip.showText(event.globalPos(), str(text), view)
+            else:
+                QToolTip.hideText()
+            return True
+        return super().helpEvent(event, view, option, index)
+
+
+_REFIT_EVENTS = {QEvent.Type.Show, QEvent.Type.FontChange, QEvent.Type.StyleChange,
+                 QEvent.Type.LayoutDirectionChange, QEvent.Type.Polish}
+
+
+class ColumnFitter(QObject):
+    """Sizes a table's columns to their content (issue 13, point 5): every header is read
+    whole, the name column gets its whole text first and is the widest (it takes the room
+    left over), the other columns share what remains and elide with a tooltip when a
+    screen is narrow. Refits when the rows, the headers (language) or the width change; a
+    person may still drag a column wider."""
+
+    def __init__(self, table: QTableView, name_column: int = 0) -> None:
+        super().__init__(table)
+        self.table = table
+        self.name_column = name_column
+        self._width = -1
+        self._fitting = False
+        header = table.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setMinimumSectionSize(24)
+        table.setWordWrap(False)
+        table.setTextElideMode(Qt.TextElideMode.ElideRight)  # the end of the line in Arabic too
+        table.setItemDelegate(ElidedTipDelegate(table))
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(0)
+        self._timer.timeout.connect(self.fit)
+        self._model: QAbstractItemModel | None = None
+        self._watch(table.model())
+        table.viewport().installEventFilter(self)
+        table.installEventFilter(self)
+
+    def _watch(self, model: QAbstractItemModel | None) -> None:
+        if model is None or model is self._model:
+            return
+        self._model = model
+        for signal in (model.modelReset, model.layoutChanged, model.rowsInserted,
+                       model.rowsRemoved, model.dataChanged, model.headerDataChanged):
+            signal.connect(self.schedule)
+
+    def schedule(self, *_args: object) -> None:
+        self._width = -1
+        self._timer.start()
+
+    def pending(self) -> bool:
+        """A refit is waiting for the event loop (rows, headers or width just changed)."""
+        return self._timer.isActive()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if watched is self.table:
+            if kind in _REFIT_EVENTS:  # the text is measured again in the shown font
+                self.schedule()
+        elif kind == QEvent.Type.Resize and self.table.viewport().width() != self._width:
+            self._timer.start()
+        return False
+
+    def needed(self) -> tuple[list[int], list[int]]:
+        """(header widths, content widths) of the columns, in pixels."""
+        model = self.table.model()
+        header = self.table.horizontalHeader()
+        delegate = self.table.itemDelegate()
+        option = QStyleOptionViewItem()
+        option.font = self.table.font()
+        option.fontMetrics = self.table.fontMetrics()
+        option.widget = self.table
+        option.direction = self.table.layoutDirection()
+        heads, cells = [], []
+        grid = 1 if self.table.showGrid() else 0  # a cell draws inside its grid line
+        rows = min(model.rowCount(), FIT_ROWS)
+        for column in range(model.columnCount()):
+            heads.append(max(header.sectionSizeHint(column), 0))
+            widest = 0
+            for row in range(rows):
+                widest = max(widest, delegate.sizeHint(option, model.index(row, column)).width() + grid)
+            cells.append(widest)
+        return heads, cells
+
+    def fit(self) -> None:
+        model = self.table.model()
+        if model is None or self._fitting:
+            return
+        self._watch(model)
+        columns = model.columnCount()
+        if not columns:
+            return
+        self._fitting = True
+        try:
+            room = self.table.viewport().width()
+            self._width = room
+            heads, cells = self.needed()
+            name = self.name_column if 0 <= self.name_column < columns else 0
+            need = [max(h, c) for h, c in zip(heads, cells, strict=True)]
+            widths = list(need)
+            if sum(need) <= room:
+                widths[name] += room - sum(need)  # the name column: the widest
+            else:
+                others = [c for c in range(columns) if c != name]
+                least = sum(heads[c] for c in others)  # every header whole
+                wanted = sum(need[c] for c in others)
+                left = room - need[name]
+                if left >= least and wanted > least:
+                    share = (left - least) / (wanted - least)
+                    for c in others:
+                        widths[c] = heads[c] + int((need[c] - heads[c]) * share)
+                elif left < least:
+                    for c in others:
+                        widths[c] = heads[c]
+                    widths[name] = max(heads[name], room - least)
+            header = self.table.horizontalHeader()
+            for column, width in enumerate(widths):
+                if header.sectionSize(column) != width:
+                    header.resizeSection(column, width)
+        finally:
+            self._fitting = False
+
+
+def fit_columns(table: QTableView, name_column: int = 0) -> ColumnFitter:
+    """Size `table`'s columns to their content, `name_column` the widest (once per table;
+    the fitter lives as long as the table). See `ColumnFitter`."""
+    fitter = table.findChild(ColumnFitter)
+    if fitter is None:
+        fitter = ColumnFitter(table, name_column)
+    else:
+        fitter.name_column = name_column
+        fitter.schedule()
+    return fitter
+
+
+def show_rows(table: QTableView, rows: int = PICKER_ROWS) -> None:
+    """Keep room for `rows` rows (and the header) in `table`, so a results list is never a
+    single row high."""
+    header = table.horizontalHeader().sizeHint().height()
+    row = table.verticalHeader().defaultSectionSize()
+    table.setMinimumHeight(header + rows * row + 2 * table.frameWidth())
+
+
 class PersonPicker(RetranslateMixin, QWidget):
     """A search box and its results: type a name, CIN, phone or file number, choose a person.
 
@@ -109,8 +284,8 @@ class PersonPicker(RetranslateMixin, QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.table.horizontalHeader().setMinimumSectionSize(60)
+        fit_columns(self.table)
+        show_rows(self.table)
         self.count = QLabel()
         self.count.setObjectName("resultCount")
         box = QVBoxLayout(self)

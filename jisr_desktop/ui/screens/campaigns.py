@@ -173,6 +173,7 @@ class CampaignsScreen(ListPeriodPane):
     ROW_TYPE = campaigns.Campaign
     COLUMNS = CAMPAIGN_COLUMNS
     LIST_NAME = "campaignList"
+    NAME_COLUMN = 1  # the topic
     NEW_NAME = "newCampaign"
     KEY = "campaigns"
     DETAIL_STRETCH = 1

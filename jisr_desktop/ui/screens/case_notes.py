@@ -121,7 +121,7 @@ class CaseNotesScreen(RetranslateMixin, QWidget):
         set_tone(self.warning, "warning")
         self.warning.setVisible(False)
         self.model = RowsModel(NOTE_COLUMNS, self)
-        self.table = make_table(self.model, "caseNotes")
+        self.table = make_table(self.model, "caseNotes", name_column=2)  # the topic
         self.summary = QLabel()
         self.new_counselling = QPushButton()
         self.new_counselling.setObjectName("newCounsellingNote")

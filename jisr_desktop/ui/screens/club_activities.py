@@ -180,6 +180,7 @@ class ClubActivitiesScreen(ListPeriodPane):
     ROW_TYPE = club.Activity
     COLUMNS = ACTIVITY_COLUMNS
     LIST_NAME = "activityList"
+    NAME_COLUMN = 2  # the title
     NEW_NAME = "newActivity"
     KEY = "club-activities"
 

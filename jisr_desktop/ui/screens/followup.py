@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -39,14 +38,14 @@ from jisr_desktop.ui.language import RetranslateMixin
 from jisr_desktop.ui.models import Column, RowsModel, ltr
 from jisr_desktop.ui.session import Session
 from jisr_desktop.ui.style import set_role, set_tone
-from jisr_desktop.ui.widgets import DateEdit, PersonPicker, combo_select, isolate
+from jisr_desktop.ui.widgets import DateEdit, PersonPicker, combo_select, fit_columns, isolate
 
 
 def _day(value: date | None) -> str:
     return i18n.format_date(value) if value else ""
 
 
-def _table(name: str, model: RowsModel) -> QTableView:
+def _table(name: str, model: RowsModel, name_column: int = 0) -> QTableView:
     table = QTableView()
     table.setObjectName(name)
     table.setModel(model)
@@ -54,8 +53,7 @@ def _table(name: str, model: RowsModel) -> QTableView:
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     table.verticalHeader().setVisible(False)
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-    table.horizontalHeader().setMinimumSectionSize(40)
+    fit_columns(table, name_column)
     return table
 
 
@@ -109,7 +107,7 @@ class FollowupScreen(RetranslateMixin, QWidget):
             Column(N_("What was done"), self._action_note),
             Column(N_("By"), lambda a: a.staff_name),
         ), self)
-        self.action_table = _table("caseActions", self.steps)
+        self.action_table = _table("caseActions", self.steps, name_column=2)  # what was done
         self.action_day = DateEdit(_qdate(session.clock().astimezone().date()))
         self.action_day.setObjectName("actionDay")
         self.action_kind = QComboBox()
@@ -137,7 +135,7 @@ class FollowupScreen(RetranslateMixin, QWidget):
             Column(N_("Last answer"), lambda r: translate(rules.REFERRAL_OUTCOME_LABELS[r.outcome])
                    if r.outcome in rules.REFERRAL_OUTCOME_LABELS else ""),
         ), self)
-        self.due_table = _table("followupsDue", self.due)
+        self.due_table = _table("followupsDue", self.due, name_column=1)  # the person
         self.referral_outcome = QComboBox()
         self.referral_outcome.setObjectName("referralOutcome")
         self.record_button = QPushButton()

@@ -8,7 +8,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QTableView,
@@ -25,7 +24,7 @@ from jisr_desktop.ui.dialogs import Dialogs
 from jisr_desktop.ui.language import RetranslateMixin
 from jisr_desktop.ui.models import Column, RowsModel, person_born
 from jisr_desktop.ui.session import Session
-from jisr_desktop.ui.widgets import PersonPicker, named
+from jisr_desktop.ui.widgets import PersonPicker, fit_columns, named
 
 MEMBER_COLUMNS = (
     Column(N_("Name"), lambda m: m.person.display_name(i18n.current_language())),
@@ -59,9 +58,8 @@ class HouseholdView(RetranslateMixin, QWidget):
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.table.horizontalHeader().setMinimumSectionSize(40)
         self.table.verticalHeader().setVisible(False)
+        fit_columns(self.table)
         self.table.doubleClicked.connect(self._open_member)
         self.create_button = QPushButton()
         self.create_button.setObjectName("createHousehold")

@@ -34,6 +34,7 @@ class ListPeriodPane(RetranslateMixin, QWidget):
     ROW_TYPE: ClassVar[type]
     COLUMNS: ClassVar[tuple[Column, ...]]
     LIST_NAME: ClassVar[str]
+    NAME_COLUMN: ClassVar[int] = 0  # the list column that names the row (the widest)
     NEW_NAME: ClassVar[str]
     KEY: ClassVar[str]  # the task key of the list's load
     DETAIL_STRETCH: ClassVar[int | None] = None  # the detail side's stretch in the splitter
@@ -55,7 +56,7 @@ class ListPeriodPane(RetranslateMixin, QWidget):
             edit.setCalendarPopup(True)
             dates.set_format(edit)
         self.list_model = RowsModel(self.COLUMNS, self)
-        self.list_table = make_table(self.list_model, self.LIST_NAME)
+        self.list_table = make_table(self.list_model, self.LIST_NAME, self.NAME_COLUMN)
         right = self.build_detail()
         period = QHBoxLayout()
         period.addWidget(self.period_label)

@@ -115,7 +115,7 @@ class PeopleScreen(RetranslateMixin, QWidget):
         splitter = QSplitter()
         splitter.addWidget(left)
         splitter.addWidget(self.detail)
-        splitter.setSizes([470, 570])
+        splitter.setSizes([640, 490])  # the list's six columns read whole at 1366x768
         self.detail.setMinimumWidth(420)
         box = QVBoxLayout(self)
         box.addWidget(splitter)

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -40,6 +39,7 @@ from jisr_desktop.ui.style import set_role
 from jisr_desktop.ui.widgets import (
     PersonPicker,
     combo_select,
+    fit_columns,
     message_label,
     named,
     show_messages,
@@ -158,8 +158,7 @@ class ReceptionDesk(RetranslateMixin, QWidget):
         self.today_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.today_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.today_table.verticalHeader().setVisible(False)
-        self.today_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.today_table.horizontalHeader().setMinimumSectionSize(40)
+        fit_columns(self.today_table, name_column=1)  # the person
         left = QWidget()
         left_box = QVBoxLayout(left)
         top = QHBoxLayout()
@@ -348,8 +347,7 @@ class PersonVisits(RetranslateMixin, QWidget):
         self.table.setModel(self.model)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.table.horizontalHeader().setMinimumSectionSize(40)
+        fit_columns(self.table, name_column=1)  # what the visit was about
         box = QVBoxLayout(self)
         box.addWidget(self.table)
         pid = person.id
