@@ -117,22 +117,27 @@ def test_a_batch_over_the_bytes_bound_is_cut_where_it_goes_over(
 
 def _conflicting_edits(desk: SimDesktop, other: SimDesktop, n: int) -> list[dict[str, Any]]:
     """n persons both desktops know, edited on `desk` first: `other`'s edits of the same field
-    (its base is the old value) each log one conflict at HQ."""
+    (its base is the old value) each log one conflict at HQ; the 9th of `other`'s ops is a new
+    person instead (no conflict)."""
     created = _persons(desk, n)
     assert desk.push(created).status_code == 200
     other.pull_all()
     first = [desk.op("person", op["entity_id"], patch={"given_name_lat": "Mine"},
                      base={"given_name_lat": op["hlc"]}) for op in created]
     assert desk.push(first).status_code == 200
-    return [other.op("person", op["entity_id"], patch={"given_name_lat": "Theirs"})
-            for op in created]
+    edits = []
+    for i, op in enumerate(created):
+        if i == 8:
+            edits.extend(_persons(other, 1))
+        edits.append(other.op("person", op["entity_id"], patch={"given_name_lat": "Theirs"}))
+    return edits
 
 
 def test_conflicts_are_bounded_per_batch_and_per_day(
     lhq: HqServer, desks: list[SimDesktop]
 ) -> None:
     desk, other = desks
-    edits = _conflicting_edits(desk, other, 10)
+    edits = _conflicting_edits(desk, other, 10)  # seqs 1-8 and 10-11 conflict, 9 does not
 
     def conflicts() -> int:
         return int(lhq.scalar(
@@ -142,16 +147,15 @@ def test_conflicts_are_bounded_per_batch_and_per_day(
     r = other.push(edits)
     _quota(r, "conflicts_per_batch", 6)
     assert conflicts() == 5 and _high_water(lhq, other) == 5
-    r = other.push(edits)  # the 5 taken are a replay; 3 more fit today's 8
-    body = _quota(r, "conflicts_per_day", 9)
+    r = other.push(edits)  # the 5 taken are a replay; 3 more fit today's 8, and seq 9
+    body = _quota(r, "conflicts_per_day", 10)
     assert 0 < int(r.headers["Retry-After"]) <= 24 * 3600 + 1
     assert "tomorrow" in body["message"]
-    assert conflicts() == 8 and _high_water(lhq, other) == 8
-    # an op that logs no conflict still goes in; the next conflicting one is refused
-    r = other.push(edits[8:])
-    _quota(r, "conflicts_per_day", 9)
-    assert conflicts() == 8
-    assert _stored(lhq, other) == 10  # what was stored is all there
+    assert conflicts() == 8 and _high_water(lhq, other) == 9
+    r = other.push(edits[9:])  # the next conflicting op is refused at once, nothing written
+    _quota(r, "conflicts_per_day", 10)
+    assert conflicts() == 8 and _high_water(lhq, other) == 9
+    assert _stored(lhq, other) == 11  # what was stored is all there
 
 
 def test_the_daily_ops_bound_holds_across_worker_processes(
