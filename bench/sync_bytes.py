@@ -9,6 +9,8 @@ under `bench/data/sync-<N>/`), pushed to a throwaway HQ (PostgreSQL, `jisr-hq se
   requests, bytes each way (headers included), the codings seen;
 - the rows B received as JSON lines, gzipped in one stream (`gzip_jsonl_of_pull` of
   bench/sync.py): the yardstick of the targets (fresh-pull bytes ≤ 0.9 × that, moonshot 0.8);
+- the push: A's first push (zstd bodies) and, on the same wire batches read from A's outbox,
+  the compressed size of each coding and level;
 - HQ's CPU: the seconds HQ's processes spent (from /proc) serving the whole pull again in
   pages of 2,000 rows with `Accept-Encoding: zstd`, `gzip` and `identity`, and, on the
   pages' JSON, the compressed size and the CPU time of each zstd level and of gzip.
@@ -42,6 +44,8 @@ import zstandard  # noqa: E402
 from _common import machine, write_result  # noqa: E402
 
 import jisr_protocol as p  # noqa: E402
+from jisr_desktop import ledger  # noqa: E402
+from jisr_desktop.sync import transport  # noqa: E402
 from jisr_desktop.sync.client import SyncClient  # noqa: E402
 from jisr_desktop.sync.client import state as client_state  # noqa: E402
 from jisr_desktop.sync.transport import SyncTransport  # noqa: E402
@@ -126,6 +130,24 @@ def levels(pages: list[bytes], jsonl_gzip: int) -> dict[str, Any]:
     return out
 
 
+def push_bodies(db: Any) -> dict[str, Any]:
+    """A's wire batches (as `load_wire_batch` cuts them: 500 ops) in each coding."""
+    device = str(uuid.UUID(int=1))
+    bodies, after = [], 0
+    epoch = ledger.epoch(db)
+    while (batch := ledger.load_wire_batch(db, device, epoch, after)) is not None:
+        bodies.append(batch.body)
+        after = batch.last_seq
+    out: dict[str, Any] = {"batches": len(bodies), "json_bytes": sum(len(b) for b in bodies)}
+    for name, fn in (("gzip-6", lambda b: gzip.compress(b, compresslevel=6)),
+                     ("zstd-6", zstandard.ZstdCompressor(level=6).compress),
+                     ("zstd-9", zstandard.ZstdCompressor(level=9).compress)):
+        started = time.process_time()
+        out[name] = {"bytes": sum(len(fn(b)) for b in bodies),
+                     "cpu_seconds": round(time.process_time() - started, 3)}
+    return out
+
+
 def fresh_pull(hq: HqServer, name: str, code: str, work: Path,
                codings: tuple[str, ...]) -> tuple[bench_sync.Desktop, dict[str, Any]]:
     """A new desktop enrolls and syncs once (the real client; `codings` offered)."""
@@ -152,6 +174,7 @@ def run(n: int, hq: HqServer, rebuild: bool) -> dict[str, Any]:
     try:
         shutil.copytree(cached, work / "a", ignore=shutil.ignore_patterns("built.json"))
         a = bench_sync.Desktop("a", work / "a")
+        offline_push = push_bodies(a.db)
         _, codes = hq.new_center(codes=3)
         a.enroll(hq.base_url, codes[0])
         first = a.sync()
@@ -177,7 +200,9 @@ def run(n: int, hq: HqServer, rebuild: bool) -> dict[str, Any]:
     ratio = round(zstd_pull["bytes_down"] / gzip_bytes, 3)
     return {
         "n_persons": n, "n_events": built["events"], "rows_pulled": rows,
-        "first_push_of_a": {"ops": first["pushed"], **first["push_phase"]},
+        "first_push_of_a": {"ops": first["pushed"], **first["push_phase"],
+                            "body_coding": f"zstd (level {transport.ZSTD_LEVEL})"},
+        "push_batches_by_coding": offline_push,
         "fresh_pull_zstd": zstd_pull,
         "fresh_pull_gzip_only_desktop": gzip_pull,
         "desktops_equal": same,

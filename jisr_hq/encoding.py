@@ -18,6 +18,7 @@ import threading
 import zlib
 
 import zstandard
+from django.conf import settings
 
 from jisr_hq.errors import ApiError
 from jisr_protocol import MAX_DECOMPRESSED_BYTES
@@ -28,11 +29,22 @@ measured the bytes and HQ's CPU per level; 9 is where more CPU stopped buying by
 GZIP_LEVEL = 6
 """Like django.middleware.gzip.GZipMiddleware (no timestamp)."""
 
-ACCEPTED_BODY_CODINGS = "zstd, gzip"
-"""What HQ reads in request bodies, announced in each API answer's `Accept-Encoding`."""
+PAGE_JSON_BYTES = 2 * 1024 * 1024
+"""For the pull code: the JSON a page may reach before it is cut (besides its row limit), so
+that a page of heavy rows (notes) stays some 150 KB in zstd, a few seconds of a 2G link.
+Measured on the bench's center: 2,000 rows are ~1.4 MB of JSON and ~100 KB in zstd 9, so the
+row limit binds first for ordinary rows (bench/results/sync-bytes.json)."""
 
-_PREFERENCE = ("zstd", "gzip")
-"""HQ's choice among the codings a client accepts equally."""
+
+
+def zstd_on() -> bool:
+    """Off with JISR_HQ_NO_ZSTD=1 (settings.JISR_HQ_ZSTD): gzip only, like older HQs."""
+    return bool(getattr(settings, "JISR_HQ_ZSTD", True))
+
+
+def accepted_body_codings() -> str:
+    """What HQ reads in request bodies, announced in each API answer's `Accept-Encoding`."""
+    return "zstd, gzip" if zstd_on() else "gzip"
 
 _ZSTD_MAX_WINDOW = 8 * 1024 * 1024
 """Largest zstd window a request body may need (the decoder's memory bound)."""
@@ -65,7 +77,8 @@ def choose(accept_encoding: str) -> str | None:
         weights[name] = weight
     best: tuple[float, int] | None = None
     chosen = None
-    for rank, coding in enumerate(_PREFERENCE):
+    preference = ("zstd", "gzip") if zstd_on() else ("gzip",)  # ties: HQ's choice
+    for rank, coding in enumerate(preference):
         weight = weights.get(coding, weights.get("*", 0.0))
         if weight > 0 and (best is None or (weight, -rank) > best):
             best, chosen = (weight, -rank), coding
@@ -91,10 +104,11 @@ def decode(data: bytes, encoding: str) -> bytes:
         return data
     if encoding == "gzip":
         return _gunzip(data)
-    if encoding == "zstd":
+    if encoding == "zstd" and zstd_on():
         return _unzstd(data)
     raise ApiError(
-        "bad_encoding", f"Unsupported Content-Encoding: {encoding[:20]} (HQ reads zstd and gzip)."
+        "bad_encoding",
+        f"Unsupported Content-Encoding: {encoding[:20]} (HQ reads {accepted_body_codings()}).",
     )
 
 

@@ -76,7 +76,7 @@ class ApiMiddleware:
         if NEXT_PIN:  # a planned key rollover, announced under the current key (docs/security.md)
             response.headers[pins.TLS_NEXT_PIN_HEADER] = NEXT_PIN
         # the codings HQ reads in request bodies (RFC 7694): a desktop then sends zstd
-        response.headers["Accept-Encoding"] = encoding.ACCEPTED_BODY_CODINGS
+        response.headers["Accept-Encoding"] = encoding.accepted_body_codings()
         return await _compressed(request, response)
 
 

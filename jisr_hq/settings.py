@@ -122,6 +122,9 @@ CSRF_TRUSTED_ORIGINS = [
     o.strip() for o in os.environ.get("JISR_HQ_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
 ]
 TOMBSTONE_DAYS = int(os.environ.get("JISR_HQ_TOMBSTONE_DAYS", "180"))
+JISR_HQ_ZSTD = not _flag("JISR_HQ_NO_ZSTD")
+"""zstd in answers and request bodies (docs/sync.md, "Compact transfers"); JISR_HQ_NO_ZSTD=1
+makes HQ speak gzip only, as HQs before it did."""
 
 # HTTPS (docs/security.md, "Deploying HQ with TLS"): `serve` uses the certificate when it exists.
 JISR_HQ_TLS_CERT = os.environ.get("JISR_HQ_TLS_CERT") or str(HOME / "tls" / "cert.pem")

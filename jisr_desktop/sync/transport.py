@@ -187,8 +187,9 @@ def _tls_failure(exc: BaseException) -> bool:
 
 CODINGS = ("zstd", "gzip")
 """The codings this desktop reads in answers and may write in bodies, preferred first."""
-ZSTD_LEVEL = 6
-"""zstd level of push bodies (the desktop's CPU is spare while it waits on a slow link)."""
+ZSTD_LEVEL = 9
+"""zstd level of push bodies: on the bench's push 0.84x the bytes of gzip 6 for less CPU
+(bench/results/sync-bytes.json, `push_batches_by_coding`)."""
 GZIP_LEVEL = 6
 
 

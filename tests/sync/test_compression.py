@@ -179,7 +179,7 @@ def test_bad_bodies_are_refused_in_plain_words(hq: HqServer, sim_codes: list[str
             (wide, "zstd", 415, "bad_encoding", "window"),
             (gzip.compress(good) + b"tail", "gzip", 415, "bad_encoding", "after its gzip stream"),
             (gzip.compress(bomb), "gzip", 413, "too_large", "gzip"),
-            (good, "br", 415, "bad_encoding", "zstd and gzip"),
+            (good, "br", 415, "bad_encoding", "HQ reads zstd, gzip"),
         ]
         for body, coding, status, code, words in cases:
             r = desk.post("/push", body, gzip_body=False, headers={"Content-Encoding": coding})
@@ -210,7 +210,7 @@ def test_push_batches_are_cut_by_compressed_bytes(hq: HqServer, desks: Callable[
     # notes that compress badly (random hex): ~1 KB each once compressed
     ids = _register(desk, "Heavy", 60, lambda i: f"{rng.getrandbits(4 * 1900):01900x}")
     ops = ledger.load_ops(desk.db, str(uuid.UUID(int=1)), ledger.epoch(desk.db), 0, limit=1000)
-    one_op = max(len(_zstd(op.model_dump_json().encode(), level=6)) for op in ops)
+    one_op = max(len(_zstd(op.model_dump_json().encode(), level=9)) for op in ops)
     client = _client(desk, wire)
     client.push_batch_bytes = target = 12 * 1024
     report = client.sync()
@@ -253,3 +253,31 @@ def test_answers_in_each_coding_decode_to_the_same_page(hq: HqServer, sim_codes:
         assert len(pages["zstd"]["rows"]) >= 10
     finally:
         desk.close()
+
+
+def test_an_hq_that_no_longer_reads_zstd_gets_gzip_again(hq: HqServer,
+                                                         desks: Callable[..., Desk]) -> None:
+    """A desktop that learnt zstd, against an HQ speaking gzip only (rolled back, or
+    JISR_HQ_NO_ZSTD=1): the refused body goes again in gzip, once, and nothing is lost."""
+    _code, codes = hq.new_center(codes=1)
+    desk = desks("Back")
+    wire: list[Seen] = []
+    _client(desk, wire).enroll(hq.base_url, codes[0], device_name="back", pin=hq.pin)
+    ids = _register(desk, "Back", 5)
+    hq.stop()
+    hq.start(JISR_HQ_NO_ZSTD="1")
+    try:
+        wire.clear()
+        report = _client(desk, wire).sync()
+        assert [(s.body_coding, s.status) for s in wire if s.path == "push"] == [
+            ("zstd", 415), ("gzip", 200)]
+        assert {s.answer_coding for s in wire if s.path == "pull"} <= {"gzip", "identity"}
+        assert report.pushed == len(ids) and ledger.pending_count(desk.db) == 0
+        wire.clear()
+        ids += _register(desk, "Later", 2)
+        assert _client(desk, wire).sync().pushed == 2
+        assert [(s.body_coding, s.status) for s in wire if s.path == "push"] == [("gzip", 200)]
+    finally:
+        hq.stop()
+        hq.start()
+    assert {i for e, i in _center_entities(hq, desk) if e == "person"} == set(ids)
