@@ -22,7 +22,11 @@ from jisr_desktop.cli import (
     write_through,
 )
 from jisr_desktop.i18n import N_, translate
-from jisr_desktop.reports.export_rows import ATTENDANCE_HEADERS, PERSON_HEADERS  # column titles
+from jisr_desktop.reports.export_rows import (  # column titles
+    ATTENDANCE_HEADERS,
+    PERSON_HEADERS,
+    VISIT_HEADERS,
+)
 from jisr_desktop.reports.rosters import KINDS
 
 DOC_LANGUAGES = ("ar", "fr")
@@ -77,10 +81,11 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
     p.add_argument("--month", type=parse_month, required=True, metavar="YYYY-MM")
     doc_options(p)
 
-    p = sub.add_parser("export", help="export the registry or attendance to XLSX or CSV (UTF-8 with BOM)")
-    p.add_argument("what", choices=("persons", "attendance"))
+    p = sub.add_parser("export", help="export the registry, attendance or reception visits to XLSX or CSV "
+                                      "(UTF-8 with BOM)")
+    p.add_argument("what", choices=("persons", "attendance", "visits"))
     p.add_argument("--format", dest="fmt", choices=("xlsx", "csv"), help="default: from the file's extension")
-    p.add_argument("--month", type=parse_month, metavar="YYYY-MM", help="attendance of one month only")
+    p.add_argument("--month", type=parse_month, metavar="YYYY-MM", help="attendance or visits of one month only")
     p.add_argument("--lang", dest="doc_lang", choices=DOC_LANGUAGES, help="language of the column titles")
     p.add_argument("--separator", type=parse_separator, metavar="SEP",
                    help='CSV separator: ";", "," or tab (default: the csv_separator setting, else ";" '
@@ -154,7 +159,7 @@ def _csv_separator(root: Path, lang: str) -> str:
 def cmd_export(args: argparse.Namespace, root: Path) -> int:
     from jisr_desktop.db.connection import open_database
     from jisr_desktop.domain.dates import month_bounds
-    from jisr_desktop.reports.export_rows import attendance_rows, person_rows
+    from jisr_desktop.reports.export_rows import attendance_rows, person_rows, visit_rows
     from jisr_desktop.reports.exports import write_csv, write_xlsx
     from jisr_desktop.services import operator
 
@@ -167,7 +172,10 @@ def cmd_export(args: argparse.Namespace, root: Path) -> int:
             found, headers = person_rows(ctx.db, lang), PERSON_HEADERS
         else:
             first, last = month_bounds(*args.month) if args.month else (None, None)
-            found, headers = attendance_rows(ctx.db, lang, first, last), ATTENDANCE_HEADERS
+            if args.what == "visits":
+                found, headers = visit_rows(ctx.db, lang, first, last), VISIT_HEADERS
+            else:
+                found, headers = attendance_rows(ctx.db, lang, first, last), ATTENDANCE_HEADERS
         columns = [(key, translate(title, lang)) for key, title in headers.items()]
         fmt = args.fmt or ("csv" if out.suffix.lower() == ".csv" else "xlsx")
         if fmt == "csv":

@@ -5,7 +5,8 @@ Every value is what the printouts show, not what the tables store (issue 14, poi
 * dates are ``date`` values and moments are wall-clock ``datetime`` values in the center's
   time, Africa/Casablanca (`exports.local_time`), so that Excel gets real date cells and the
   times match the rosters, Ramadan's clock change included;
-* codes are translated into the export's language: sex, service, attendance mark;
+* codes are translated into the export's language: sex, service, attendance mark, and for
+  reception visits the public program, the channel and the outcome;
 * a session is named by its workshop (or club activity) and its start, not by its id;
 * the attendance export carries each person's sex and age band on the day, who dropped a
   child off and who picked the child up.
@@ -23,6 +24,7 @@ import sqlite_utils
 
 from jisr_desktop.db.attendance import effective_events
 from jisr_desktop.db.rows import query
+from jisr_desktop.domain.visits import CHANNEL_LABELS, OUTCOME_LABELS
 from jisr_desktop.domain.workshops import MARK_LABELS, Mark
 from jisr_desktop.i18n import N_, translate
 from jisr_desktop.reports.common import BAND_LABELS, SERVICE_LABELS
@@ -42,6 +44,11 @@ ATTENDANCE_HEADERS = {
     "age_band": N_("Age band"), "status": N_("Attendance"), "time_in": N_("Time in"),
     "time_out": N_("Time out"), "by_name": N_("Dropped off by"), "picked_up_by": N_("Picked up by"),
     "person_id": N_("Person id"),
+}
+VISIT_HEADERS = {
+    "day": N_("Date"), "visited_at": N_("Time"), "file_no": N_("File number"), "name_ar": N_("Name (Arabic)"),
+    "name_lat": N_("Name (Latin)"), "sex": N_("Sex"), "age_band": N_("Age band"), "program": N_("Program"),
+    "channel": N_("Channel"), "outcome": N_("Outcome"), "referral_to": N_("Referred to"),
 }
 SEX_CELLS = {"F": N_("Female"), "M": N_("Male")}
 PRESENT = "present"  # a check-in's mark
@@ -142,3 +149,34 @@ def _who(typed: str, person: dict[str, Any] | None, lang: str) -> str:
         first, second = (ar, lat) if lang == "ar" else (lat, ar)
         return first or second or typed
     return typed
+
+
+def visit_rows(db: sqlite_utils.Database, lang: str, first: date | None = None,
+               last: date | None = None) -> list[dict[str, Any]]:
+    """Reception visits (append-only), oldest first, with the program, channel and outcome in
+    words; the visit's notes stay out of the export (they may hold what a person confided)."""
+    where, params = "1", []
+    if first and last:
+        where, params = "v.day BETWEEN ? AND ?", [first.isoformat(), last.isoformat()]
+    column = "name_ar" if lang == "ar" else "name_fr"
+    found = query(db, f"SELECT v.day, v.visited_at, v.channel, v.outcome, v.referral_to, v.program_code,"
+                      f" g.{column} AS program, p.file_no, p.given_name_ar, p.family_name_ar, p.given_name_lat,"
+                      " p.family_name_lat, p.sex, p.birth_date, p.birth_year FROM visit v"
+                      " LEFT JOIN person p ON p.id = v.person_id LEFT JOIN program g ON g.code = v.program_code"
+                      f" WHERE {where} ORDER BY v.visited_at, v.id", params)
+    rows = []
+    for r in found:
+        day = date.fromisoformat(r["day"])
+        rows.append({
+            "day": day, "visited_at": local_time(r["visited_at"]), "file_no": r["file_no"] or "",
+            "name_ar": _name(r["given_name_ar"], r["family_name_ar"]),
+            "name_lat": _name(r["given_name_lat"], r["family_name_lat"]), "sex": sex_cell(r["sex"], lang),
+            "age_band": translate(BAND_LABELS[band_of(r["birth_date"], r["birth_year"], day)], lang),
+            "program": r["program"] or r["program_code"],
+            "channel": translate(CHANNEL_LABELS[r["channel"]], lang) if r["channel"] in CHANNEL_LABELS
+            else r["channel"],
+            "outcome": translate(OUTCOME_LABELS[r["outcome"]], lang) if r["outcome"] in OUTCOME_LABELS
+            else r["outcome"],
+            "referral_to": r["referral_to"] or "",
+        })
+    return rows

@@ -144,3 +144,23 @@ def test_the_zone_is_the_pinned_tzdata_package_s() -> None:
         moment += timedelta(hours=1)
     assert RAMADAN_MOMENT.astimezone(zone).utcoffset() == timedelta(0)
     assert SPRING_MOMENT.astimezone(zone).utcoffset() == timedelta(hours=1)
+
+
+def test_visits_export_says_program_channel_and_outcome_in_words(home: Path, sc, tmp_path: Path) -> None:
+    from jisr_desktop.cli.reports import VISIT_HEADERS
+
+    out = tmp_path / "visits-fr.xlsx"
+    done = jisr(home, "export", "visits", "--month", "2026-11", "--lang", "fr", "-o", str(out), *COORD)
+    assert done.returncode == 0, done.stderr
+    headers, rows = sheet(out)
+    assert headers == [translate(t, "fr") for t in VISIT_HEADERS.values()]
+    col = {key: headers.index(translate(t, "fr")) for key, t in VISIT_HEADERS.items()}
+    assert len(rows) == 4  # the scenario's four visits
+    for r in rows:
+        assert r[col["day"]].data_type == "d" and r[col["visited_at"]].number_format == "DD/MM/YYYY HH:MM"
+        assert r[col["channel"]].value == translate("In person", "fr") == "Sur place" and r[col["outcome"]].value == translate(
+            "Information given", "fr") != "informed"
+    programs = sorted(r[col["program"]].value for r in rows)
+    assert "rsu" not in programs and "amo_tadamon" not in programs  # names, not codes
+    fatima = [r for r in rows if r[col["name_lat"]].value == "Fatima El Alaoui"]
+    assert len(fatima) == 2 and fatima[0][col["sex"]].value == "Femme"
