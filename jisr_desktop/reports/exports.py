@@ -92,7 +92,9 @@ def center_zone() -> ZoneInfo:
     try:
         from importlib import resources
 
-        source = resources.files("tzdata").joinpath("zoneinfo", *CENTER_ZONE.split("/"))
+        import tzdata  # an explicit import: PyInstaller's tzdata hook then bundles the zone files
+
+        source = resources.files(tzdata).joinpath("zoneinfo", *CENTER_ZONE.split("/"))
         with source.open("rb") as handle:
             return ZoneInfo.from_file(handle, key=CENTER_ZONE)
     except (ImportError, OSError):
