@@ -24,9 +24,12 @@ from jisr_desktop.domain.workshops import ATTENDED
 from jisr_desktop.reports.queries import _corrections
 
 _ATTENDED_SQL = ",".join(f"'{m}'" for m in sorted(ATTENDED))
-# (table, column naming the service, condition of an attendance, attendances are days) — the
-# rules of queries.service_breakdowns: a check-in day counts once however many stays it had
-_SOURCES = (("check_in", "service", "1", True), ("attendance", "context", f"status IN ({_ATTENDED_SQL})", False))
+# (table, column naming the service, its values, condition of an attendance, attendances are
+# days) — the rules of queries.service_breakdowns: a check-in day counts once however many
+# stays it had. The values are those the protocol allows (jisr_protocol.schema SERVICES and
+# ATTENDANCE_CONTEXTS), so each is counted in its own column: one pass, no sorting by service.
+_SOURCES = (("check_in", "service", ("nursery", "club", "workshop"), "1", True),
+            ("attendance", "context", ("workshop", "club_activity"), f"status IN ({_ATTENDED_SQL})", False))
 _UNCORRECTED = "id NOT IN (SELECT target_id FROM event_correction)"
 ENROLLMENT_SERVICES = ("nursery", "club", "workshop")
 
@@ -44,17 +47,20 @@ def service_totals(db: sqlite_utils.Database, first: date, last: date) -> dict[s
     the same counting rules as the detailed month, without the bands (counted in SQL)."""
     span = [first.isoformat(), last.isoformat()]
     out: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for table, col, keep, per_day in _SOURCES:
+    for table, col, values, keep, per_day in _SOURCES:
         where = f"day BETWEEN ? AND ? AND ({keep}) AND {_UNCORRECTED}"
-        for service, persons in db.execute(
-                f"SELECT {col}, count(DISTINCT person_id) FROM {table} WHERE {where} GROUP BY 1", span):
-            out[service][0] += persons
-        # days: grouped in the order of the report index (day, service, person), no sorting
-        counted = (f"SELECT {col}, count(*) FROM (SELECT {col} FROM {table} WHERE {where}"
-                   f" GROUP BY day, {col}, person_id) GROUP BY 1") if per_day else \
-            f"SELECT {col}, count(*) FROM {table} WHERE {where} GROUP BY 1"
-        for service, attendances in db.execute(counted, span):
-            out[service][1] += attendances
+        # counted in SQLite (its temporary b-trees spill to disk): a year of a large center's
+        # events never sits in Python's memory. Check-in days are grouped in the order of the
+        # report index (day, service, person): no sorting either.
+        source = f"(SELECT {col}, person_id FROM {table} WHERE {where} GROUP BY day, {col}, person_id)" \
+            if per_day else f"{table} WHERE {where}"
+        columns = ", ".join(f"count(CASE WHEN {col} = '{v}' THEN 1 END),"
+                            f" count(DISTINCT CASE WHEN {col} = '{v}' THEN person_id END)" for v in values)
+        counts = db.execute(f"SELECT {columns} FROM {source}", span).fetchone()
+        for i, service in enumerate(values):
+            if counts[2 * i]:
+                out[service][0] += counts[2 * i + 1]
+                out[service][1] += counts[2 * i]
         fixes = _corrections(db, table, "day BETWEEN ? AND ?", span)
         extra: dict[str, set[tuple[str, str]]] = defaultdict(set)   # service -> (person, day) still counted
         ids = sorted(fixes)
