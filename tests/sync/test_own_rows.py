@@ -29,6 +29,10 @@ class Pulls:
         self.pages: list[tuple[str, p.PullResponse]] = []
         self.fail_pull = False
 
+        self.lose_answer: int | None = None
+        """The how-many-th answer (from 1) to lose on the way back, after HQ sent it."""
+        self.answers = 0
+
     def transport(self) -> type[SyncTransport]:
         seen = self
 
@@ -37,6 +41,9 @@ class Pulls:
                 if seen.fail_pull:
                     raise HqUnreachable("pull cut for the test")
                 page = super().pull(cursor, limit)
+                seen.answers += 1
+                if seen.answers == seen.lose_answer:
+                    raise HqUnreachable("answer lost for the test")
                 seen.pages.append((cursor, page))
                 return page
 
@@ -214,5 +221,24 @@ def test_cursor_moves_over_pages_of_own_rows(
         r.entity == "person" for r in page.rows) and p.Cursor.parse(page.next_cursor).center]
     assert own_run, "no short page over the run of own rows"
     assert not pulls.pages[-1][1].more
+    b.sync()
+    assert a.content() == b.content()
+
+
+def test_a_lost_page_does_not_bring_own_rows_back(
+        hq: HqServer, desks: Callable[..., Desk], monkeypatch: pytest.MonkeyPatch) -> None:
+    """An answer lost on the way (HQ handed out a cursor the desktop never stored) makes the
+    desktop come back with the cursor before it: nothing was pushed in between, so its own
+    rows still stay home (only a desktop that may have lost its own writes gets them)."""
+    a, b = _pair(hq, desks)
+    mine = {_register(a, f"Own{i}") for i in range(3)}
+    monkeypatch.setattr(sync_client, "PULL_LIMIT", 1)
+    pulls = Pulls()
+    pulls.lose_answer = 3  # a reference page: the center's rows are not reached
+    with pytest.raises(sync_client.SyncFailed):
+        _sync(a, pulls)
+    pulls.lose_answer = None
+    _sync(a, pulls)
+    assert not pulls.ids("person") & mine
     b.sync()
     assert a.content() == b.content()
