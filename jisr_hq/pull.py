@@ -3,7 +3,9 @@
 Partitions come from the device record, never from the request. For each stream the head
 counter is read first; because counters are taken under a row lock and committed with the
 rows, every row at or below that head is already visible, so a page never skips a row that
-commits later. Tombstones older than a purge horizon force a re-bootstrap.
+commits later. Tombstones older than a purge horizon force a re-bootstrap. The device's own
+rows are left out and the cursor moves over them (jisr_hq/own_rows.py, docs/sync.md "Own
+rows").
 """
 
 from __future__ import annotations
