@@ -1,7 +1,7 @@
 """An attacker's TLS-intercepting proxy on loopback, for the pinning tests (docs/security.md).
 
 It terminates TLS with its OWN certificate, reads each HTTP request in clear (kept in
-`captured`), re-encrypts it to the real HQ, and may rewrite HQ's answer on the way back
+`captured`, gunzipped or un-zstd-ed), re-encrypts it to the real HQ, and may rewrite HQ's answer on the way back
 (`inject`: path prefix → answer body to send instead). One request per connection (it answers
 `Connection: close`). A client that accepts the proxy's certificate is fully exposed to it; a
 client that checks HQ's pin drops the connection after the handshake, and `captured` stays
@@ -18,6 +18,8 @@ import threading
 from pathlib import Path
 from types import TracebackType
 
+import zstandard
+
 
 class Interceptor:
     def __init__(self, cert: Path, key: Path, target_port: int, target_trust: ssl.SSLContext
@@ -27,7 +29,7 @@ class Interceptor:
         self._server.load_cert_chain(cert, key)
         self._upstream = target_trust
         self.captured: list[bytes] = []
-        """Every request read in clear (head and body, gunzipped)."""
+        """Every request read in clear (head and body, decompressed)."""
         self.handshakes = 0
         self.inject: dict[str, bytes] = {}
         self._lock = threading.Lock()
@@ -88,6 +90,8 @@ class Interceptor:
                 clear = body
                 if b"content-encoding: gzip" in head.lower() and body:
                     clear = gzip.decompress(body)
+                elif b"content-encoding: zstd" in head.lower() and body:
+                    clear = zstandard.ZstdDecompressor().decompressobj().decompress(body)
                 with self._lock:
                     self.captured.append(head + b"\r\n\r\n" + clear)
                 with socket.create_connection(self.target, timeout=30) as up_raw, \
@@ -108,8 +112,9 @@ def _rewritten(answer: bytes, body: bytes | None) -> bytes:
     keep = [line for line in lines[1:] if line.split(b":", 1)[0].strip().lower() not in {
         b"content-length", b"connection", b"content-encoding", b"transfer-encoding"}]
     new = old if body is None else body
-    if body is None and b"content-encoding: gzip" in head.lower():
-        keep.append(b"Content-Encoding: gzip")
+    if body is None:  # HQ's own answer: keep its coding
+        keep += [line for line in lines[1:]
+                 if line.split(b":", 1)[0].strip().lower() == b"content-encoding"]
     return b"\r\n".join([lines[0], *keep, b"Content-Length: %d" % len(new),
                          b"Connection: close"]) + b"\r\n\r\n" + new
 
