@@ -151,3 +151,34 @@ def test_card_sheet_of_new_cards_only_and_one_person_s_cards(qtbot, shell_factor
     choose(qtbot, screen.picker)
     text = _save(qtbot, screen, tmp_path / "salma.pdf", monkeypatch)
     assert "Salma El Alaoui" in text and "Naima Zahra" not in text and "Khadija Fassi" not in text
+
+
+def test_a_card_printed_from_the_member_card_dialog_leaves_the_new_cards(qtbot, shell_factory, coord_ctx, ctx,  # type: ignore[no-untyped-def]
+                                                                          clock, tmp_path: Path,
+                                                                          monkeypatch) -> None:
+    from PySide6.QtPrintSupport import QPrinter
+
+    from jisr_desktop.reports.cards_sheet import cards_to_print
+    from jisr_desktop.ui.screens.cards import MemberCardDialog
+
+    sc = scenario.build(coord_ctx, ctx, clock)
+    shell = shell_factory()
+    sign_in(qtbot, shell, "coord")
+    khadija = sc.people["hajja"]
+    fresh = {c.person_id for c in cards_to_print(coord_ctx.db, lang="fr", unprinted_only=True)}
+    assert khadija.id in fresh
+    target = tmp_path / "card.pdf"
+
+    def to_file(cls, parent, printer: QPrinter) -> bool:  # type: ignore[no-untyped-def]
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(target))
+        return True
+
+    monkeypatch.setattr(MemberCardDialog, "ask_printer", classmethod(to_file))
+    dialog = MemberCardDialog(shell.session, khadija.id, "club", "Khadija Fassi")
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.card is not None, timeout=10_000)
+    with qtbot.waitSignal(dialog.printed, timeout=30_000):
+        qtbot.mouseClick(dialog.print_button, Qt.MouseButton.LeftButton)
+    left = {c.person_id for c in cards_to_print(coord_ctx.db, lang="fr", unprinted_only=True)}
+    assert left == fresh - {khadija.id}  # her card is printed now; the others are still new
