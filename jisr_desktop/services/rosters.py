@@ -35,8 +35,11 @@ def monthly_counts(*, ctx: Context, year: int, month: int) -> list[MonthlyCount]
     first, last = month_bounds(year, month)
     span = [first.isoformat(), last.isoformat()]
     visits: dict[str, list[str]] = defaultdict(list)   # service -> person ids, one per attendance
+    days: set[tuple[str, str, str]] = set()  # a return after a check-out is the same day's attendance
     for e in effective_events(ctx.db, "check_in", "day BETWEEN ? AND ?", span):
-        visits[e["service"]].append(e["person_id"])
+        if (key := (e["service"], e["person_id"], e["day"])) not in days:
+            days.add(key)
+            visits[e["service"]].append(e["person_id"])
     for m in effective_events(ctx.db, "attendance", "day BETWEEN ? AND ?", span):
         if m["status"] in ATTENDED:
             visits[m["context"]].append(m["person_id"])
@@ -46,10 +49,11 @@ def monthly_counts(*, ctx: Context, year: int, month: int) -> list[MonthlyCount]
         for pid in ids:
             p = people.get(pid)
             key = (service, (p.sex if p else None) or "", age_band(p.age_on(last) if p else None))
-            seen, days = cells.setdefault(key, (set(), []))
+            seen, attended = cells.setdefault(key, (set(), []))
             seen.add(pid)
-            days.append(pid)
-    out = [MonthlyCount(s, sex, band, len(seen), len(days)) for (s, sex, band), (seen, days) in cells.items()]
+            attended.append(pid)
+    out = [MonthlyCount(s, sex, band, len(seen), len(attended))
+           for (s, sex, band), (seen, attended) in cells.items()]
     totals: dict[tuple[str, str], int] = defaultdict(int)
     for campaign in campaigns.campaigns_between(ctx=ctx, first=first, last=last):
         for (sex, band), count in campaign.counts.items():

@@ -200,3 +200,23 @@ def test_monthly_counts_by_service_sex_and_band(ctx, coord_ctx, child, person, c
               for m in monthly_counts(ctx=ctx, year=2026, month=11)}
     assert counts == {("nursery", "F", "0-2"): (1, 3), ("club", "M", "60+"): (1, 3),
                       ("campaign", "F", "12-17"): (30, 30)}
+
+
+def test_an_afternoon_return_is_one_attendance_of_the_day(ctx, coord_ctx, child, clock) -> None:
+    """A child picked up at noon and brought back after lunch stayed twice but attended once:
+    the monthly counts take one attendance per person and day."""
+    from jisr_desktop.domain.nursery import PickupClaim
+
+    girl = child("Salma", sex="F")
+    nursery.enroll_child(ctx=coord_ctx, child_id=girl.id)
+    nursery.check_in_child(ctx=ctx, child_id=girl.id)
+    clock.advance(hours=4)
+    nursery.check_out_child(ctx=coord_ctx, child_id=girl.id, claim=PickupClaim(name="Her aunt"),
+                            override_reason="no authorised person on file yet")
+    clock.advance(hours=2)
+    nursery.check_in_child(ctx=ctx, child_id=girl.id)  # back after lunch
+    stays = ctx.db.execute("SELECT count(*) FROM check_in WHERE person_id = ?", [girl.id])
+    assert stays.fetchone()[0] == 2
+    counts = {(m.service, m.sex): (m.persons, m.attendances)
+              for m in monthly_counts(ctx=ctx, year=2026, month=11)}
+    assert counts[("nursery", "F")] == (1, 1)
