@@ -30,13 +30,9 @@ FINAL = datetime(2026, 12, 3, 10, 15, tzinfo=UTC)
 IN_PROGRESS = datetime(2026, 11, 18, 16, 40, tzinfo=UTC)
 
 
-@pytest.fixture(scope="module")
-def center(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    home = tmp_path_factory.mktemp("monthly-header") / "home"
-    home.mkdir()
-    g = mc.generate(home)
-    yield g
-    g.ctx.db.close()
+@pytest.fixture
+def center(generated_center: mc.Generated) -> mc.Generated:
+    return generated_center   # tests/reports/conftest.py: built once, only read
 
 
 def report(g: mc.Generated, lang: str, printed_at: datetime) -> list[list[str]]:

@@ -27,17 +27,14 @@ SERVICE_FR = {"nursery": "Crèche sociale", "club": "Club de jour des aînés", 
 
 
 @pytest.fixture(scope="module")
-def center(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    home = tmp_path_factory.mktemp("monthly") / "home"
-    home.mkdir()
-    g = mc.generate(home)
+def center(generated_center: mc.Generated) -> tuple[mc.Generated, dict[str, bytes]]:
+    """The generated center (tests/reports/conftest.py, only read) and its November report."""
     pdfs = {}
     for lang in ("fr", "ar"):
         out = io.BytesIO()
-        build_monthly_report(out, db=g.ctx.db, year=2026, month=11, lang=lang, printed_at=PRINTED)
+        build_monthly_report(out, db=generated_center.ctx.db, year=2026, month=11, lang=lang, printed_at=PRINTED)
         pdfs[lang] = out.getvalue()
-    yield g, pdfs
-    g.ctx.db.close()
+    return generated_center, pdfs
 
 
 def text_of(pdf: bytes) -> str:
