@@ -232,9 +232,9 @@ def test_a_lost_page_does_not_bring_own_rows_back(
     rows still stay home (only a desktop that may have lost its own writes gets them)."""
     a, b = _pair(hq, desks)
     mine = {_register(a, f"Own{i}") for i in range(3)}
-    monkeypatch.setattr(sync_client, "PULL_LIMIT", 1)
+    monkeypatch.setattr(sync_client, "PULL_LIMIT", 5)
     pulls = Pulls()
-    pulls.lose_answer = 3  # a reference page: the center's rows are not reached
+    pulls.lose_answer = 2  # a reference page: the center's rows are not reached
     with pytest.raises(sync_client.SyncFailed):
         _sync(a, pulls)
     pulls.lose_answer = None
