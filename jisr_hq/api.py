@@ -24,7 +24,7 @@ import jisr_protocol as p
 from jisr_hq import clock, devices, limits, querylog, sealed
 from jisr_hq import pull as pull_mod
 from jisr_hq import push as push_mod
-from jisr_hq.bodies import json_response, parse
+from jisr_hq.bodies import json_response, openapi_schema, parse
 from jisr_hq.errors import ApiError, error_response
 from jisr_hq.models import Device
 from jisr_protocol.sealed import USER_PROOF_HEADER
@@ -55,7 +55,7 @@ def _body_doc(model: type[BaseModel]) -> dict[str, object]:
     return {
         "requestBody": {
             "required": True,
-            "content": {"application/json": {"schema": model.model_json_schema()}},
+            "content": {"application/json": {"schema": openapi_schema(model)}},
         }
     }
 

@@ -70,7 +70,7 @@ def committed(device_id: uuid.UUID, epoch: int, high_water: int) -> None:
     key = (device_id, epoch)
     if high_water > _marks.get(key, 0):
         _marks[key] = high_water
-    _wake(key, _marks[key])
+    _wake(key, _marks.get(key, high_water))  # an empty first batch (mark 0) sets none
 
 
 def _wake(key: tuple[uuid.UUID, int], high_water: int) -> None:
