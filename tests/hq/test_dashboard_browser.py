@@ -108,3 +108,42 @@ def test_sign_in_arabic_rtl_switch_to_french_and_scope(
     browser.get(f"{hq.base_url}/fr/dashboard/center/{casa}/")
     assert casa not in browser.page_source
     assert "Centre " + casa not in browser.page_source
+
+
+def test_drill_down_from_the_country_to_a_center_then_print(
+    hq: HqServer, browser: webdriver.Chrome
+) -> None:
+    """A national user follows the links region → province → center, as a person from HQ
+    would, and opens the printable report; the workshop and program tables are on the page."""
+    code, enroll = new_center(hq, "01.511")
+    desk = SimDesktop.enroll(hq.base_url, enroll)
+    try:
+        serve_people(desk, 6, service="workshop")
+        serve_people(desk, 5, service="guidance")
+    finally:
+        desk.close()
+    sign_in(browser, hq, add_user(hq, "national"), "fr")
+    browser.get(f"{hq.base_url}/fr/dashboard/?month={MONTH}")
+    region = browser.find_element(By.CSS_SELECTOR, '#drill tr[data-key="01"] th a')
+    region.click()
+    WebDriverWait(browser, 30).until(lambda d: "region=01" in d.current_url)
+    assert "Provinces" in browser.find_element(By.TAG_NAME, "main").text
+    browser.find_element(By.CSS_SELECTOR, '#drill tr[data-key="01.511"] th a').click()
+    WebDriverWait(browser, 30).until(lambda d: "province=01.511" in d.current_url)
+    row = browser.find_element(By.CSS_SELECTOR, f'#drill tr[data-key="{code}"]')
+    assert row.find_elements(By.TAG_NAME, "td")[0].text == "11"
+    assert browser.find_element(By.TAG_NAME, "h1").text.startswith("Tanger-Assilah")
+    programs = browser.find_element(By.ID, "programs")
+    assert "Registre social unifié" in programs.text
+    browser.execute_script("arguments[0].scrollIntoView()", browser.find_element(By.ID, "programs"))
+    shot(browser, "province-fr", hq.backend)
+    row.find_element(By.CSS_SELECTOR, "th a").click()
+    WebDriverWait(browser, 30).until(lambda d: f"/center/{code}/" in d.current_url)
+    assert browser.find_element(By.ID, "month").text == MONTH
+    browser.get(f"{hq.base_url}/ar/dashboard/?month={MONTH}&region=01&province=01.511")
+    browser.execute_script("arguments[0].scrollIntoView()", browser.find_element(By.ID, "programs"))
+    shot(browser, "province-ar", hq.backend)
+    browser.find_element(By.ID, "print-view").click()
+    WebDriverWait(browser, 30).until(lambda d: d.find_elements(By.ID, "print-button"))
+    assert browser.find_element(By.TAG_NAME, "html").get_attribute("dir") == "rtl"
+    assert browser.find_element(By.ID, "programs")
