@@ -70,6 +70,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("log_level", str, "INFO", "Log level of the log file.", choices=("DEBUG", "INFO", "WARNING", "ERROR")),
     Setting("csv_separator", str, "", "Separator of CSV exports: ; , or tab (empty: ; in French and Arabic, , in English).",
             choices=("", ";", ",", "tab")),
+    Setting("cndp_declaration", str, "", "Number of the center's declaration to the CNDP (law 09-08), printed on"
+            " consent receipts (empty: the receipt says it is not entered)."),
     *(Setting(f"retention_{category}_months", int, months,
               f"Months the {category} records are kept after the relationship ends (a center may"
               " shorten the default of docs/privacy.md, not lengthen it).", minimum=1)

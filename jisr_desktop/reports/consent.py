@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import IO
 
 from reportlab.lib.units import mm
-from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Spacer
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, PageBreak, Spacer
 
 from jisr_desktop.reports.consent_texts import TEXTS, ConsentTexts, catalog_texts
 from jisr_desktop.reports.document import build_pdf
@@ -27,7 +27,7 @@ from jisr_desktop.reports.flowables import RosterTable, TextBlock, heading
 from jisr_desktop.reports.formatting import format_day, is_rtl
 from jisr_desktop.reports.text import mark_ltr
 
-__all__ = ["ConsentCenter", "ConsentPerson", "ConsentTerms", "ConsentTexts", "build_consent_receipt",
+__all__ = ["COPIES", "ConsentCenter", "ConsentPerson", "ConsentTerms", "ConsentTexts", "build_consent_receipt",
            "default_terms"]
 
 
@@ -96,33 +96,40 @@ def _bullets(items: Sequence[str], rtl: bool) -> list[Flowable]:
     return [TextBlock(f"• {item}", rtl=rtl, size=10) for item in items]
 
 
+COPIES = ("person", "center")
+"""The copies a run prints, in this order: one the person takes away, one the center files."""
+
+
+def _copy_label(copy: str, t: ConsentTexts) -> str:
+    if copy == "person":
+        return t.copy_person
+    if copy == "center":
+        return t.copy_center
+    raise ValueError(f"unknown copy {copy!r}: person or center")
+
+
 def _story(lang: str, center: ConsentCenter, person: ConsentPerson, terms: ConsentTerms,
-           day: dt.date, receipt_code: str | None, place: str | None, t: ConsentTexts) -> list[Flowable]:
+           day: dt.date, receipt_code: str | None, place: str | None, t: ConsentTexts,
+           copy: str) -> list[Flowable]:
+    """One copy: the notice (the controller, purposes, recorded consents, data, recipients,
+    retention, rights), then the signed part — the person's identity, the consent statement,
+    place and date and both signatures — in one `KeepTogether`, so the identity and the
+    signatures always share a page however long the notice runs."""
     rtl = is_rtl(lang)
     center_name = center.name_ar if rtl else center.name_fr
-    story: list[Flowable] = [TextBlock(t.intro.format(center=center_name), rtl=rtl, size=10.5)]
+    label = _copy_label(copy, t)
+    story: list[Flowable] = [heading(label, rtl=rtl, size=11),
+                             TextBlock(t.intro.format(center=center_name), rtl=rtl, size=10.5)]
 
-    person_rows = [[t.label_name_ar, person.name_ar], [t.label_name_latin, person.name_latin]]
-    if person.cin:
-        person_rows.append([t.label_cin, mark_ltr(person.cin)])
-    if person.birth_date:
-        person_rows.append([t.label_birth_date, format_day(person.birth_date, lang)])
-    if person.guardian_name:
-        person_rows.append([t.label_guardian, person.guardian_name])
-    if person.file_code:
-        person_rows.append([t.label_file_code, mark_ltr(person.file_code)])
-    story += _section(t.heading_person, rtl)
-    story.append(RosterTable([("", 1.0), ("", 2.4)], person_rows, rtl=rtl, size=10,
-                             header=False, bold_first_column=True, zebra=False))
-
+    cndp = mark_ltr(center.cndp_reference) if center.cndp_reference else t.cndp_missing
     controller_rows = [[t.label_center, f"{center.name_ar}\n{center.name_fr}"]]
-    for label, value in ((t.label_managing_body, center.managing_body),
-                         (t.label_address, center.address),
-                         (t.label_phone, center.phone),
-                         (t.label_email, mark_ltr(center.email) if center.email else ""),
-                         (t.label_cndp, mark_ltr(center.cndp_reference) if center.cndp_reference else "")):
+    for row_label, value in ((t.label_managing_body, center.managing_body),
+                             (t.label_address, center.address),
+                             (t.label_phone, center.phone),
+                             (t.label_email, mark_ltr(center.email) if center.email else ""),
+                             (t.label_cndp, cndp)):
         if value:
-            controller_rows.append([label, value])
+            controller_rows.append([row_label, value])
     story += _section(t.heading_controller, rtl)
     story.append(RosterTable([("", 1.0), ("", 2.4)], controller_rows, rtl=rtl, size=10,
                              header=False, bold_first_column=True, zebra=False))
@@ -139,25 +146,40 @@ def _story(lang: str, center: ConsentCenter, person: ConsentPerson, terms: Conse
     story += _section(t.heading_rights, rtl) + [TextBlock(t.rights, rtl=rtl, size=10)]
     story += _bullets(terms.extra, rtl)
 
+    person_rows = [[t.label_name_ar, person.name_ar], [t.label_name_latin, person.name_latin]]
+    if person.cin:
+        person_rows.append([t.label_cin, mark_ltr(person.cin)])
+    if person.birth_date:
+        person_rows.append([t.label_birth_date, format_day(person.birth_date, lang)])
+    if person.guardian_name:
+        person_rows.append([t.label_guardian, person.guardian_name])
+    if person.file_code:
+        person_rows.append([t.label_file_code, mark_ltr(person.file_code)])
+
     date_text = format_day(day, lang)
     made = t.made_at.format(place=place, date=date_text) if place else t.made_on.format(date=date_text)
-    closing: list[Flowable] = [
+    signed: list[Flowable] = [
         Spacer(1, 4 * mm),
+        heading(t.heading_person, rtl=rtl, size=12),
+        RosterTable([("", 1.0), ("", 2.4)], person_rows, rtl=rtl, size=10,
+                    header=False, bold_first_column=True, zebra=False),
+        Spacer(1, 3 * mm),
         heading(t.heading_consent, rtl=rtl, size=12),
         TextBlock(t.consent_statement, rtl=rtl, size=10.5),
         Spacer(1, 2 * mm),
         TextBlock(made, rtl=rtl, size=10),
     ]
     if receipt_code:
-        closing.append(TextBlock(t.receipt_code.format(code=mark_ltr(receipt_code)), rtl=rtl, size=10))
+        signed.append(TextBlock(t.receipt_code.format(code=mark_ltr(receipt_code)), rtl=rtl, size=10))
     signer = person.guardian_name or (person.name_ar if rtl else person.name_latin)
-    closing += [
+    signed += [
         Spacer(1, 3 * mm),
         RosterTable([(t.signature_person, 1.0), (t.signature_staff, 1.0)],
                     [[t.signature_name.format(name=signer), t.signature_name.format(name="")]],
                     rtl=rtl, size=10, min_row_height=30 * mm, zebra=False),
+        TextBlock(label, rtl=rtl, size=9, bold=True, align="end"),
     ]
-    story.append(KeepTogether(closing))
+    story.append(KeepTogether(signed))
     return story
 
 
@@ -172,14 +194,24 @@ def build_consent_receipt(
     receipt_code: str | None = None,
     place: str | None = None,
     texts: ConsentTexts | None = None,
+    copies: Sequence[str] = COPIES,
 ) -> int:
-    """Write the notice and consent receipt PDF for ``person``; return its page count (1–2).
+    """Write the notice and consent receipt PDF for ``person``; return its page count.
 
+    One run prints ``copies`` (by default the person's, then the center's), each starting on a
+    new page and labelled at its top and under the signatures. ``place`` is where it is signed
+    ("done at …"); an empty ``center.cndp_reference`` prints that no declaration number is set.
     ``terms`` default to :func:`default_terms`; ``texts`` to the built-in wording for ``lang``.
     """
     t = texts or _texts(lang)
     terms = terms or default_terms(lang)
-    story = _story(lang, center, person, terms, day, receipt_code, place, t)
+    if not copies:
+        raise ValueError("at least one copy")
+    story: list[Flowable] = []
+    for number, copy in enumerate(copies):
+        if number:
+            story.append(PageBreak())
+        story += _story(lang, center, person, terms, day, receipt_code, place, t, copy)
     return build_pdf(target, lang=lang, center_name=center.name_ar if is_rtl(lang) else center.name_fr,
                      title=t.title, date=day, story=story, page_label=t.page_label)
 

@@ -36,6 +36,7 @@ class ConsentTexts:
     label_phone: str
     label_email: str
     label_cndp: str
+    cndp_missing: str
     heading_purposes: str
     heading_data: str
     heading_recipients: str
@@ -51,6 +52,8 @@ class ConsentTexts:
     signature_person: str
     signature_staff: str
     signature_name: str
+    copy_person: str
+    copy_center: str
     default_purposes: tuple[str, ...]
     default_data: tuple[str, ...]
     default_sensitive: str
@@ -80,6 +83,7 @@ ARABIC = ConsentTexts(
     label_phone="الهاتف",
     label_email="البريد الإلكتروني",
     label_cndp="مرجع التصريح لدى اللجنة الوطنية",
+    cndp_missing="غير مدخل: لم يسجل المركز بعد رقم تصريحه لدى اللجنة الوطنية",
     heading_purposes="أغراض المعالجة",
     heading_data="المعطيات المحفوظة",
     heading_recipients="الجهات المتلقية",
@@ -102,6 +106,8 @@ ARABIC = ConsentTexts(
     signature_person="توقيع المعني(ة) بالأمر أو وليه",
     signature_staff="توقيع الموظف(ة) وختم المركز",
     signature_name="الاسم: {name}",
+    copy_person="نسخة المعني(ة) بالأمر",
+    copy_center="نسخة المركز (تحفظ في الملف)",
     default_purposes=(
         "استقبال الأسر والإنصات إليها وتوجيهها ومواكبتها نحو البرامج العمومية",
         "تسيير خدمات المركز (الحضانة الاجتماعية، نادي المسنين، الورشات، الوساطة الأسرية)",
@@ -148,6 +154,7 @@ FRENCH = ConsentTexts(
     label_phone="Téléphone",
     label_email="Courriel",
     label_cndp="Référence de la déclaration à la CNDP",
+    cndp_missing="Non renseigné : le centre n'a pas encore saisi son numéro de déclaration à la CNDP",
     heading_purposes="Finalités du traitement",
     heading_data="Données conservées",
     heading_recipients="Destinataires",
@@ -173,6 +180,8 @@ FRENCH = ConsentTexts(
     signature_person="Signature de la personne concernée ou de son tuteur",
     signature_staff="Signature de l'agent(e) et cachet du centre",
     signature_name="Nom : {name}",
+    copy_person="Exemplaire de la personne concernée",
+    copy_center="Exemplaire du centre (à classer au dossier)",
     default_purposes=(
         "Accueil, écoute, orientation et accompagnement des familles vers les programmes publics",
         "Gestion des services du centre (crèche sociale, club des personnes âgées, ateliers, médiation familiale)",
@@ -231,6 +240,9 @@ LABEL_MSGIDS: dict[str, str] = {
     "signature_person": N_("Signature of the person concerned or of their guardian"),
     "signature_staff": N_("Signature of the staff member and stamp of the center"),
     "signature_name": N_("Name: {name}"),
+    "cndp_missing": N_("Not entered: the center has not yet recorded its CNDP declaration number"),
+    "copy_person": N_("Copy for the person concerned"),
+    "copy_center": N_("Copy for the center (to be filed)"),
 }
 
 

@@ -28,6 +28,7 @@ from jisr_desktop.reports.consent import (
     build_consent_receipt,
     default_terms,
 )
+from jisr_desktop.settings import Settings
 
 ADULT_AGE = 18
 
@@ -57,16 +58,42 @@ def guardian_of(db: sqlite_utils.Database, person_id: str, lang: str = "ar") -> 
     return first or second or name or None
 
 
+def center_place(db: sqlite_utils.Database, province_code: str | None, lang: str) -> str | None:
+    """Where the receipt is signed: the city of the center's province or prefecture (its
+    capital, else its own name — a prefecture is its city), in the paper's script."""
+    if not province_code:
+        return None
+    row = db.execute("SELECT capital_ar, capital_fr, name_ar, name_fr FROM admin_division WHERE code = ?",
+                     [province_code]).fetchone()
+    if row is None:
+        return None
+    capital_ar, capital_fr, name_ar, name_fr = row
+    found = (capital_ar or name_ar) if lang == "ar" else (capital_fr or name_fr)
+    return str(found) if found else None
+
+
+def cndp_setting(db: sqlite_utils.Database) -> str:
+    """The `cndp_declaration` setting of the data root holding this database (the desktop keeps
+    `settings.json` beside `jisr.db`, `paths.py`); empty for an in-memory database."""
+    row = db.execute("PRAGMA database_list").fetchone()
+    if row is None or not row[2]:
+        return ""
+    return str(Settings(Path(row[2]).parent)["cndp_declaration"]).strip()
+
+
 def build_person_consent(target: str | Path | IO[bytes], *, ctx: Context, person_id: str, lang: str,
-                         day: date | None = None) -> int:
-    """Write the notice and receipt for the person with ``person_id``; returns the page count."""
+                         day: date | None = None, cndp_declaration: str | None = None) -> int:
+    """Write the notice and receipt (the person's copy and the center's) for the person with
+    ``person_id``; returns the page count. ``cndp_declaration`` defaults to the data root's
+    setting; the place is the city of the center's province."""
     person = persons.get(ctx.db, person_id)
     if person is None or person.deleted or person.merged_into:
         raise errors.NotFound()
     day = day or ctx.today()
     center = current_center(ctx.db)
+    cndp = cndp_setting(ctx.db) if cndp_declaration is None else cndp_declaration.strip()
     consent_center = ConsentCenter(name_ar=center.name_ar if center else "",
-                                   name_fr=center.name_fr if center else "")
+                                   name_fr=center.name_fr if center else "", cndp_reference=cndp)
     age = person.age_on(day)
     guardian = guardian_of(ctx.db, person.id, lang) if age is not None and age < ADULT_AGE else None
     subject = ConsentPerson(name_ar=person.display_name_ar, name_latin=person.display_name_lat, cin=person.cin,
@@ -75,8 +102,9 @@ def build_person_consent(target: str | Path | IO[bytes], *, ctx: Context, person
     terms = default_terms(lang)
     terms = replace(terms, recorded=recorded_consents(ctx, person.id, lang, day),
                     recorded_title=translate(N_("Consents recorded"), lang))
+    place = center_place(ctx.db, center.province_code, lang) if center else None
     return build_consent_receipt(target, lang=lang, center=consent_center, person=subject, day=day,
-                                 receipt_code=code, terms=terms)
+                                 receipt_code=code, terms=terms, place=place)
 
 
 def recorded_consents(ctx: Context, person_id: str, lang: str, day: date) -> list[str]:
