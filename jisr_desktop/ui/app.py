@@ -19,6 +19,7 @@ from jisr_desktop import paths
 from jisr_desktop.context import User, utc_now
 from jisr_desktop.services import accounts
 from jisr_desktop.services.center import current_center
+from jisr_desktop.ui import icons
 from jisr_desktop.ui.dialogs import show_error
 from jisr_desktop.ui.language import apply_language, load_fonts
 from jisr_desktop.ui.login import LoginWindow
@@ -64,6 +65,7 @@ class Shell(QObject):
         app = QApplication.instance()
         if isinstance(app, QApplication):  # the one stylesheet, also on a test's application
             apply_style(app)
+            icons.install(app)  # the icons of the main actions (ui/icons.py)
         self.session = Session(root, clock=clock, parent=self)
         self.session.runner.unhandled.connect(lambda exc: show_error(None, exc))
         self.wizard: Any = None  # FirstRunWizard, imported when needed
@@ -154,6 +156,7 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     app.setWindowIcon(QIcon(str(paths.resource("icons", "jisr.png"))))
     load_fonts(app)
     apply_style(app)
+    icons.install(app)
     return app
 
 

@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from jisr_desktop.context import User
 from jisr_desktop.i18n import _, translate
-from jisr_desktop.ui import sections
+from jisr_desktop.ui import icons, sections
 from jisr_desktop.ui.language import RetranslateMixin
 from jisr_desktop.ui.login import LoginForm
 from jisr_desktop.ui.session import Session
@@ -129,6 +129,8 @@ class MainWindow(RetranslateMixin, QMainWindow):
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
         self.nav.setFixedWidth(190)
+        self.nav.setIconSize(QSize(22, 22))
+        self.nav.setWordWrap(True)  # a long section name on two lines beside its icon
         self.pages = QStackedWidget()
         for section in self.sections:
             item = QListWidgetItem()
@@ -223,6 +225,7 @@ class MainWindow(RetranslateMixin, QMainWindow):
         for i, section in enumerate(self.sections):
             item = self.nav.item(i)
             item.setText(translate(section.title))
+            item.setIcon(icons.section_icon(section.key))  # ui/icons.py
         self.user_label.setText(_("Signed in: {name}", name=self.user.display_name))
         self.key_notice.setText(_("This PC has no key store: the database key is in a file next "
                                   "to the records, so whoever copies the data folder can read "

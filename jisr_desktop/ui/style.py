@@ -5,7 +5,10 @@ set once on the `QApplication`, says how that looks.
 
 - `set_role(widget, role)`: what a piece of text is — ``"title"`` (a screen's title),
   ``"heading"`` (a bold heading), ``"arrival"`` (the large name on the scan box),
-  ``"cardCode"`` (a member card code), ``"page"`` (a page of a print preview).
+  ``"cardCode"`` (a member card code), ``"page"`` (a page of a print preview), ``"empty"``
+  (what a list with nothing in it says, large and calm).
+- A button named as a main action in ui/icons.py carries ``action="main"``: drawn taller
+  and bold, a larger target for the actions of every day.
 - `set_tone(widget, tone)`: what the text says — ``"error"``, ``"alert"`` (an error in bold),
   ``"warning"``, ``"ok"``, ``"success"`` (ok in bold), ``"busy"``, ``"notice"`` (the status
   bar's warning), ``"muted"``; ``None`` takes the tone away.
@@ -33,7 +36,7 @@ COLORS = {
 }
 
 TONES = ("error", "alert", "warning", "ok", "success", "busy", "notice", "muted")
-ROLES = ("title", "heading", "arrival", "cardCode", "page")
+ROLES = ("title", "heading", "arrival", "cardCode", "page", "empty")
 
 # What a sync level of the status bar (ok, busy, warning, error, idle) looks like.
 LEVEL_TONES = {"ok": "ok", "busy": "busy", "warning": "notice", "error": "error", "idle": "muted"}
@@ -53,6 +56,10 @@ QLabel[role="page"] {{ border: 1px solid {COLORS["page_border"]}; background: wh
 *[tone="busy"] {{ color: {COLORS["busy"]}; }}
 *[tone="notice"] {{ color: {COLORS["notice"]}; }}
 *[tone="muted"] {{ color: {COLORS["muted"]}; }}
+QPushButton[action="main"] {{ min-height: 40px; padding: 2px 16px; font-weight: bold; }}
+#navigation {{ font-size: 11pt; }}
+#navigation::item {{ min-height: 32px; padding: 0 4px; }}
+QLabel[role="empty"] {{ color: {COLORS["muted"]}; font-size: 12pt; padding: 24px; }}
 """
 
 

@@ -3,6 +3,7 @@ messages, and reference lists loaded on the database worker."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import sqlite_utils
@@ -18,7 +19,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QHelpEvent, QKeyEvent
+from PySide6.QtGui import QColor, QFont, QHelpEvent, QKeyEvent, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -41,7 +42,7 @@ from jisr_desktop.i18n import _, translate_plural
 from jisr_desktop.ui.language import RetranslateMixin
 from jisr_desktop.ui.models import PersonSearchModel
 from jisr_desktop.ui.session import Session
-from jisr_desktop.ui.style import set_tone
+from jisr_desktop.ui.style import COLORS, set_tone
 
 
 def provinces(db: sqlite_utils.Database) -> list[tuple[str, str, str]]:
@@ -92,6 +93,10 @@ def message_label(name: str) -> QLabel:
     return label
 
 
+FILE_NO_COLUMN = 5  # in PERSON_COLUMNS (ui/models.py)
+# A narrow picker puts away the other spelling, then the CIN, then the phone: the name, the
+# birth date and the file number tell persons apart.
+PICKER_DROP_ORDER = (1, 3, 4)
 # Rows whose text sizes the columns (the first ones, as a person sees them first).
 FIT_ROWS = 60
 # A results table always shows a few rows, never a single one (issue 13, point 5).
@@ -100,7 +105,18 @@ PICKER_ROWS = 5
 
 class ElidedTipDelegate(QStyledItemDelegate):
     """Draws cells as usual; a cell whose text does not fit its column shows the whole text
-    as a tooltip (unless the model gives a tooltip of its own)."""
+    as a tooltip (unless the model gives a tooltip of its own). Columns in `middle` elide in
+    the middle (a file number differs at its end: "TST01-…-000012")."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.middle: set[int] = set()
+
+    def initStyleOption(self, option: QStyleOptionViewItem,
+                        index: QModelIndex | QPersistentModelIndex) -> None:
+        super().initStyleOption(option, index)
+        if index.column() in self.middle:
+            option.textElideMode = Qt.TextElideMode.ElideMiddle
 
     def helpEvent(self, event: QHelpEvent, view: QAbstractItemView, option: QStyleOptionViewItem,
                   index: QModelIndex | QPersistentModelIndex) -> bool:
@@ -132,13 +148,18 @@ class ColumnFitter(QObject):
         self.name_column = name_column
         self._width = -1
         self._fitting = False
+        self.empty_text: Callable[[], str] | None = None  # said by an empty list (translated)
+        # Columns put away, in this order, while the name and the other headers would not
+        # fit whole (a narrow picker); shown again when there is room.
+        self.drop_order: list[int] = []
         header = table.horizontalHeader()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setMinimumSectionSize(24)
         table.setWordWrap(False)
         table.setTextElideMode(Qt.TextElideMode.ElideRight)  # the end of the line in Arabic too
-        table.setItemDelegate(ElidedTipDelegate(table))
+        self.delegate = ElidedTipDelegate(table)
+        table.setItemDelegate(self.delegate)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(0)
@@ -171,7 +192,27 @@ class ColumnFitter(QObject):
                 self.schedule()
         elif kind == QEvent.Type.Resize and self.table.viewport().width() != self._width:
             self._timer.start()
+        elif kind == QEvent.Type.Paint and self.empty_text is not None:
+            self._paint_empty()
         return False
+
+    def _paint_empty(self) -> None:
+        """What an empty list says, in the middle of it, calm and large (a clear empty state)."""
+        model = self.table.model()
+        if model is None or model.rowCount() or self.empty_text is None:
+            return
+        text = self.empty_text()
+        if not text:
+            return
+        viewport = self.table.viewport()
+        painter = QPainter(viewport)
+        font = QFont(self.table.font())
+        font.setPointSizeF(font.pointSizeF() * 1.15)
+        painter.setFont(font)
+        painter.setPen(QColor(COLORS["muted"]))
+        painter.drawText(viewport.rect().adjusted(16, 16, -16, -16),
+                         int(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap), text)
+        painter.end()
 
     def needed(self) -> tuple[list[int], list[int]]:
         """(header widths, content widths) of the columns, in pixels."""
@@ -206,43 +247,75 @@ class ColumnFitter(QObject):
         try:
             room = self.table.viewport().width()
             self._width = room
+            for column in self.drop_order:
+                self.table.setColumnHidden(column, False)  # measured like the others
             heads, cells = self.needed()
             name = self.name_column if 0 <= self.name_column < columns else 0
             need = [max(h, c) for h, c in zip(heads, cells, strict=True)]
+            hidden: set[int] = set()
+            for column in self.drop_order:
+                shown = [c for c in range(columns) if c != name and c not in hidden]
+                if need[name] + sum(heads[c] for c in shown) <= room:
+                    break
+                hidden.add(column)
+            for column in hidden:
+                self.table.setColumnHidden(column, True)
+                need[column] = heads[column] = 0
             widths = list(need)
             if sum(need) <= room:
                 widths[name] += room - sum(need)  # the name column: the widest
             else:
-                others = [c for c in range(columns) if c != name]
+                others = [c for c in range(columns) if c != name and c not in hidden]
                 least = sum(heads[c] for c in others)  # every header whole
-                wanted = sum(need[c] for c in others)
                 left = room - need[name]
-                if left >= least and wanted > least:
-                    share = (left - least) / (wanted - least)
+                if left >= least:
+                    # the longest texts give way first: each other column is cut to at most
+                    # `cap` (never below its header), so short ones (a date, a phone) stay whole
+                    cap = _cap([need[c] for c in others], [heads[c] for c in others], left)
                     for c in others:
-                        widths[c] = heads[c] + int((need[c] - heads[c]) * share)
-                elif left < least:
+                        widths[c] = max(heads[c], min(need[c], cap))
+                else:
                     for c in others:
                         widths[c] = heads[c]
                     widths[name] = max(heads[name], room - least)
             header = self.table.horizontalHeader()
             for column, width in enumerate(widths):
-                if header.sectionSize(column) != width:
+                if column not in hidden and header.sectionSize(column) != width:
                     header.resizeSection(column, width)
         finally:
             self._fitting = False
 
 
-def fit_columns(table: QTableView, name_column: int = 0) -> ColumnFitter:
-    """Size `table`'s columns to their content, `name_column` the widest (once per table;
-    the fitter lives as long as the table). See `ColumnFitter`."""
+def _cap(need: list[int], least: list[int], room: int) -> int:
+    """The largest width `cap` with sum(max(least, min(need, cap))) <= room."""
+    low, high = 0, max(need, default=0)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if sum(max(m, min(n, middle)) for n, m in zip(need, least, strict=True)) <= room:
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+def fit_columns(table: QTableView, name_column: int | None = None) -> ColumnFitter:
+    """Size `table`'s columns to their content, `name_column` the widest (default: the first;
+    on a table already fitted, None keeps its name column). Once per table: the fitter lives
+    as long as the table. See `ColumnFitter`."""
     fitter = table.findChild(ColumnFitter)
     if fitter is None:
-        fitter = ColumnFitter(table, name_column)
-    else:
+        fitter = ColumnFitter(table, name_column or 0)
+    elif name_column is not None:
         fitter.name_column = name_column
         fitter.schedule()
     return fitter
+
+
+def set_empty_text(table: QTableView, text: Callable[[], str]) -> None:
+    """What `table` says while it has no rows (`text` is called when painting, so it follows
+    the language)."""
+    fit_columns(table).empty_text = text
+    table.viewport().update()
 
 
 def show_rows(table: QTableView, rows: int = PICKER_ROWS) -> None:
@@ -284,8 +357,11 @@ class PersonPicker(RetranslateMixin, QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
-        fit_columns(self.table)
+        fitter = fit_columns(self.table)
+        fitter.delegate.middle = {FILE_NO_COLUMN}
+        fitter.drop_order = list(PICKER_DROP_ORDER)
         show_rows(self.table)
+        set_empty_text(self.table, self._empty_text)
         self.count = QLabel()
         self.count.setObjectName("resultCount")
         box = QVBoxLayout(self)
@@ -319,6 +395,11 @@ class PersonPicker(RetranslateMixin, QWidget):
                 return True
         return super().eventFilter(watched, event)
 
+    def _empty_text(self) -> str:
+        if not self.model.text:
+            return _("Type a name, a CIN, a phone or a file number above: the matching persons are listed here.")
+        return _("Nobody found. Check the spelling, or try the CIN or the phone number.")
+
     def _typed(self, text: str) -> None:
         self.clear_choice()
         self.model.set_query(text)
@@ -330,6 +411,7 @@ class PersonPicker(RetranslateMixin, QWidget):
             self.count.setText(_("Nobody found for “{text}”.", text=text))
         else:
             self.count.setText(translate_plural("{n} person found", "{n} persons found", count))
+        self.table.viewport().update()  # its empty state follows
         if count == 0:
             self.clear_choice()
         elif self._chosen_id is not None:  # the same search read again: keep the choice shown

@@ -51,6 +51,8 @@ def _headers_whole(table: QTableView) -> list[str]:
     metrics = header.fontMetrics()
     clipped = []
     for column in range(table.model().columnCount()):
+        if table.isColumnHidden(column):
+            continue
         text = str(table.model().headerData(column, Qt.Orientation.Horizontal) or "")
         if metrics.horizontalAdvance(text) + 2 * margin > header.sectionSize(column):
             clipped.append(text)
@@ -158,3 +160,46 @@ def test_narrow_cell_tells_its_text_in_a_tooltip(qtbot) -> None:  # type: ignore
     QApplication.sendEvent(table.viewport(), QHelpEvent(
         QHelpEvent.Type.ToolTip, name_at, table.viewport().mapToGlobal(name_at)))
     qtbot.waitUntil(lambda: not QToolTip.isVisible(), timeout=3_000)
+
+
+def test_the_name_column_chosen_stays_the_widest(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """A list whose row is named by its second column (a campaign's topic): the empty state
+    set after the table was made kept the first column as the widest."""
+    from jisr_desktop.ui.models import Column, RowsModel
+    from jisr_desktop.ui.screens.common import make_table
+
+    model = RowsModel([Column("Date", lambda r: r[0]), Column("Topic", lambda r: r[1]),
+                       Column("Place", lambda r: r[2])])
+    table = make_table(model, "campaigns", name_column=1)
+    qtbot.addWidget(table)
+    table.resize(500, 200)
+    table.show()
+    model.set_rows([("03/11/2026", "Hygiène bucco-dentaire", "École")])
+    _check_table(qtbot, table, name_column=1)
+    widths = [table.columnWidth(c) for c in range(3)]
+    assert widths[1] == max(widths), widths
+
+
+@pytest.mark.parametrize("lang", ["ar", "fr"])
+def test_a_narrow_picker_puts_columns_away_for_the_name(qtbot, shell_factory, receptionist,  # type: ignore[no-untyped-def]
+                                                        hinds, lang: str) -> None:
+    """A picker in a narrow panel (the follow-up screen's is about 420 px wide): the names showed "Salma ...";
+    now the other spelling (then the CIN, the phone) is put away, and back when wider."""
+    shell = shell_factory(lang)
+    main = sign_in(qtbot, shell, "recep")
+    main.resize(1366, 768)
+    main.show()
+    screen = main.show_section("people")
+    picker = screen.picker
+    type_text(qtbot, picker.query, "Hind")
+    qtbot.waitUntil(lambda: picker.model.rowCount() == 3, timeout=10_000)
+    idle(qtbot, shell)
+    _check_table(qtbot, picker.table)
+    assert not any(picker.table.isColumnHidden(c) for c in range(6))  # the People list: all
+    picker.setFixedWidth(320)
+    qtbot.waitUntil(lambda: picker.table.isColumnHidden(1), timeout=3_000)
+    _check_table(qtbot, picker.table)  # the names whole, the headers shown whole
+    assert not picker.table.isColumnHidden(2) and not picker.table.isColumnHidden(5)
+    picker.setMinimumWidth(0)
+    picker.setMaximumWidth(16_777_215)
+    qtbot.waitUntil(lambda: not picker.table.isColumnHidden(1), timeout=3_000)

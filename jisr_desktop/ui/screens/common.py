@@ -35,7 +35,7 @@ from jisr_desktop.ui.language import RetranslateMixin
 from jisr_desktop.ui.models import RowsModel
 from jisr_desktop.ui.session import Session
 from jisr_desktop.ui.style import set_role, set_tone
-from jisr_desktop.ui.widgets import fit_columns
+from jisr_desktop.ui.widgets import fit_columns, set_empty_text
 
 SERVICE_LABELS = {"nursery": N_("Nursery"), "club": N_("Elderly club"), "workshop": N_("Workshops")}
 
@@ -55,6 +55,7 @@ def make_table(model: RowsModel, name: str, name_column: int = 0) -> QTableView:
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     table.verticalHeader().setVisible(False)
     fit_columns(table, name_column)
+    set_empty_text(table, lambda: _("Nothing to show here yet."))
     return table
 
 

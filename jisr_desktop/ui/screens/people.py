@@ -99,6 +99,7 @@ class PeopleScreen(RetranslateMixin, QWidget):
         self.new_button.setVisible(session.can(Permission.REGISTER_PERSON))
         left = QWidget()
         left_box = QVBoxLayout(left)
+        left_box.setContentsMargins(3, 0, 3, 0)  # the list's columns need the room
         top = QHBoxLayout()
         self.title = QLabel()
         set_role(self.title, "title")
@@ -115,7 +116,7 @@ class PeopleScreen(RetranslateMixin, QWidget):
         splitter = QSplitter()
         splitter.addWidget(left)
         splitter.addWidget(self.detail)
-        splitter.setSizes([640, 490])  # the list's six columns read whole at 1366x768
+        splitter.setSizes([580, 550])  # the list wider; the record keeps room for its tabs
         self.detail.setMinimumWidth(420)
         box = QVBoxLayout(self)
         box.addWidget(splitter)

@@ -24,8 +24,17 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, QMarginsF, QRect, QSize, Qt, Signal
-from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter, QPixmap, QShowEvent
+from PySide6.QtCore import QDate, QEvent, QMarginsF, QObject, QRect, QSize, Qt, Signal
+from PySide6.QtGui import (
+    QImage,
+    QKeySequence,
+    QPageLayout,
+    QPageSize,
+    QPainter,
+    QPixmap,
+    QShortcut,
+    QShowEvent,
+)
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -51,7 +60,10 @@ from jisr_desktop.ui.session import Session
 from jisr_desktop.ui.style import set_role, set_tone
 from jisr_desktop.ui.widgets import DateEdit, PersonPicker, isolate, named
 
-PREVIEW_DPI = 60
+PREVIEW_DPI = 96  # sharp enough for a page fitted to the panel's width (an A4 is 794 px wide)
+# The preview's zoom (issue 13, point 5): 1 is a page as wide as the panel.
+ZOOM_STEP = 1.25
+ZOOM_MIN, ZOOM_MAX = 0.4, 4.0
 PRINT_DPI_MAX = 300
 PREVIEW_PAGES_MAX = 30
 
@@ -167,6 +179,8 @@ class ReportsScreen(RetranslateMixin, QWidget):
         self.card_ids: list[str] = []  # the member cards of the built sheet
         self.person: Person | None = None
         self.stale = False  # rows changed while the screen was hidden: build again when shown
+        self.zoom = 1.0  # 1: the pages as wide as the preview panel
+        self.page_pixmaps: list[QPixmap] = []  # the rendered pages, before fitting
         self.title = QLabel()
         set_role(self.title, "title")
         self.report = QComboBox()
@@ -218,9 +232,28 @@ class ReportsScreen(RetranslateMixin, QWidget):
         holder = QWidget()
         holder.setLayout(self.page_box)
         self.page_area = QScrollArea()
+        self.page_area.setObjectName("previewPages")
         self.page_area.setWidgetResizable(True)
         self.page_area.setWidget(holder)
+        self.page_area.viewport().installEventFilter(self)  # refit the pages to a new width
         self.page_labels: list[QLabel] = []
+        self.zoom_out_button, self.zoom_fit_button, self.zoom_in_button = \
+            QPushButton(), QPushButton(), QPushButton()
+        zoom_row = QHBoxLayout()
+        zoom_row.addStretch(1)
+        for button, name, slot, keys in (
+                (self.zoom_out_button, "zoomOut", self.zoom_out, QKeySequence.StandardKey.ZoomOut),
+                (self.zoom_fit_button, "zoomFit", self.zoom_fit, QKeySequence("Ctrl+0")),
+                (self.zoom_in_button, "zoomIn", self.zoom_in, QKeySequence.StandardKey.ZoomIn)):
+            button.setObjectName(name)
+            button.clicked.connect(slot)
+            zoom_row.addWidget(button)
+            shortcut = QShortcut(keys, self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(slot)
+        right = QVBoxLayout()
+        right.addLayout(zoom_row)
+        right.addWidget(self.page_area, 1)
         left = QVBoxLayout()
         left.addWidget(self.title)
         left.addLayout(self.form)
@@ -232,7 +265,7 @@ class ReportsScreen(RetranslateMixin, QWidget):
         left.addWidget(self.stretch, 1)
         box = QHBoxLayout(self)
         box.addLayout(left, 1)
-        box.addWidget(self.page_area, 3)
+        box.addLayout(right, 3)
         self.report.currentIndexChanged.connect(self._changed)
         self.day.dateChanged.connect(self._changed)
         self.month.dateChanged.connect(self._changed)
@@ -270,6 +303,12 @@ class ReportsScreen(RetranslateMixin, QWidget):
         self.save_button.setText(_("Save the PDF…"))
         self.new_only.setText(_("Only new or reprinted cards"))
         self.enrollment_label.setText(_("Workshop"))
+        self.zoom_out_button.setToolTip(_("Zoom out (Ctrl+-)"))
+        self.zoom_in_button.setToolTip(_("Zoom in (Ctrl++)"))
+        self.zoom_fit_button.setText(_("Fit to width"))
+        self.zoom_fit_button.setToolTip(_("Pages as wide as the panel (Ctrl+0)"))
+        self.zoom_out_button.setAccessibleName(_("Zoom out (Ctrl+-)"))
+        self.zoom_in_button.setAccessibleName(_("Zoom in (Ctrl++)"))
         self._show_who()
         current = self.report.currentIndex()
         self.report.blockSignals(True)
@@ -366,6 +405,52 @@ class ReportsScreen(RetranslateMixin, QWidget):
         for old in self.page_labels:
             old.deleteLater()
         self.page_labels = []
+        self.page_pixmaps = []
+        self._zoom_buttons()
+
+    # --- zoom -------------------------------------------------------------------------------
+
+    def fit_width(self) -> int:
+        """The width of a page at zoom 1: the preview panel's, inside its margins."""
+        margins = self.page_box.contentsMargins()
+        bar = self.page_area.verticalScrollBar().sizeHint().width()  # kept for long documents
+        return self.page_area.width() - 2 * self.page_area.frameWidth() - bar \
+            - margins.left() - margins.right() - 2
+
+    def _fit_pages(self, force: bool = True) -> None:
+        width = max(50, int(self.fit_width() * self.zoom))
+        if not force and self.page_labels and self.page_labels[0].width() == width + 2:
+            return  # already this wide (a scroll bar came or went)
+        for label, pixmap in zip(self.page_labels, self.page_pixmaps, strict=True):
+            shown = pixmap.scaledToWidth(width, Qt.TransformationMode.SmoothTransformation)
+            label.setPixmap(shown)
+            label.setFixedSize(shown.size() + QSize(2, 2))  # never squeezed (and clipped) by the layout
+
+    def _zoom_buttons(self) -> None:
+        shown = bool(self.page_labels)
+        self.zoom_out_button.setEnabled(shown and self.zoom > ZOOM_MIN + 1e-9)
+        self.zoom_in_button.setEnabled(shown and self.zoom < ZOOM_MAX - 1e-9)
+        self.zoom_fit_button.setEnabled(shown and abs(self.zoom - 1.0) > 1e-9)
+
+    def set_zoom(self, zoom: float) -> None:
+        self.zoom = min(ZOOM_MAX, max(ZOOM_MIN, zoom))
+        self._fit_pages()
+        self._zoom_buttons()
+
+    def zoom_in(self) -> None:
+        self.set_zoom(self.zoom * ZOOM_STEP)
+
+    def zoom_out(self) -> None:
+        self.set_zoom(self.zoom / ZOOM_STEP)
+
+    def zoom_fit(self) -> None:
+        self.set_zoom(1.0)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize and watched is self.page_area.viewport() \
+                and self.page_labels:
+            self._fit_pages(force=False)
+        return super().eventFilter(watched, event)
 
     def refresh(self) -> None:
         """F5, or rows changed (`Session.data_changed`): the preview is built again, but only
@@ -429,11 +514,12 @@ class ReportsScreen(RetranslateMixin, QWidget):
             pixmap = QPixmap()
             pixmap.loadFromData(png, "PNG")
             page = QLabel()
-            page.setPixmap(pixmap)
-            page.setFixedSize(pixmap.size() + QSize(2, 2))  # never squeezed (and clipped) by the layout
             set_role(page, "page")
             self.page_box.addWidget(page)
             self.page_labels.append(page)
+            self.page_pixmaps.append(pixmap)
+        self._fit_pages()  # as wide as the panel, at the zoom chosen
+        self._zoom_buttons()
         self._idle(translate_pages(self.pages))
         self.preview_ready.emit(self.pages)
 

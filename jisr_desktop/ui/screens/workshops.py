@@ -41,7 +41,7 @@ from jisr_desktop.ui.screens.cards import MemberCardDialog
 from jisr_desktop.ui.screens.common import ScanBox, make_table, selected_row, time_text
 from jisr_desktop.ui.session import Session
 from jisr_desktop.ui.style import set_role, set_tone
-from jisr_desktop.ui.widgets import PersonPicker, isolate
+from jisr_desktop.ui.widgets import PersonPicker, isolate, show_rows
 
 
 def _name(ar: str, lat: str) -> str:
@@ -198,6 +198,7 @@ class WorkshopsScreen(RetranslateMixin, QWidget):
         self.list_table = make_table(self.list_model, "workshopList")
         self.participants = RowsModel(PARTICIPANT_COLUMNS, self)
         self.participants_table = make_table(self.participants, "participants")
+        show_rows(self.participants_table, 3)  # never a single row
         self.enroll_picker = PersonPicker(session)
         self.enroll_picker.setVisible(manage)
         self.enroll_button = QPushButton()
