@@ -79,3 +79,14 @@ def test_wheel_metadata_base_is_the_protocol_only(wheel: Path) -> None:
     assert "gunicorn" not in set().union(*by_extra.values())
     assert {"pyside6-essentials", "sqlcipher3", "reportlab"} <= by_extra["desktop"]
     assert {"django", "django-ninja", "uvicorn"} <= by_extra["hq"]
+
+
+def test_wheel_carries_the_icons_and_their_licence(wheel: Path) -> None:
+    """Issue 13 (point 8): the bundled Lucide icons and their licence are in the wheel."""
+    icons = ROOT / "jisr_desktop" / "resources" / "icons"
+    wanted = {f"jisr_desktop/resources/icons/{p.name}" for p in icons.glob("*.svg")}
+    wanted.add("jisr_desktop/resources/icons/LICENSE.txt")
+    with zipfile.ZipFile(wheel) as zf:
+        names = set(zf.namelist())
+        assert len(wanted) > 20 and wanted <= names, sorted(wanted - names)
+        assert b"ISC License" in zf.read("jisr_desktop/resources/icons/LICENSE.txt")
