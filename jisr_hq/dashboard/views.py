@@ -82,16 +82,30 @@ def _shift(month: str, months: int) -> str:
 
 
 class Sums:
-    """The cells of some centers and months, summed per (center, month, indicator, breakdown)."""
+    """The cells of some centers and months, summed per (center, month, indicator, breakdown):
+    every breakdown of `months`, and only the totals (breakdown "all") of `totals_of` — what
+    the comparison columns need, a fraction of the rows at national scale."""
 
-    def __init__(self, center_ids: Iterable[uuid.UUID], months: Iterable[str]) -> None:
+    def __init__(
+        self,
+        center_ids: Iterable[uuid.UUID],
+        months: Iterable[str],
+        totals_of: Iterable[str] = (),
+    ) -> None:
         self.by: dict[tuple[uuid.UUID, str, str, str], int] = {}
         center_ids = list(center_ids)
+        months = sorted(set(months))
+        totals = sorted(set(totals_of) - set(months))
         indicators.refresh_stale(center_ids)
-        for row in IndicatorCell.objects.filter(
-            center_id__in=center_ids, month__in=sorted(set(months))
-        ).values_list("center_id", "month", "indicator", "breakdown", "value"):
-            self.by[row[:4]] = row[4]
+        cells = IndicatorCell.objects.filter(center_id__in=center_ids)
+        fields = ("center_id", "month", "indicator", "breakdown", "value")
+        for query in (
+            cells.filter(month__in=months),
+            cells.filter(month__in=totals, breakdown="all") if totals else None,
+        ):
+            if query is not None:
+                for row in query.values_list(*fields):
+                    self.by[row[:4]] = row[4]
 
     def value(
         self, centers: Iterable[uuid.UUID], months: Iterable[str], indicator: str, brk: str
@@ -211,7 +225,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     prev, last_year = _shift(month, -1), _shift(month, -12)
     ytd = [f"{month[:4]}-{m:02d}" for m in range(1, int(month[5:]) + 1)]
     ids = [c.id for c in centers]
-    sums = Sums(ids, [month, prev, last_year, *ytd])
+    sums = Sums(ids, [month], totals_of=[prev, last_year, *ytd])
     lang = get_language() or "fr"
 
     services: list[dict[str, Any]] = []
