@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QTableView,
@@ -97,8 +98,10 @@ FILE_NO_COLUMN = 5  # in PERSON_COLUMNS (ui/models.py)
 # A narrow picker puts away the other spelling, then the CIN, then the phone: the name, the
 # birth date and the file number tell persons apart.
 PICKER_DROP_ORDER = (1, 3, 4)
-# Rows whose text sizes the columns (the first ones, as a person sees them first).
+# Rows whose text sizes the columns: those in view, at least MIN_FIT_ROWS, at most FIT_ROWS
+# (the first ones, as a person sees them first).
 FIT_ROWS = 60
+MIN_FIT_ROWS = 12
 # A results table always shows a few rows, never a single one (issue 13, point 5).
 PICKER_ROWS = 5
 
@@ -215,24 +218,28 @@ class ColumnFitter(QObject):
         painter.end()
 
     def needed(self) -> tuple[list[int], list[int]]:
-        """(header widths, content widths) of the columns, in pixels."""
+        """(header widths, content widths) of the columns, in pixels. The text of the rows
+        in view (and a few more) is measured with the table's font, as the cells draw it:
+        one model read per cell, so a refit after each search stays a millisecond or two."""
         model = self.table.model()
         header = self.table.horizontalHeader()
-        delegate = self.table.itemDelegate()
-        option = QStyleOptionViewItem()
-        option.font = self.table.font()
-        option.fontMetrics = self.table.fontMetrics()
-        option.widget = self.table
-        option.direction = self.table.layoutDirection()
-        heads, cells = [], []
+        metrics = self.table.fontMetrics()
+        style = self.table.style()
         grid = 1 if self.table.showGrid() else 0  # a cell draws inside its grid line
-        rows = min(model.rowCount(), FIT_ROWS)
+        margin = 2 * (style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, self.table) + 1)
+        row_height = max(1, self.table.verticalHeader().defaultSectionSize())
+        in_view = self.table.viewport().height() // row_height + 2
+        rows = min(model.rowCount(), max(in_view, MIN_FIT_ROWS), FIT_ROWS)
+        display = Qt.ItemDataRole.DisplayRole
+        heads, cells = [], []
         for column in range(model.columnCount()):
             heads.append(max(header.sectionSizeHint(column), 0))
             widest = 0
             for row in range(rows):
-                widest = max(widest, delegate.sizeHint(option, model.index(row, column)).width() + grid)
-            cells.append(widest)
+                text = model.data(model.index(row, column), display)
+                if text:
+                    widest = max(widest, metrics.horizontalAdvance(str(text)))
+            cells.append(widest + margin + grid if widest else 0)
         return heads, cells
 
     def fit(self) -> None:
