@@ -203,3 +203,32 @@ def test_a_narrow_picker_puts_columns_away_for_the_name(qtbot, shell_factory, re
     picker.setMinimumWidth(0)
     picker.setMaximumWidth(16_777_215)
     qtbot.waitUntil(lambda: not picker.table.isColumnHidden(1), timeout=3_000)
+
+
+def _ink(widget) -> int:  # type: ignore[no-untyped-def]
+    """Pixels darker than the background in the middle band of `widget` (its empty state)."""
+    image = widget.grab().toImage()
+    top, bottom = image.height() // 4, 3 * image.height() // 4
+    return sum(1 for y in range(top, bottom, 2) for x in range(0, image.width(), 2)
+               if image.pixelColor(x, y).lightness() < 160)
+
+
+@pytest.mark.parametrize("lang", ["ar", "fr"])
+def test_an_empty_list_says_what_to_do(qtbot, shell_factory, receptionist, hinds, lang: str) -> None:  # type: ignore[no-untyped-def]
+    """Clear empty states (point 8): an empty result list was a blank white box."""
+    from jisr_desktop.i18n import _
+
+    shell = shell_factory(lang)
+    main = sign_in(qtbot, shell, "recep")
+    main.resize(1366, 768)
+    main.show()
+    picker = main.show_section("people").picker
+    fitter = picker.table.findChild(ColumnFitter)
+    assert fitter.empty_text is not None
+    assert fitter.empty_text() == _("Type a name, a CIN, a phone or a file number above: the matching "
+                                    "persons are listed here.")
+    qtbot.waitUntil(lambda: _ink(picker.table.viewport()) > 50, timeout=3_000)
+    type_text(qtbot, picker.query, "Zzyzx")
+    qtbot.waitUntil(lambda: picker.model.text == "Zzyzx", timeout=10_000)
+    assert fitter.empty_text() == _("Nobody found. Check the spelling, or try the CIN or the phone number.")
+    qtbot.waitUntil(lambda: _ink(picker.table.viewport()) > 50, timeout=3_000)

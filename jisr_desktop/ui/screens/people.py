@@ -110,6 +110,7 @@ class PeopleScreen(RetranslateMixin, QWidget):
         self.hint = QLabel()
         self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.hint.setWordWrap(True)
+        set_role(self.hint, "empty")  # nobody open yet: said large and calm
         self.detail = QStackedWidget()
         self.detail.addWidget(self.hint)
         self.panel: QWidget | None = None
