@@ -183,6 +183,43 @@ def _story(lang: str, center: ConsentCenter, person: ConsentPerson, terms: Conse
     return story
 
 
+class _CopyStart(Flowable):
+    """Draws nothing; notes the page its copy starts on (the page footers are drawn after the
+    whole story, `document._DecoratedCanvas.save`)."""
+
+    def __init__(self, starts: list[int]) -> None:
+        super().__init__()
+        self.starts = starts
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        return 0, 0
+
+    def draw(self) -> None:
+        self.starts.append(self.canv.getPageNumber())
+
+
+class _CopyPageLabel(str):
+    """The "page N of M" template numbered within each copy: the person takes home "page 1 of
+    2, 2 of 2", not pages 1 and 2 of 4. `build_pdf` formats it with the page of the document and
+    the document's page count."""
+
+    starts: list[int]
+
+    def __new__(cls, template: str, starts: list[int]) -> _CopyPageLabel:
+        made = super().__new__(cls, template)
+        made.starts = starts
+        return made
+
+    def format(self, *args: object, **kwargs: object) -> str:
+        page, pages = kwargs.get("page"), kwargs.get("pages")
+        if not isinstance(page, int) or not isinstance(pages, int) or not self.starts:
+            return str.format(self, *args, **kwargs)
+        first = max((s for s in self.starts if s <= page), default=1)
+        later = [s for s in self.starts if s > first]
+        last = later[0] - 1 if later else pages
+        return str.format(self, page=page - first + 1, pages=last - first + 1)
+
+
 def build_consent_receipt(
     target: str | Path | IO[bytes],
     *,
@@ -199,7 +236,7 @@ def build_consent_receipt(
     """Write the notice and consent receipt PDF for ``person``; return its page count.
 
     One run prints ``copies`` (by default the person's, then the center's), each starting on a
-    new page and labelled at its top and under the signatures. ``place`` is where it is signed
+    new page, labelled at its top and under the signatures and numbered on its own. ``place`` is where it is signed
     ("done at …"); an empty ``center.cndp_reference`` prints that no declaration number is set.
     ``terms`` default to :func:`default_terms`; ``texts`` to the built-in wording for ``lang``.
     """
@@ -207,13 +244,15 @@ def build_consent_receipt(
     terms = terms or default_terms(lang)
     if not copies:
         raise ValueError("at least one copy")
+    starts: list[int] = []
     story: list[Flowable] = []
     for number, copy in enumerate(copies):
         if number:
             story.append(PageBreak())
+        story.append(_CopyStart(starts))
         story += _story(lang, center, person, terms, day, receipt_code, place, t, copy)
     return build_pdf(target, lang=lang, center_name=center.name_ar if is_rtl(lang) else center.name_fr,
-                     title=t.title, date=day, story=story, page_label=t.page_label)
+                     title=t.title, date=day, story=story, page_label=_CopyPageLabel(t.page_label, starts))
 
 
 def with_retention(terms: ConsentTerms, retention: str) -> ConsentTerms:

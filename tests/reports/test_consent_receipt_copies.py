@@ -87,6 +87,11 @@ def test_one_run_prints_the_persons_copy_then_the_centers_each_labelled(lang: st
     made = t.made_at.format(place="Rabat" if lang == "fr" else "الرباط",
                             date="29 novembre 2026" if lang == "fr" else "29 نونبر 2026")
     assert len(pages_with(pages, show(made))) == 2
+    # Each copy is numbered on its own: the person takes home "page 1 of N" … "page N of N".
+    for first, last in ((0, signatures[0]), (min(center_copy), signatures[1])):
+        n = last - first + 1
+        for number, page in enumerate(range(first, last + 1), start=1):
+            assert show(t.page_label.format(page=number, pages=n)) in pages[page], (page, number, n)
 
 
 @pytest.mark.parametrize("lang", ["fr", "ar"])
