@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
+import subprocess
+import sys
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
@@ -156,3 +159,20 @@ def _arabic(ctx, person_id: str) -> bytes:  # type: ignore[no-untyped-def]
     out = io.BytesIO()
     build_person_consent(out, ctx=ctx, person_id=person_id, lang="ar", day=DAY)
     return out.getvalue()
+
+
+def test_jisr_consent_prints_both_copies_with_the_data_roots_cndp_number(
+        coord_ctx, home: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    person = register_person(ctx=coord_ctx, data={
+        "given_name_ar": "نادية", "family_name_ar": "الفاسي", "given_name_lat": "Nadia",
+        "family_name_lat": "Fassi", "sex": "F", "birth_date": date(1979, 7, 9)})
+    Settings(home).set("cndp_declaration", "A-GC-77/2024")
+    out = tmp_path / "consent.pdf"
+    done = subprocess.run([sys.executable, "-m", "jisr_desktop", "--home", str(home), "--lang", "en",
+                           "consent", person.id, "--lang", "fr", "-o", str(out)],
+                          capture_output=True, text=True, env={**os.environ, "JISR_NO_KEYRING": "1"}, timeout=180)
+    assert done.returncode == 0, done.stderr
+    pages = pages_text(out.read_bytes())
+    assert len(pages_with(pages, "A-GC-77/2024")) == 2
+    assert pages_with(pages, TEXTS["fr"].copy_person) and pages_with(pages, TEXTS["fr"].copy_center)
+    assert len(pages_with(pages, "Fait à Rabat, le ")) == 2
