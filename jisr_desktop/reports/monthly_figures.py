@@ -20,8 +20,6 @@ from jisr_desktop.reports.indicators import (
     center_identity,
     disability_breakdown,
     enrollment_movements,
-    service_totals,
-    visit_outcomes,
 )
 from jisr_desktop.reports.queries import (
     Breakdown,
@@ -29,8 +27,11 @@ from jisr_desktop.reports.queries import (
     ProgramLine,
     WorkshopLine,
     campaign_reach,
+    corrected_events,
     service_breakdowns,
+    span_totals,
     visit_figures,
+    visit_outcome_counts,
     workshop_completions,
 )
 
@@ -118,18 +119,24 @@ def monthly_figures(db, year: int, month: int, *,  # type: ignore[no-untyped-def
     first, last = month_bounds(year, month)
     printed = _local(printed_at)
     as_of = max(first, min(last, printed.date()))
-    services = service_breakdowns(db, first, as_of, ages_on=as_of)
+    previous_first, previous_last = month_bounds(*((year - 1, 12) if month == 1 else (year, month - 1)))
+    # the corrected events of every span counted (read once), then the month in detail and the
+    # previous month and the year to date together, in one pass per table
+    corrected = corrected_events(db, min(previous_first, date(year, 1, 1)), as_of)
+    services = service_breakdowns(db, first, as_of, ages_on=as_of, corrected=corrected)
     services["visit"], programs = visit_figures(db, first, as_of, ages_on=as_of)
     reach = campaign_reach(db, first, as_of)
     services["campaign"] = reach.breakdown
-    previous_first, previous_last = month_bounds(*((year - 1, 12) if month == 1 else (year, month - 1)))
+    totals = span_totals(db, {"previous": (previous_first, previous_last), "ytd": (date(year, 1, 1), as_of)},
+                         corrected=corrected)
     people = sorted({pid for s in NAMED_SERVICES if s in services for pid in services[s].people})
     return MonthlyFigures(
         first=first, last=last, as_of=as_of, printed_at=printed, services=services, programs=programs,
         workshops=workshop_completions(db, first, as_of), campaigns=reach,
-        previous=service_totals(db, previous_first, previous_last), previous_first=previous_first,
-        year_to_date=service_totals(db, date(year, 1, 1), as_of),
-        movements=enrollment_movements(db, first, as_of), outcomes=visit_outcomes(db, first, as_of),
+        previous={s: Totals(*t) for s, t in totals["previous"].items()}, previous_first=previous_first,
+        year_to_date={s: Totals(*t) for s, t in totals["ytd"].items()},
+        movements=enrollment_movements(db, first, as_of),
+        outcomes=[OutcomeLine(o, c, sum(c.values()), n) for o, c, n in visit_outcome_counts(db, first, as_of)],
         disabilities=disability_breakdown(db, people), center=center_identity(db))
 
 

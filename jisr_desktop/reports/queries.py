@@ -80,100 +80,243 @@ def _corrections(db: sqlite_utils.Database, table: str, where: str, params: list
     return out
 
 
-def _add(per_service: dict[str, dict[tuple[str, str], set[str]]], counts: dict[str, Counter[tuple[str, str]]],
-         seen: dict[str, Breakdown], service: str, person_id: str, sex: str | None, band: str, day: str,
-         stays: set[tuple[str, str, str]] | None) -> None:
-    """Count one event; ``stays`` (check-ins) makes the attendance a day: a child who left at
-    noon and came back is one day, not two."""
-    key = (sex or "", band or UNKNOWN_BAND)
-    per_service[service].setdefault(key, set()).add(person_id)
-    if stays is None:
-        counts[service][key] += 1
-    elif (service, person_id, day) not in stays:
-        stays.add((service, person_id, day))
-        counts[service][key] += 1
-    b = seen[service]
-    b.people[person_id] = sex or ""
-    b.days.add(day)
+_ATTENDED_SQL = ",".join(f"'{m}'" for m in sorted(ATTENDED))
+_UNCORRECTED = "id NOT IN (SELECT target_id FROM event_correction)"
+
+
+@dataclass(frozen=True)
+class _Source:
+    """An event table of the service counts: the column naming the service, the condition of
+    an attendance, whether attendances are days (a check-in day counts once however many stays
+    it had) and its two covering indexes (day order for a month, person order for spans)."""
+
+    table: str
+    column: str
+    keep: str
+    per_day: bool
+    by_day: str
+    by_person: str
+
+
+_SOURCES = (_Source("check_in", "service", "1", True, "check_in_report", "check_in_tally"),
+            _Source("attendance", "context", f"status IN ({_ATTENDED_SQL})", False, "attendance_report",
+                    "attendance_tally"))
+# (service, person id, day) of one corrected event still counted after its corrections
+Corrected = tuple[str, str, str]
+
+
+def corrected_events(db: sqlite_utils.Database, first: date, last: date) -> dict[str, list[Corrected]]:
+    """Per event table, the events of the span that carry a correction and are still attendances
+    once corrected (voided ones and marks amended to absent or excused are left out). They are
+    few: the SQL counts leave every corrected event out and these are added back."""
+    out: dict[str, list[Corrected]] = {}
+    for src in _SOURCES:
+        fixes = _corrections(db, src.table, "day BETWEEN ? AND ?", [first.isoformat(), last.isoformat()])
+        found: list[Corrected] = []
+        ids = sorted(fixes)
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            for r in query(db, f"SELECT * FROM {src.table} WHERE id IN ({','.join('?' * len(chunk))})", chunk):
+                current = effective(r, fixes[r["id"]])
+                if current is None or (src.table == "attendance" and current["status"] not in ATTENDED):
+                    continue
+                found.append((current[src.column], current["person_id"], current["day"]))
+        out[src.table] = found
+    return out
+
+
+def _known(db: sqlite_utils.Database, src: _Source, events: list[Corrected], first: str,
+           last: str) -> set[Corrected]:
+    """(service, person, day) of the uncorrected attendances, between ``first`` and ``last``, of
+    the persons of ``events``: what the SQL counts already hold (found through the person index)."""
+    persons = json.dumps(sorted({p for _, p, _ in events}))
+    return set(db.execute(
+        f"SELECT DISTINCT {src.column}, person_id, day FROM {src.table} WHERE person_id IN"
+        f" (SELECT value FROM json_each(?)) AND day BETWEEN ? AND ? AND ({src.keep}) AND {_UNCORRECTED}",
+        [persons, first, last]).fetchall())
+
+
+def _people(db: sqlite_utils.Database, person_ids: set[str]) -> dict[str, tuple[str | None, str | None, int | None]]:
+    """person id -> (sex, birth date, birth year), through the covering index of migration 0050."""
+    return {pid: (sex, born, year) for pid, sex, born, year in db.execute(
+        "SELECT id, sex, birth_date, birth_year FROM person INDEXED BY person_report"
+        " WHERE id IN (SELECT value FROM json_each(?))", [json.dumps(sorted(person_ids))])}
 
 
 # The person lookups use the covering index of migration 0050 (sex and birth date without
 # reading the wide person rows); SQLite would otherwise pick the unique index on id.
-def service_breakdowns(db: sqlite_utils.Database, first: date, last: date,
-                       ages_on: date | None = None) -> dict[str, Breakdown]:
+def service_breakdowns(db: sqlite_utils.Database, first: date, last: date, ages_on: date | None = None,
+                       corrected: dict[str, list[Corrected]] | None = None) -> dict[str, Breakdown]:
     """Nursery and club days (days with a check-in), workshop sessions and club activities
     attended (marks present or late), per service, by sex and age band on ``ages_on``
-    (default ``last``)."""
+    (default ``last``). ``corrected`` (from `corrected_events` over a span holding this one)
+    saves reading the corrections again.
+
+    Counted in SQL per person and service over the day index (one row per person served);
+    the few corrected events are added in Python where their person or day is not yet counted."""
     span = [first.isoformat(), last.isoformat()]
     ages_on = ages_on or last
-    people: dict[str, dict[tuple[str, str], set[str]]] = defaultdict(dict)
-    counts: dict[str, Counter[tuple[str, str]]] = defaultdict(Counter)
-    seen: dict[str, Breakdown] = defaultdict(Breakdown)
-    attended = ",".join(f"'{m}'" for m in sorted(ATTENDED))
-    sources = (("check_in", "e.service", "1"), ("attendance", "e.context", f"e.status IN ({attended})"))
-    for table, service_col, keep in sources:
-        stays: set[tuple[str, str, str]] | None = set() if table == "check_in" else None
-        fixes = _corrections(db, table, "day BETWEEN ? AND ?", span)
-        cur = db.execute(f"SELECT e.id, {service_col}, e.person_id, p.sex, p.birth_date, p.birth_year, e.day"
-                         f" FROM {table} e LEFT JOIN person p INDEXED BY person_report ON p.id = e.person_id"
-                         f" WHERE e.day BETWEEN ? AND ? AND ({keep})", span)
-        for event_id, service, person_id, sex, born, year, day in cur:
-            if event_id not in fixes:
-                _add(people, counts, seen, service, person_id, sex, band_of(born, year, ages_on), day, stays)
-        ids = sorted(fixes)  # corrected events: apply their corrections, then count them if still in
-        for start in range(0, len(ids), 500):
-            chunk = ids[start:start + 500]
-            for r in query(db, f"SELECT e.*, p.sex AS p_sex, p.birth_date AS p_born, p.birth_year AS p_year"
-                              f" FROM {table} e LEFT JOIN person p ON p.id = e.person_id"
-                              f" WHERE e.id IN ({','.join('?' * len(chunk))})", chunk):
-                current = effective(r, fixes[r["id"]])
-                if current is None or (table == "attendance" and current["status"] not in ATTENDED):
-                    continue
-                service = current["service"] if table == "check_in" else current["context"]
-                _add(people, counts, seen, service, current["person_id"], r["p_sex"],
-                     band_of(r["p_born"], r["p_year"], ages_on), current["day"], stays)
-    return {service: Breakdown(Counter({k: len(v) for k, v in people[service].items()}), counts[service],
-                               seen[service].people, seen[service].days)
-            for service in people}
+    if corrected is None:
+        corrected = corrected_events(db, first, last)
+    out: dict[str, Breakdown] = defaultdict(Breakdown)
+    for src in _SOURCES:
+        col, where = src.column, f"day BETWEEN ? AND ? AND ({src.keep}) AND {_UNCORRECTED}"
+        # distinct days of a check-in in index order (day, service, person): no sorting
+        events = f"SELECT {col}, person_id, day FROM {src.table} INDEXED BY {src.by_day} WHERE {where}" + \
+            (f" GROUP BY day, {col}, person_id" if src.per_day else "")
+        counts: dict[tuple[str, str], int] = {}
+        info: dict[str, tuple[str | None, str | None, int | None]] = {}
+        for service, person_id, n, sex, born, year in db.execute(
+                f"SELECT e.{col}, e.person_id, e.n, p.sex, p.birth_date, p.birth_year FROM"
+                f" (SELECT {col}, person_id, count(*) AS n FROM ({events}) GROUP BY {col}, person_id) e"
+                " LEFT JOIN person p INDEXED BY person_report ON p.id = e.person_id", span):
+            counts[(service, person_id)] = n
+            info[person_id] = (sex, born, year)
+        for service, day in db.execute(f"SELECT DISTINCT {col}, day FROM {src.table} INDEXED BY {src.by_day}"
+                                       f" WHERE {where}", span):
+            out[service].days.add(day)
+        extra = [e for e in corrected.get(src.table, []) if span[0] <= e[2] <= span[1]]
+        if extra:
+            known = _known(db, src, extra, *span) if src.per_day else set()
+            for service, person_id, day in extra:
+                if src.per_day:
+                    if (service, person_id, day) in known:
+                        continue
+                    known.add((service, person_id, day))   # a second corrected stay of that day
+                counts[(service, person_id)] = counts.get((service, person_id), 0) + 1
+                out[service].days.add(day)
+            info |= _people(db, {p for _, p, _ in extra} - set(info))
+        for (service, person_id), n in counts.items():
+            sex, born, year = info.get(person_id, (None, None, None))
+            key = (sex or "", band_of(born, year, ages_on))
+            b = out[service]
+            b.persons[key] += 1
+            b.attendances[key] += n
+            b.people[person_id] = sex or ""
+    return {service: b for service, b in out.items() if b.people}
+
+
+def span_totals(db: sqlite_utils.Database, spans: dict[str, tuple[date, date]],
+                corrected: dict[str, list[Corrected]] | None = None) -> dict[str, dict[str, tuple[int, int]]]:
+    """Per span (the previous month, the year to date...) and per service, the distinct persons
+    and the attendances, with the rules of `service_breakdowns` (without the bands).
+
+    One pass per table for every span at once, in SQL over the person-ordered indexes of
+    migration 0130: per (service, person) the days or sessions in each span, then per service
+    the persons with at least one and their sum; a year of a large center's events never sits
+    in Python. The few corrected events are added where their person (or day) is not counted
+    yet. ``corrected`` must cover every span (from `corrected_events` over their union)."""
+    names = list(spans)
+    lo = min(f for f, _ in spans.values()).isoformat()
+    hi = max(last for _, last in spans.values()).isoformat()
+    params: dict[str, str] = {"lo": lo, "hi": hi}
+    for i, name in enumerate(names):
+        params[f"f{i}"], params[f"l{i}"] = spans[name][0].isoformat(), spans[name][1].isoformat()
+    if corrected is None:
+        corrected = corrected_events(db, date.fromisoformat(lo), date.fromisoformat(hi))
+    persons: dict[str, dict[str, int]] = {n: defaultdict(int) for n in names}
+    attendances: dict[str, dict[str, int]] = {n: defaultdict(int) for n in names}
+    outer = ", ".join(f"count(CASE WHEN n{i} > 0 THEN 1 END), coalesce(sum(n{i}), 0)" for i in range(len(names)))
+    for src in _SOURCES:
+        col = src.column
+        # per person: distinct days in each span (check-ins, in day order within the person),
+        # or marks in each span (sessions)
+        inner = ", ".join((f"count(DISTINCT CASE WHEN day BETWEEN :f{i} AND :l{i} THEN day END)" if src.per_day
+                           else f"sum(day BETWEEN :f{i} AND :l{i})") + f" AS n{i}" for i in range(len(names)))
+        for service, *counts in db.execute(
+                f"SELECT {col}, {outer} FROM (SELECT {col}, person_id, {inner} FROM {src.table}"
+                f" INDEXED BY {src.by_person} WHERE day BETWEEN :lo AND :hi AND ({src.keep}) AND {_UNCORRECTED}"
+                f" GROUP BY {col}, person_id) GROUP BY {col}", params):
+            for i, name in enumerate(names):
+                persons[name][service] += counts[2 * i]
+                attendances[name][service] += counts[2 * i + 1]
+        extra = [e for e in corrected.get(src.table, []) if lo <= e[2] <= hi]
+        if not extra:
+            continue
+        known = _known(db, src, extra, lo, hi)
+        for i, name in enumerate(names):
+            first, last = params[f"f{i}"], params[f"l{i}"]
+            held = {e for e in known if first <= e[2] <= last}
+            held_persons = {(s, p) for s, p, _ in held}
+            mine = [e for e in extra if first <= e[2] <= last]
+            for service, _person in {(s, p) for s, p, _ in mine} - held_persons:
+                persons[name][service] += 1
+            for service, _, _ in (set(mine) - held if src.per_day else mine):
+                attendances[name][service] += 1
+    visit_sql = ", ".join(f"count(CASE WHEN n{i} > 0 THEN 1 END), coalesce(sum(n{i}), 0)" for i in range(len(names)))
+    visit_inner = ", ".join(f"sum(day BETWEEN :f{i} AND :l{i}) AS n{i}" for i in range(len(names)))
+    row = db.execute(f"SELECT {visit_sql} FROM (SELECT person_id, {visit_inner} FROM visit INDEXED BY visit_tally"
+                     " WHERE day BETWEEN :lo AND :hi GROUP BY person_id)", params).fetchone()
+    for i, name in enumerate(names):
+        persons[name]["visit"] += row[2 * i]
+        attendances[name]["visit"] += row[2 * i + 1]
+        (reached,) = db.execute(
+            "SELECT coalesce(sum(k.count), 0) FROM campaign_count k JOIN campaign c ON c.id = k.campaign_id"
+            " WHERE c.deleted = 0 AND k.deleted = 0 AND c.day BETWEEN ? AND ?",
+            [params[f"f{i}"], params[f"l{i}"]]).fetchone()
+        persons[name]["campaign"] += reached
+        attendances[name]["campaign"] += reached
+    return {name: {s: (persons[name][s], attendances[name][s]) for s in persons[name]
+                   if persons[name][s] or attendances[name][s]} for name in names}
 
 
 def visit_figures(db: sqlite_utils.Database, first: date, last: date,
                   ages_on: date | None = None) -> tuple[Breakdown, list[ProgramLine]]:
     """Reception visits of the month (append-only, never corrected): by sex and age band on
     ``ages_on`` (default ``last``), and by the public program people were oriented to
-    (catalogue order): visits, and distinct persons (all, women and girls, men and boys)."""
+    (catalogue order): visits, and distinct persons (all, women and girls, men and boys).
+    Counted in SQL per program and person over the covering index of migration 0130."""
     ages_on = ages_on or last
+    span = [first.isoformat(), last.isoformat()]
     out = Breakdown()
-    people: dict[tuple[str, str], set[str]] = defaultdict(set)
-    by_program: dict[str, tuple[list[int], set[str], set[str], set[str]]] = defaultdict(
-        lambda: ([0], set(), set(), set()))
-    for program, person_id, sex, born, year, day in db.execute(
-            "SELECT v.program_code, v.person_id, p.sex, p.birth_date, p.birth_year, v.day FROM visit v"
-            " LEFT JOIN person p INDEXED BY person_report ON p.id = v.person_id WHERE v.day BETWEEN ? AND ?",
-            [first.isoformat(), last.isoformat()]):
+    by_person: dict[str, list[Any]] = {}
+    by_program: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])   # visits, persons, women, men
+    for program, person_id, n, sex, born, year in db.execute(
+            "SELECT v.program_code, v.person_id, v.n, p.sex, p.birth_date, p.birth_year FROM"
+            " (SELECT program_code, person_id, count(*) AS n FROM visit INDEXED BY visit_month"
+            " WHERE day BETWEEN ? AND ? GROUP BY program_code, person_id) v"
+            " LEFT JOIN person p INDEXED BY person_report ON p.id = v.person_id", span):
+        line = by_program[program]
+        line[0] += n
+        line[1] += 1
+        line[2] += sex == "F"
+        line[3] += sex == "M"
+        seen = by_person.get(person_id)
+        if seen is None:
+            by_person[person_id] = [sex, born, year, n]
+        else:
+            seen[3] += n
+    for person_id, (sex, born, year, n) in by_person.items():
         key = (sex or "", band_of(born, year, ages_on))
-        people[key].add(person_id)
-        out.attendances[key] += 1
+        out.persons[key] += 1
+        out.attendances[key] += n
         out.people[person_id] = sex or ""
-        out.days.add(day)
-        visits, persons, women, men = by_program[program]
-        visits[0] += 1
-        persons.add(person_id)
-        if sex == "F":
-            women.add(person_id)
-        elif sex == "M":
-            men.add(person_id)
-    out.persons.update({k: len(v) for k, v in people.items()})
+    out.days.update(d for (d,) in db.execute("SELECT DISTINCT day FROM visit INDEXED BY visit_month"
+                                              " WHERE day BETWEEN ? AND ?", span))
     catalogue = db.execute("SELECT code, name_ar, name_fr FROM program ORDER BY position, code").fetchall()
     known = {c for c, _, _ in catalogue}
 
     def line(code: str, ar: str, fr: str) -> ProgramLine:
-        visits, persons, women, men = by_program.get(code, ([0], set(), set(), set()))
-        return ProgramLine(code, ar, fr, visits[0], len(persons), len(women), len(men))
+        visits, persons, women, men = by_program.get(code, [0, 0, 0, 0])
+        return ProgramLine(code, ar, fr, visits, persons, women, men)
 
     lines = [line(c, ar, fr) for c, ar, fr in catalogue]
     lines += [line(c, c, c) for c in sorted(by_program) if c not in known]
     return out, lines
+
+
+def visit_outcome_counts(db: sqlite_utils.Database, first: date,
+                         last: date) -> list[tuple[str, dict[str, int], int]]:
+    """Reception visits of the span per outcome: (outcome, visits by channel, distinct persons),
+    in SQL over the covering index of migration 0130."""
+    span = [first.isoformat(), last.isoformat()]
+    channels: dict[str, dict[str, int]] = defaultdict(dict)
+    for outcome, channel, n in db.execute("SELECT outcome, channel, count(*) FROM visit INDEXED BY visit_month"
+                                          " WHERE day BETWEEN ? AND ? GROUP BY outcome, channel", span):
+        channels[outcome][channel] = n
+    persons = dict(db.execute("SELECT outcome, count(DISTINCT person_id) FROM visit INDEXED BY visit_month"
+                              " WHERE day BETWEEN ? AND ? GROUP BY outcome", span).fetchall())
+    return [(o, c, persons.get(o, 0)) for o, c in channels.items()]
 
 
 @dataclass(frozen=True)
