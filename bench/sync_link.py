@@ -321,17 +321,17 @@ def main() -> int:
     a_home, built = cached_desktop(args.n, args.rebuild)
     runs = []
     with pg_cluster() as cluster:
-        url = cluster.create_database("bench_link_" + uuid.uuid4().hex[:8])
-        hq = HqServer(Path(tempfile.mkdtemp(prefix="jisr-bench-link-hq-")), url, free_port(),
-                      "postgres")
-        hq.migrate()
-        hq.start("--workers", str(args.workers))
-        try:
-            for name in args.profiles:
+        for name in args.profiles:  # a fresh HQ each: desktop A's copy holds the same ids
+            url = cluster.create_database("bench_link_" + uuid.uuid4().hex[:8])
+            hq = HqServer(Path(tempfile.mkdtemp(prefix="jisr-bench-link-hq-")), url,
+                          free_port(), "postgres")
+            hq.migrate()
+            hq.start("--workers", str(args.workers))
+            try:
                 runs.append(run_profile(hq, a_home, PROFILES[name]))
-        finally:
-            hq.stop()
-            shutil.rmtree(hq.home, ignore_errors=True)
+            finally:
+                hq.stop()
+                shutil.rmtree(hq.home, ignore_errors=True)
     write_result("sync_link", {
         "n_persons": args.n,
         "n_events": built["events"],
