@@ -109,6 +109,9 @@ def check_in_member(*, ctx: Context, person_id: str, card_code: str = "") -> Arr
     """Record a member's arrival today (idempotent the same day); expiry is flagged."""
     ctx.require(Permission.CHECK_IN)
     member = _person(ctx, person_id)
+    from jisr_desktop.services.consent import check_in_refusal  # issue 17: consent
+    if (refused := check_in_refusal(ctx, member, CLUB)) is not None:
+        return refused  # withdrawn or expired: not checked in, the alert says why
     day = ctx.today()
     with transaction(ctx.db):
         enrollment = enrollments.current_for(ctx, CLUB, person_id)

@@ -204,6 +204,9 @@ def check_in_child(*, ctx: Context, child_id: str, dropped_off_by_person_id: str
     the first). A child who is not enrolled is not checked in; the alerts say why."""
     ctx.require(Permission.CHECK_IN)
     child = _child(ctx, child_id)
+    from jisr_desktop.services.consent import check_in_refusal  # issue 17: consent
+    if (refused := check_in_refusal(ctx, child, NURSERY)) is not None:
+        return refused  # withdrawn or expired: not checked in, the alert says why
     day = ctx.today()
     with transaction(ctx.db):
         enrollment = enrollments.current_for(ctx, NURSERY, child_id)
