@@ -121,7 +121,8 @@ def build_request(ctx: Context, r: Request) -> tuple[bytes, int, list[str]]:
     if key == "monthly":
         from jisr_desktop.reports.monthly import build_monthly_report
 
-        pages = build_monthly_report(out, db=ctx.db, year=r.day.year, month=r.day.month, lang=lang)
+        pages = build_monthly_report(out, db=ctx.db, year=r.day.year, month=r.day.month, lang=lang,
+                                     printed_at=ctx.now())
     elif key in CARD_KINDS:
         from jisr_desktop.reports.cards_sheet import build_card_sheet, cards_to_print
 
