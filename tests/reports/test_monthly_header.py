@@ -42,8 +42,10 @@ def report(g: mc.Generated, lang: str, printed_at: datetime) -> list[list[str]]:
 
 
 def reference_division(code: str) -> tuple[dict[str, str], dict[str, str]]:
-    """The province and its region, read from the shared reference file itself."""
-    with (ROOT.parent / "shared" / "data" / "morocco_admin.csv").open(encoding="utf-8", newline="") as fh:
+    """The province and its region, read from the program's reference file itself (not through
+    the code under test)."""
+    reference = ROOT / "jisr_desktop" / "resources" / "reference" / "morocco_admin.csv"
+    with reference.open(encoding="utf-8", newline="") as fh:
         rows = {r["code"]: r for r in csv.DictReader(fh)}
     return rows[code], rows[rows[code]["parent_code"]]
 
