@@ -6,6 +6,7 @@ XLSX and CSV, and the monthly report on 200,000 persons and 1,000,000 events (ta
 That data set is built once under ``bench/data/reports-200000`` (git-ignored; a few minutes,
 with bulk inserts through the real schema) and reused; ``--rebuild`` makes it again. Figures go
 to ``bench/results/reports.json`` (best of N runs, seconds); tests never assert times.
+``--before FILE`` keeps figures measured with the previous code beside them (with its load).
 """
 
 from __future__ import annotations
@@ -290,6 +291,8 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="fewer runs, 20,000 persons and 100,000 events")
     parser.add_argument("--rebuild", action="store_true", help="build the monthly report's data set again")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "reports.json")
+    parser.add_argument("--before", type=Path, help="a JSON file of figures measured with the code before a "
+                        "change (same data, same machine), kept in the results under 'before'")
     args = parser.parse_args()
     runs = 2 if args.quick else 5
     n_persons = 20_000 if args.quick else 200_000
@@ -332,6 +335,8 @@ def main() -> None:
     results["machine"] = {"python": platform.python_version(), "platform": platform.platform(),
                           "load_average_1min": round(os.getloadavg()[0], 2)}
     results["date"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    if args.before:
+        results["before"] = json.loads(args.before.read_text(encoding="utf-8"))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     sys.stdout.write(json.dumps(results, indent=2, ensure_ascii=False) + "\n")

@@ -2,8 +2,11 @@
 
 Everything here reads the services' tables (after corrections: voided events are left out,
 amended ones count as amended) and writes nothing. The monthly figures are aggregated with
-SQL over the month's events so that a month of a large center stays well under a second;
-the few events that carry a correction are re-read and corrected in Python.
+SQL per (service, person): the month over the day indexes of migration 0050, the previous
+month and the year to date together in one pass over the person-ordered indexes of migration
+0130 (no sort, no year of events in Python). The few events that carry a correction are left
+out of the SQL counts, read once (`corrected_events`), corrected in Python and added back where
+their person, or their day, is not counted yet.
 """
 
 from __future__ import annotations
