@@ -279,11 +279,11 @@ def visit_figures(db: sqlite_utils.Database, first: date, last: date,
             " (SELECT program_code, person_id, count(*) AS n FROM visit INDEXED BY visit_month"
             " WHERE day BETWEEN ? AND ? GROUP BY program_code, person_id) v"
             " LEFT JOIN person p INDEXED BY person_report ON p.id = v.person_id", span):
-        line = by_program[program]
-        line[0] += n
-        line[1] += 1
-        line[2] += sex == "F"
-        line[3] += sex == "M"
+        counts = by_program[program]
+        counts[0] += n
+        counts[1] += 1
+        counts[2] += sex == "F"
+        counts[3] += sex == "M"
         seen = by_person.get(person_id)
         if seen is None:
             by_person[person_id] = [sex, born, year, n]
