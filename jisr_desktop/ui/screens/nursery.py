@@ -345,7 +345,7 @@ class NurseryScreen(DayBoard):
         self.waitlist_title = QLabel()
         self.waitlist_title.setVisible(manage)
         self.waitlist = RowsModel(WAITLIST_COLUMNS, self)
-        self.waitlist_table = make_table(self.waitlist, "waitlistTable")
+        self.waitlist_table = make_table(self.waitlist, "waitlistTable", name_column=1)
         self.waitlist_table.setVisible(manage)
         box.addWidget(self.waitlist_title)
         box.addWidget(self.waitlist_table, 1)
