@@ -104,6 +104,7 @@ class _Source:
 _SOURCES = (_Source("check_in", "service", "1", True, "check_in_report", "check_in_tally"),
             _Source("attendance", "context", f"status IN ({_ATTENDED_SQL})", False, "attendance_report",
                     "attendance_tally"))
+SHORT_SPAN_DAYS = 62   # spans this short are counted over the day indexes (see span_totals)
 # (service, person id, day) of one corrected event still counted after its corrections
 Corrected = tuple[str, str, str]
 
@@ -220,6 +221,9 @@ def span_totals(db: sqlite_utils.Database, spans: dict[str, tuple[date, date]],
     persons: dict[str, dict[str, int]] = {n: defaultdict(int) for n in names}
     attendances: dict[str, dict[str, int]] = {n: defaultdict(int) for n in names}
     outer = ", ".join(f"count(CASE WHEN n{i} > 0 THEN 1 END), coalesce(sum(n{i}), 0)" for i in range(len(names)))
+    # the person-ordered indexes read every day of the table's history: over a short span
+    # (a January or February report) the span's own days, sorted by person, are fewer
+    short = (date.fromisoformat(hi) - date.fromisoformat(lo)).days <= SHORT_SPAN_DAYS
     for src in _SOURCES:
         col = src.column
         # per person: distinct days in each span (check-ins, in day order within the person),
@@ -228,7 +232,7 @@ def span_totals(db: sqlite_utils.Database, spans: dict[str, tuple[date, date]],
                            else f"sum(day BETWEEN :f{i} AND :l{i})") + f" AS n{i}" for i in range(len(names)))
         for service, *counts in db.execute(
                 f"SELECT {col}, {outer} FROM (SELECT {col}, person_id, {inner} FROM {src.table}"
-                f" INDEXED BY {src.by_person} WHERE day BETWEEN :lo AND :hi AND ({src.keep}) AND {_UNCORRECTED}"
+                f" INDEXED BY {src.by_day if short else src.by_person} WHERE day BETWEEN :lo AND :hi AND ({src.keep}) AND {_UNCORRECTED}"
                 f" GROUP BY {col}, person_id) GROUP BY {col}", params):
             for i, name in enumerate(names):
                 persons[name][service] += counts[2 * i]
@@ -248,8 +252,9 @@ def span_totals(db: sqlite_utils.Database, spans: dict[str, tuple[date, date]],
                 attendances[name][service] += 1
     visit_sql = ", ".join(f"count(CASE WHEN n{i} > 0 THEN 1 END), coalesce(sum(n{i}), 0)" for i in range(len(names)))
     visit_inner = ", ".join(f"sum(day BETWEEN :f{i} AND :l{i}) AS n{i}" for i in range(len(names)))
-    row = db.execute(f"SELECT {visit_sql} FROM (SELECT person_id, {visit_inner} FROM visit INDEXED BY visit_tally"
-                     " WHERE day BETWEEN :lo AND :hi GROUP BY person_id)", params).fetchone()
+    row = db.execute(f"SELECT {visit_sql} FROM (SELECT person_id, {visit_inner} FROM visit INDEXED BY"
+                     f" {'visit_month' if short else 'visit_tally'} WHERE day BETWEEN :lo AND :hi GROUP BY person_id)",
+                     params).fetchone()
     for i, name in enumerate(names):
         persons[name]["visit"] += row[2 * i]
         attendances[name]["visit"] += row[2 * i + 1]

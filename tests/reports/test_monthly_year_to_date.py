@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from jisr_desktop.domain.workshops import Mark
+from jisr_desktop.reports import queries
 from jisr_desktop.reports.monthly import monthly_figures
 from jisr_desktop.services import attendance, club, workshops
 from jisr_desktop.services.registry import register_person
@@ -35,7 +36,7 @@ def _check_in(recep, clock, person_id: str, day: date) -> str:  # type: ignore[n
     return club.check_in_member(ctx=recep, person_id=person_id).event_id
 
 
-def test_corrections_of_earlier_months_count_right_in_the_year_to_date(coord_ctx, ctx, clock) -> None:
+def test_corrections_of_earlier_months_count_right_in_the_year_to_date(coord_ctx, ctx, clock, monkeypatch) -> None:
     clock.current = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
     only_voided, voided_then_back, twice = (_member(coord_ctx, n) for n in ("A", "B", "C"))
     # March: A's only check-in is voided; B's first is voided but B came back two days later;
@@ -108,3 +109,8 @@ def test_corrections_of_earlier_months_count_right_in_the_year_to_date(coord_ctx
     assert (f_march.total_persons("workshop"), f_march.total_attendances("workshop")) == (1, 1)
     assert set(f_march.services["workshop"].people) == {d}
     assert f_march.year_to_date["club"].persons == 2 and f_march.year_to_date["workshop"].persons == 1
+    # a short span (a January or February report) is counted over the day indexes: same figures
+    monkeypatch.setattr(queries, "SHORT_SPAN_DAYS", 400)
+    again = monthly_figures(db, 2026, 11, printed_at=PRINTED)
+    assert {s: (t.persons, t.attendances) for s, t in again.year_to_date.items()} == ytd
+    assert {s: (t.persons, t.attendances) for s, t in again.previous.items()} == previous
