@@ -1,16 +1,14 @@
 """The monthly report's indicators for HQ, read-only SQL over the services' tables.
 
-`queries.service_breakdowns` counts one month in detail (sex, age band, the persons and the
-days); this module adds what HQ asks for beside it: totals of any span (the previous month and
-the year to date, counted in SQL so that ten months of a large center stay fast), enrollment
-movements, the waiting list, visits by outcome and channel, the disability breakdown and the
-center's identity for the official header. Corrections count as in `queries` (voided events
-left out, amended ones as amended).
+`queries` counts the month, the previous month and the year to date (persons and attendances,
+corrections applied); this module adds what HQ asks for beside them: enrollment movements and
+the waiting list, the disability breakdown, and the center's identity for the official header.
+`Totals` and `OutcomeLine` are the shapes of a service's persons and attendances over a span
+and of the visits with one outcome.
 """
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
@@ -18,19 +16,7 @@ from datetime import date
 import sqlite_utils
 
 from jisr_desktop.db.center import current_center
-from jisr_desktop.db.rows import query
-from jisr_desktop.domain.attendance import effective
-from jisr_desktop.domain.workshops import ATTENDED
-from jisr_desktop.reports.queries import _corrections
 
-_ATTENDED_SQL = ",".join(f"'{m}'" for m in sorted(ATTENDED))
-# (table, column naming the service, its values, condition of an attendance, attendances are
-# days) — the rules of queries.service_breakdowns: a check-in day counts once however many
-# stays it had. The values are those the protocol allows (jisr_protocol.schema SERVICES and
-# ATTENDANCE_CONTEXTS), so each is counted in its own column: one pass, no sorting by service.
-_SOURCES = (("check_in", "service", ("nursery", "club", "workshop"), "1", True),
-            ("attendance", "context", ("workshop", "club_activity"), f"status IN ({_ATTENDED_SQL})", False))
-_UNCORRECTED = "id NOT IN (SELECT target_id FROM event_correction)"
 ENROLLMENT_SERVICES = ("nursery", "club", "workshop")
 
 
@@ -40,57 +26,6 @@ class Totals:
 
     persons: int = 0
     attendances: int = 0
-
-
-def service_totals(db: sqlite_utils.Database, first: date, last: date) -> dict[str, Totals]:
-    """Per service, the persons (each once) and the attendances between ``first`` and ``last``:
-    the same counting rules as the detailed month, without the bands (counted in SQL)."""
-    span = [first.isoformat(), last.isoformat()]
-    out: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for table, col, values, keep, per_day in _SOURCES:
-        where = f"day BETWEEN ? AND ? AND ({keep}) AND {_UNCORRECTED}"
-        # counted in SQLite (its temporary b-trees spill to disk): a year of a large center's
-        # events never sits in Python's memory. Check-in days are grouped in the order of the
-        # report index (day, service, person): no sorting either.
-        source = f"(SELECT {col}, person_id FROM {table} WHERE {where} GROUP BY day, {col}, person_id)" \
-            if per_day else f"{table} WHERE {where}"
-        columns = ", ".join(f"count(CASE WHEN {col} = '{v}' THEN 1 END),"
-                            f" count(DISTINCT CASE WHEN {col} = '{v}' THEN person_id END)" for v in values)
-        counts = db.execute(f"SELECT {columns} FROM {source}", span).fetchone()
-        for i, service in enumerate(values):
-            if counts[2 * i]:
-                out[service][0] += counts[2 * i + 1]
-                out[service][1] += counts[2 * i]
-        fixes = _corrections(db, table, "day BETWEEN ? AND ?", span)
-        extra: dict[str, set[tuple[str, str]]] = defaultdict(set)   # service -> (person, day) still counted
-        ids = sorted(fixes)
-        for start in range(0, len(ids), 500):
-            chunk = ids[start:start + 500]
-            for r in query(db, f"SELECT * FROM {table} WHERE id IN ({','.join('?' * len(chunk))})", chunk):
-                current = effective(r, fixes[r["id"]])
-                if current is None or (table == "attendance" and current["status"] not in ATTENDED):
-                    continue
-                extra[current[col]].add((current["person_id"], current["day"]))
-                if not per_day:
-                    out[current[col]][1] += 1
-        for service, pairs in extra.items():  # persons (and days) already counted through another event
-            known = set(db.execute(
-                f"SELECT DISTINCT person_id, day FROM {table} WHERE day BETWEEN ? AND ? AND {col} = ? AND ({keep})"
-                f" AND {_UNCORRECTED} AND person_id IN (SELECT value FROM json_each(?))",
-                [*span, service, json.dumps(sorted({p for p, _ in pairs}))]).fetchall())
-            out[service][0] += len({p for p, _ in pairs} - {p for p, _ in known})
-            if per_day:
-                out[service][1] += len(pairs - known)
-    visits, persons = db.execute("SELECT count(*), count(DISTINCT person_id) FROM visit WHERE day BETWEEN ? AND ?",
-                                 span).fetchone()
-    if visits:
-        out["visit"] = [persons, visits]
-    (reached,) = db.execute(
-        "SELECT coalesce(sum(k.count), 0) FROM campaign_count k JOIN campaign c ON c.id = k.campaign_id"
-        " WHERE c.deleted = 0 AND k.deleted = 0 AND c.day BETWEEN ? AND ?", span).fetchone()
-    if reached:
-        out["campaign"] = [reached, reached]
-    return {service: Totals(p, a) for service, (p, a) in out.items()}
 
 
 @dataclass(frozen=True)
@@ -127,17 +62,6 @@ class OutcomeLine:
     by_channel: dict[str, int]
     visits: int
     persons: int
-
-
-def visit_outcomes(db: sqlite_utils.Database, first: date, last: date) -> list[OutcomeLine]:
-    """Reception visits of the span by outcome (rows) and channel (visits), with persons."""
-    channels: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    persons: dict[str, set[str]] = defaultdict(set)
-    for outcome, channel, person_id in db.execute("SELECT outcome, channel, person_id FROM visit"
-                                                  " WHERE day BETWEEN ? AND ?", [first.isoformat(), last.isoformat()]):
-        channels[outcome][channel] += 1
-        persons[outcome].add(person_id)
-    return [OutcomeLine(o, dict(c), sum(c.values()), len(persons[o])) for o, c in channels.items()]
 
 
 @dataclass(frozen=True)
