@@ -80,6 +80,9 @@ PULL_LIMIT = p.MAX_PULL_LIMIT
 """Rows per pull page: HQ's largest (fewer requests and local commits; HQ's cost per page
 grows with the rows it holds, not with the size of the center)."""
 
+REPORTED_KEY = "sync_reported_health"
+"""`meta` key: the version and rows kept aside last told HQ's sync health (sent again only when
+they change)."""
 BODY_CODING_KEY = "sync_body_coding"
 """`meta` key: the coding HQ last read in push bodies (zstd once HQ said it reads it)."""
 
@@ -302,10 +305,10 @@ class SyncClient:
         learnt = meta.get(self.db, BODY_CODING_KEY)
         if learnt in transport.codings:  # HQ read zstd bodies last time: push in zstd at once
             transport.body_coding = learnt
-        transport.report_headers = {
-            p.APP_VERSION_HEADER: __version__,
-            p.KEPT_ASIDE_HEADER: str(quarantine.count(self.db)),
-        }
+        health = {p.APP_VERSION_HEADER: __version__,
+                  p.KEPT_ASIDE_HEADER: str(quarantine.count(self.db))}
+        if meta.get(self.db, REPORTED_KEY) != json.dumps(health, sort_keys=True):
+            transport.report_headers = health  # only when it changed: a no-op sync stays small
         if user is not None:  # a counsellor signs her pull, and her notes not signed yet
             transport.user_proof = sealed.pull_proof(self.db, st.device_id, user, self._wall_ms)
             with transaction(self.db):
@@ -329,6 +332,8 @@ class SyncClient:
             _store_pins(self.db, kept)
         if transport.body_coding != learnt:
             meta.put(self.db, BODY_CODING_KEY, transport.body_coding)
+        if transport.report_headers:
+            meta.put(self.db, REPORTED_KEY, json.dumps(transport.report_headers, sort_keys=True))
         report.open_conflicts = len(open_conflicts(self.db))
         if abs(report.clock_skew_ms) > SKEW_WARNING_MS:
             report.warnings.append("clock_skew")

@@ -63,6 +63,10 @@ def test_a_bad_pulled_row_is_kept_aside_and_the_rest_applies(
     device = b.db.execute("SELECT device_id FROM sync_state WHERE id = 1").fetchone()[0]
     assert hq.query("SELECT app_version, kept_aside FROM jisr_hq_device WHERE id = ?",
                     hq.uid(device)) == [(__version__, 1)]
+    from jisr_desktop.db import meta
+    from jisr_desktop.sync.client import REPORTED_KEY
+
+    assert json.loads(meta.get(b.db, REPORTED_KEY))["X-Jisr-Kept-Aside"] == "1"  # sent once
     assert b.db.execute("SELECT count(*) FROM person").fetchone()[0] == 2
 
 
