@@ -62,7 +62,7 @@ def stay_text(status: DayStatus, time_in: datetime | None, time_out: datetime | 
     return text
 
 
-NAME_ON_BUTTON = 22
+NAME_ON_BUTTON = 16
 
 
 class DayBoard(RetranslateMixin, QWidget):
