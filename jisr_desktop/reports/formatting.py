@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from babel.dates import format_date
 
@@ -24,10 +25,17 @@ def is_rtl(lang: str) -> bool:
 
 
 def format_day(day: dt.date | str, lang: str, style: str = "long") -> str:
-    """``29 نونبر 2026`` / ``29 novembre 2026``; a string is assumed already formatted."""
+    """``29 نونبر 2026`` / ``29 novembre 2026``, and the first of the month in French as
+    written, ``1er novembre 2026``; a string is assumed already formatted."""
     if isinstance(day, str):
         return day
-    return format_date(day, style, locale=babel_locale(lang))
+    text = format_date(day, style, locale=babel_locale(lang))
+    if lang == "fr" and day.day == 1 and style in ("long", "full"):
+        text = _FIRST_DAY.sub(r"\g<1>1er", text, count=1)
+    return text
+
+
+_FIRST_DAY = re.compile(r"(^|\s)1(?=\s)")
 
 
 def format_number(value: float | int, lang: str) -> str:

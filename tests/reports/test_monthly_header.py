@@ -61,7 +61,7 @@ def test_french_official_header_period_and_printed_on(center) -> None:
     assert first[2:4] == ["Royaume du Maroc", "Ministère de la Solidarité, de l'Insertion sociale et de la Famille"]
     assert f"Centre {mc.NAME_FR} Code du centre {mc.CODE}" in first
     assert f"Province ou préfecture {province['name_fr']} Région {region['name_fr']}" in first
-    assert ("Période Du 1 novembre 2026 au 30 novembre 2026 Imprimé le 3 décembre 2026 à "
+    assert ("Période Du 1er novembre 2026 au 30 novembre 2026 Imprimé le 3 décembre 2026 à "
             f"{local_time(FINAL)}") in first
     assert "Rapport définitif : le mois entier, âges au 30 novembre 2026." in first
     for page in pages:  # every page is dated the day it was printed, none is marked provisional
@@ -77,7 +77,7 @@ def test_printed_before_the_month_is_over_is_provisional_with_figures_and_ages_t
         assert page[0] == f"{mc.NAME_FR} 18 novembre 2026"
         assert page[1] == "Rapport mensuel d'activité — novembre 2026 PROVISOIRE"
     text = "\n".join(line for page in pages for line in page)
-    assert "Du 1 novembre 2026 au 18 novembre 2026" in text and "(mois en cours)" in text
+    assert "Du 1er novembre 2026 au 18 novembre 2026" in text and "(mois en cours)" in text
     assert "Rapport provisoire : le mois de novembre 2026 n'est pas terminé." in text
     # the figures stop on the 18th (the generated center has events up to the 30th and after)
     counted = mc.expected_services(g.ctx.db, date(2026, 11, 1), date(2026, 11, 18))
