@@ -40,7 +40,7 @@ sys.path.insert(0, str(ROOT.parent))
 import psycopg  # noqa: E402
 
 from bench._common import machine, percentile  # noqa: E402
-from tests.hq.dashkit import add_user, signed_in  # noqa: E402
+from tests.hq.dashkit import add_user, person_op, signed_in  # noqa: E402
 from tests.hq.hqkit import HqServer, SimDesktop  # noqa: E402
 from tests.hq.pg_server import free_port, pg_cluster  # noqa: E402
 
@@ -155,9 +155,7 @@ def push_500(hq: HqServer, code: str, month: str) -> None:
         ops = []
         for i in range(250):
             pid = str(uuid.uuid4())
-            ops.append(desk.op("person", pid, patch={
-                "center_id": desk.center_id, "given_name_ar": "س", "family_name_ar": "ع",
-                "sex": "F", "birth_date": "2024-02-02", "file_no": f"P-{i}"}))
+            ops.append(person_op(desk, pid, sex="F", birth="2024-02-02"))
             day = f"{month}-{1 + i % 20:02d}"
             ops.append(desk.op("check_in", uuid.uuid4(), "event", {
                 "service": "nursery", "person_id": pid, "day": day, "at": f"{day}T08:30:00+00:00"}))

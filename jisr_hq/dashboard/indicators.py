@@ -60,11 +60,8 @@ def facts_of(
     category (`categories`: session id → category code) or, for a visit, its program."""
     svc = service_of(entity, fields)
     person, day = fields.get("person_id"), fields.get("day")
-    if not svc or not person or not isinstance(day, str) or len(day) < 7:
-        return []
-    try:
-        person_id = uuid.UUID(str(person))
-    except ValueError:
+    person_id = _uuid(person) if person else None
+    if not svc or person_id is None or not isinstance(day, str) or len(day) < 7:
         return []
     month = day[:7]
     services = [svc]
@@ -86,14 +83,22 @@ def day_of(center_id: uuid.UUID, entity: str, fields: dict[str, Any]) -> ServedD
     average daily attendance)."""
     if entity != "check_in" or fields.get("service") not in DAY_SERVICES:
         return None
-    person, day = fields.get("person_id"), fields.get("day")
-    if not isinstance(day, str) or len(day) != 10:
-        return None
-    try:
-        person_id = uuid.UUID(str(person))
-    except ValueError:
+    person_id, day = _uuid(fields.get("person_id")), fields.get("day")
+    if person_id is None or not isinstance(day, str) or len(day) != 10:
         return None
     return ServedDay(center_id=center_id, day=day, service=fields["service"], person_id=person_id)
+
+
+def _uuid(value: object) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None
+
+
+def _uuids(values: Iterable[object]) -> list[uuid.UUID]:
+    """The distinct values that are ids (a malformed one is left out)."""
+    return [u for u in map(_uuid, set(values)) if u is not None]
 
 
 def session_categories(
@@ -105,12 +110,7 @@ def session_categories(
         center_id=center_id, partition="center", entity="workshop_session"
     )
     if session_ids is not None:
-        wanted = []
-        for sid in set(session_ids):
-            try:
-                wanted.append(uuid.UUID(sid))
-            except ValueError:
-                continue
+        wanted = _uuids(session_ids)
         if not wanted:
             return {}
         sessions = sessions.filter(entity_id__in=wanted)
@@ -118,12 +118,7 @@ def session_categories(
         str(sid): str((f or {}).get("workshop_id")) for sid, f in sessions.values_list(
             "entity_id", "fields")
     }
-    ids = []
-    for wid in set(workshop_of.values()):
-        try:
-            ids.append(uuid.UUID(wid))
-        except ValueError:
-            continue
+    ids = _uuids(workshop_of.values())
     category = {
         str(wid): (f or {}).get("category_code")
         for wid, f in Record.objects.filter(

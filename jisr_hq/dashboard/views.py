@@ -122,9 +122,7 @@ class Sums:
     def total(
         self, centers: Iterable[uuid.UUID], months: Iterable[str], service: str, brk: str = "all"
     ) -> int:
-        ind = f"served:{service}"
-        months = list(months)
-        return sum(self.by.get((c, m, ind, brk), 0) for c in centers for m in months)
+        return self.value(centers, months, f"served:{service}", brk)
 
 
 DETAIL_CATALOGUES = {"workshop": WorkshopCategory, "guidance": Program}
@@ -483,20 +481,21 @@ def _possible_duplicates(persons: Any) -> int:
 def _campaigns_and_referrals(records: Any, month: str) -> dict[str, list[tuple[str, Any]]]:
     """The month's campaigns and their participants, and its referrals by outcome, from the
     center's synced records (one center: a few hundred rows at most)."""
-    campaigns = list(
-        records.filter(entity="campaign", fields__day__startswith=month + "-").values_list(
-            "entity_id", flat=True
-        )
-    )
+    campaigns = [
+        str(c)
+        for c in records.filter(
+            entity="campaign", fields__day__startswith=month + "-"
+        ).values_list("entity_id", flat=True)
+    ]
     counted = sum(
         int(n)
         for n in records.filter(
-            entity="campaign_count", fields__campaign_id__in=[str(c) for c in campaigns]
+            entity="campaign_count", fields__campaign_id__in=campaigns
         ).values_list(KT("fields__count"), flat=True)
         if n is not None and str(n).isdigit()
     )
     named = records.filter(
-        entity="campaign_participant", fields__campaign_id__in=[str(c) for c in campaigns]
+        entity="campaign_participant", fields__campaign_id__in=campaigns
     ).count()
     referrals = records.filter(entity="referral", fields__referred_on__startswith=month + "-")
     by_outcome = Counter(referrals.values_list(KT("fields__outcome"), flat=True))

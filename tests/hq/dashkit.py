@@ -46,24 +46,27 @@ def serve_people(
     for _ in range(n):
         pid = str(uuid.uuid4())
         ids.append(pid)
-        ops.append(
-            desk.op(
-                "person",
-                pid,
-                patch={
-                    "center_id": desk.center_id,
-                    "given_name_ar": "س",
-                    "family_name_ar": "ع",
-                    "sex": sex,
-                    "birth_date": birth,
-                    "file_no": f"F-{pid[:8]}",
-                },
-            )
-        )
+        ops.append(person_op(desk, pid, sex=sex, birth=birth))
         ops.append(event(desk, service, pid, day))
     r = desk.push(ops)
     assert r.status_code == 200 and not r.json()["rejected"], r.text
     return ids
+
+
+def person_op(desk: SimDesktop, pid: str, *, sex: str, birth: str) -> dict[str, Any]:
+    """A new person of the desktop's center (the same names for all: possible duplicates)."""
+    return desk.op(
+        "person",
+        pid,
+        patch={
+            "center_id": desk.center_id,
+            "given_name_ar": "س",
+            "family_name_ar": "ع",
+            "sex": sex,
+            "birth_date": birth,
+            "file_no": f"F-{pid[:8]}",
+        },
+    )
 
 
 def event(desk: SimDesktop, service: str, pid: str, day: str) -> dict[str, Any]:

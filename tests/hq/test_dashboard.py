@@ -17,7 +17,7 @@ import pytest
 
 from jisr_protocol import APP_VERSION_HEADER, KEPT_ASIDE_HEADER
 from tests.hq import dashkit
-from tests.hq.dashkit import add_user, event, new_center, row_of, serve_people
+from tests.hq.dashkit import add_user, event, new_center, person_op, row_of, serve_people
 from tests.hq.hqkit import HqServer, SimDesktop
 
 
@@ -196,20 +196,7 @@ def _workshop_attendance(desk: SimDesktop, category: str, n: int, sex: str) -> N
     ops = []
     for _ in range(n):
         pid = str(uuid.uuid4())
-        ops.append(
-            desk.op(
-                "person",
-                pid,
-                patch={
-                    "center_id": desk.center_id,
-                    "given_name_ar": "س",
-                    "family_name_ar": "ع",
-                    "sex": sex,
-                    "birth_date": "1995-01-01",
-                    "file_no": f"F-{pid[:8]}",
-                },
-            )
-        )
+        ops.append(person_op(desk, pid, sex=sex, birth="1995-01-01"))
         att = event(desk, "workshop", pid, "2026-03-02")
         att["patch"]["session_id"] = session
         ops.append(att)
