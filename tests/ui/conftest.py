@@ -81,6 +81,21 @@ def idle(qtbot, shell: Shell) -> None:  # type: ignore[no-untyped-def]
     qtbot.waitUntil(lambda: shell.session.runner.pending() == 0, timeout=10_000)
 
 
+def open_record(qtbot, shell_factory, username: str, person_id: str, lang: str):  # type: ignore[no-untyped-def]
+    """Sign in as `username` in a 1366x768 window and open the person's record on the People
+    screen; returns (shell, main window, People screen)."""
+    shell = shell_factory(lang)
+    main = sign_in(qtbot, shell, username)
+    main.resize(1366, 768)
+    main.show()
+    screen = main.show_section("people")
+    idle(qtbot, shell)
+    with qtbot.waitSignal(screen.person_opened, timeout=10_000):
+        screen.open_person(person_id)
+    idle(qtbot, shell)
+    return shell, main, screen
+
+
 def type_text(qtbot, widget, text: str) -> None:  # type: ignore[no-untyped-def]
     """Type `text` key by key. QTest only types Latin-1 characters, so Arabic letters are sent
     as key events carrying their text, as an Arabic keyboard layout does."""

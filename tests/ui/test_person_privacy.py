@@ -12,20 +12,12 @@ from PySide6.QtCore import Qt
 
 from jisr_desktop.services import consent, registry
 from jisr_desktop.ui.screens.privacy import PersonPrivacy
-from tests.ui.conftest import idle, sign_in
+from tests.ui.conftest import idle, open_record
 from tests.ui.test_screenshots import _save
 
 
 def _open(qtbot, shell_factory, user, person, lang: str = "en"):  # type: ignore[no-untyped-def]
-    shell = shell_factory(lang)
-    main = sign_in(qtbot, shell, user.username)
-    main.resize(1366, 768)
-    main.show()
-    screen = main.show_section("people")
-    idle(qtbot, shell)
-    with qtbot.waitSignal(screen.person_opened, timeout=10_000):
-        screen.open_person(person.id)
-    idle(qtbot, shell)
+    shell, main, screen = open_record(qtbot, shell_factory, user.username, person.id, lang)
     panel = screen.panel
     panel.setCurrentWidget(panel.privacy)
     idle(qtbot, shell)

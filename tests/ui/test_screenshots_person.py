@@ -7,7 +7,7 @@ import pytest
 from PySide6.QtWidgets import QLabel
 
 from jisr_desktop.services import registry
-from tests.ui.conftest import idle, sign_in
+from tests.ui.conftest import open_record
 from tests.ui.test_screenshots import _save
 
 
@@ -18,15 +18,7 @@ def test_person_heading_pictures(qtbot, shell_factory, request, ctx, role: str, 
     person = registry.register_person(ctx=ctx, data={
         "given_name_ar": "خديجة", "family_name_ar": "الإدريسي", "given_name_lat": "Khadija",
         "family_name_lat": "El Idrissi", "birth_date": "1988-04-12", "phone": "0612345678"})
-    shell = shell_factory(lang)
-    main = sign_in(qtbot, shell, user.username)
-    main.resize(1366, 768)
-    main.show()
-    screen = main.show_section("people")
-    idle(qtbot, shell)
-    with qtbot.waitSignal(screen.person_opened, timeout=10_000):
-        screen.open_person(person.id)
-    idle(qtbot, shell)
+    _shell, main, screen = open_record(qtbot, shell_factory, user.username, person.id, lang)
     heading = screen.panel.findChild(QLabel, "personHeading")
     assert heading is not None and heading.isVisible()
     assert person.file_no in heading.text()
